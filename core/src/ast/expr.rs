@@ -1,0 +1,186 @@
+//! Expressions: columns, bound values, comparisons, boolean logic, aggregates and ordering.
+
+use crate::value::Value;
+use std::borrow::Cow;
+
+/// A binary comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `LIKE`
+    Like,
+    /// Case-insensitive `LIKE` (emulated where the dialect lacks it).
+    ILike,
+}
+
+/// An aggregate function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AggFunc {
+    /// `COUNT(expr)` or `COUNT(*)`.
+    Count,
+    /// `SUM`
+    Sum,
+    /// `AVG`
+    Avg,
+    /// `MIN`
+    Min,
+    /// `MAX`
+    Max,
+}
+
+/// An expression tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A column of the statement's table.
+    Column(Cow<'static, str>),
+    /// A bound value.
+    Value(Value),
+    /// `left op right`.
+    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    /// `expr IS NULL`.
+    IsNull(Box<Expr>),
+    /// `expr IS NOT NULL`.
+    IsNotNull(Box<Expr>),
+    /// `expr [NOT] IN (v1, v2, …)`.
+    InList { expr: Box<Expr>, list: Vec<Value>, negated: bool },
+    /// `expr BETWEEN low AND high`.
+    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr> },
+    /// All must hold (an empty list is true).
+    And(Vec<Expr>),
+    /// Any must hold (an empty list is false).
+    Or(Vec<Expr>),
+    /// Negation.
+    Not(Box<Expr>),
+    /// An aggregate; `None` argument means `COUNT(*)`.
+    Agg { func: AggFunc, arg: Option<Box<Expr>> },
+}
+
+impl Expr {
+    /// A column reference.
+    pub fn column(name: impl Into<Cow<'static, str>>) -> Self {
+        Expr::Column(name.into())
+    }
+    /// A bound value.
+    pub fn value(v: impl Into<Value>) -> Self {
+        Expr::Value(v.into())
+    }
+    pub(crate) fn binary(self, op: BinOp, right: Expr) -> Self {
+        Expr::Binary { op, left: Box::new(self), right: Box::new(right) }
+    }
+    /// `self AND other`, flattening nested ANDs.
+    pub fn and(self, other: Expr) -> Expr {
+        match (self, other) {
+            (Expr::And(mut a), Expr::And(b)) => {
+                a.extend(b);
+                Expr::And(a)
+            }
+            (Expr::And(mut a), e) => {
+                a.push(e);
+                Expr::And(a)
+            }
+            (e, Expr::And(mut b)) => {
+                b.insert(0, e);
+                Expr::And(b)
+            }
+            (a, b) => Expr::And(vec![a, b]),
+        }
+    }
+    /// `self OR other`, flattening nested ORs.
+    pub fn or(self, other: Expr) -> Expr {
+        match (self, other) {
+            (Expr::Or(mut a), Expr::Or(b)) => {
+                a.extend(b);
+                Expr::Or(a)
+            }
+            (Expr::Or(mut a), e) => {
+                a.push(e);
+                Expr::Or(a)
+            }
+            (a, b) => Expr::Or(vec![a, b]),
+        }
+    }
+    /// `NOT self`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn not(self) -> Expr {
+        Expr::Not(Box::new(self))
+    }
+    /// Ascending order on this expression.
+    pub fn asc(self) -> OrderBy {
+        OrderBy { expr: self, desc: false, nulls: None }
+    }
+    /// Descending order on this expression.
+    pub fn desc(self) -> OrderBy {
+        OrderBy { expr: self, desc: true, nulls: None }
+    }
+    /// Visits every expression in the tree, depth first.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match self {
+            Expr::Binary { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            Expr::IsNull(e) | Expr::IsNotNull(e) | Expr::Not(e) => e.walk(f),
+            Expr::InList { expr, .. } => expr.walk(f),
+            Expr::Between { expr, low, high } => {
+                expr.walk(f);
+                low.walk(f);
+                high.walk(f);
+            }
+            Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| e.walk(f)),
+            Expr::Agg { arg: Some(a), .. } => a.walk(f),
+            _ => {}
+        }
+    }
+}
+
+impl std::ops::Not for Expr {
+    type Output = Expr;
+    fn not(self) -> Expr {
+        Expr::Not(Box::new(self))
+    }
+}
+
+/// Where NULLs sort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Nulls {
+    /// NULLs before other values.
+    First,
+    /// NULLs after other values.
+    Last,
+}
+
+/// One `ORDER BY` term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderBy {
+    /// What to sort by.
+    pub expr: Expr,
+    /// Descending.
+    pub desc: bool,
+    /// Explicit NULL placement.
+    pub nulls: Option<Nulls>,
+}
+
+impl OrderBy {
+    /// NULLs first.
+    pub fn nulls_first(mut self) -> Self {
+        self.nulls = Some(Nulls::First);
+        self
+    }
+    /// NULLs last.
+    pub fn nulls_last(mut self) -> Self {
+        self.nulls = Some(Nulls::Last);
+        self
+    }
+}

@@ -1,0 +1,139 @@
+//! The traits a dialect crate implements: [`Dialect`] (a factory registered by scheme),
+//! [`Backend`] (one engine's pool or HTTP client) and [`BackendConnection`] (one checked-out session).
+
+use crate::ast::Statement;
+use crate::compiled::Compiled;
+use crate::engine::TxOptions;
+use crate::error::Result;
+use crate::options::EngineOptions;
+use crate::row::{Row, RowAccess};
+use crate::url::DbUrl;
+use async_trait::async_trait;
+use futures_core::stream::BoxStream;
+use std::fmt;
+use std::sync::Arc;
+
+/// What a dialect can express. A statement needing a missing capability fails in `compile` with
+/// [`crate::Error::Unsupported`], before any I/O.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Raw SQL text (`text()`).
+    pub raw_sql: bool,
+    /// BEGIN/COMMIT/ROLLBACK.
+    pub transactions: bool,
+    /// SAVEPOINT for nested transactions.
+    pub savepoints: bool,
+    /// `INSERT … RETURNING`.
+    pub insert_returning: bool,
+    /// `UPDATE … RETURNING`.
+    pub update_returning: bool,
+    /// `DELETE … RETURNING`.
+    pub delete_returning: bool,
+    /// ON CONFLICT can name its target columns.
+    pub on_conflict_target: bool,
+    /// Native `ILIKE` (otherwise emulated as `LOWER(a) LIKE LOWER(b)`).
+    pub ilike: bool,
+    /// GROUP BY, HAVING and aggregate select lists.
+    pub group_by: bool,
+    /// CREATE/DROP TABLE.
+    pub ddl: bool,
+    /// Most bound parameters in one statement.
+    pub max_params: usize,
+}
+
+impl Capabilities {
+    /// Everything a full SQL database supports.
+    pub const SQL: Capabilities = Capabilities {
+        raw_sql: true,
+        transactions: true,
+        savepoints: true,
+        insert_returning: true,
+        update_returning: true,
+        delete_returning: true,
+        on_conflict_target: true,
+        ilike: false,
+        group_by: true,
+        ddl: true,
+        max_params: 32_766,
+    };
+}
+
+/// Rows affected and the generated key of an INSERT.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExecResult {
+    /// Rows inserted, updated or deleted.
+    pub rows_affected: u64,
+    /// The generated key of the (first) inserted row, where the dialect reports one.
+    pub last_insert_id: Option<u64>,
+}
+
+/// Receives each row of a result as it is decoded; used so models decode straight from the
+/// dialect's row without an intermediate copy.
+pub type RowSink<'a> = dyn FnMut(&dyn RowAccess) -> Result<()> + Send + 'a;
+
+/// A dialect: builds a [`Backend`] from a URL. Registered under a scheme in the
+/// [`crate::DialectRegistry`]; one value serves every engine of that scheme.
+#[async_trait]
+pub trait Dialect: Send + Sync + 'static {
+    /// Canonical name (`"mysql"`), the URL backend it answers to.
+    fn name(&self) -> &'static str;
+    /// Other URL backends that mean this dialect (`"mariadb"`).
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Accepted driver names (`"aiomysql"`, `"asyncmy"`, …). The default driver is implied by no driver.
+    fn drivers(&self) -> &'static [&'static str];
+    /// Builds the backend. Must not connect (engines are lazy). `url.query()` holds the options,
+    /// `options` the ones set in code, which win over the URL.
+    fn backend(&self, url: &DbUrl, options: &EngineOptions) -> Result<Arc<dyn Backend>>;
+}
+
+/// One engine's connection to a database: a pool, or an HTTP client.
+#[async_trait]
+pub trait Backend: Send + Sync + fmt::Debug + 'static {
+    /// The dialect's name, for errors.
+    fn dialect(&self) -> &'static str;
+    /// The backend as `Any`, so a dialect crate can offer extensions on its own backend type
+    /// (e.g. Supabase's `with_bearer`). Implement as `self`.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// What this backend can express (may change after the first connect, e.g. MariaDB RETURNING).
+    fn capabilities(&self) -> Capabilities;
+    /// Compiles a statement. Pure: no I/O.
+    fn compile(&self, stmt: &Statement) -> Result<Compiled>;
+    /// Checks out a connection.
+    async fn acquire(&self) -> Result<Box<dyn BackendConnection>>;
+    /// Runs a statement that returns no rows, on any pooled connection.
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        self.acquire().await?.execute(stmt).await
+    }
+    /// Runs a query, handing each row to `sink`, on any pooled connection.
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.acquire().await?.fetch(stmt, sink).await
+    }
+    /// Streams rows as the server sends them.
+    fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>>;
+    /// Closes the pool; later use reconnects or fails per dialect.
+    async fn close(&self) {}
+}
+
+/// One checked-out connection; returned to the pool when dropped.
+#[async_trait]
+pub trait BackendConnection: Send + fmt::Debug {
+    /// Runs a statement that returns no rows.
+    async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult>;
+    /// Runs a query, handing each row to `sink`.
+    async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>;
+    /// Streams rows as the server sends them.
+    fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>>;
+    /// BEGIN at depth 0, SAVEPOINT deeper.
+    async fn begin(&mut self, options: &TxOptions) -> Result<()>;
+    /// COMMIT at depth 1, RELEASE SAVEPOINT deeper.
+    async fn commit(&mut self) -> Result<()>;
+    /// ROLLBACK at depth 1, ROLLBACK TO SAVEPOINT deeper.
+    async fn rollback(&mut self) -> Result<()>;
+    /// Queues a rollback without waiting (called from `Drop`); it runs before the next use of
+    /// the connection or before it is reused from the pool.
+    fn start_rollback(&mut self);
+    /// Current transaction depth (0 = none).
+    fn transaction_depth(&self) -> usize;
+}

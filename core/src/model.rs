@@ -1,0 +1,260 @@
+//! What `#[derive(Model)]` implements: [`FromRow`], [`Model`], and typed [`Column`] handles.
+
+use crate::ast::{Expr, OrderBy};
+use crate::error::Result;
+use crate::query::{Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
+use crate::row::{column_names, Row, RowAccess};
+use crate::schema::Table;
+use crate::value::{SqlType, Value};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// Per-result state a decoder may keep between rows (the column names, for [`Row`]).
+#[derive(Debug, Default)]
+pub struct RowCache {
+    names: Option<Arc<[String]>>,
+}
+
+/// Decodes one row. Models decode their fields by position, each in one read.
+pub trait FromRow: Sized + Send + 'static {
+    /// Decodes `row`.
+    fn from_row(row: &dyn RowAccess, cache: &mut RowCache) -> Result<Self>;
+}
+
+impl FromRow for Row {
+    fn from_row(row: &dyn RowAccess, cache: &mut RowCache) -> Result<Self> {
+        let names = cache.names.get_or_insert_with(|| column_names(row));
+        Row::from_access(row, names)
+    }
+}
+
+/// A table mapped to a struct. Implemented by `#[derive(Model)]`.
+pub trait Model: FromRow + Sync + Sized {
+    /// The table name.
+    const TABLE: &'static str;
+    /// Column names in field order; selects list exactly these, so decoding is by position.
+    const COLUMNS: &'static [&'static str];
+    /// Primary key columns.
+    const PRIMARY_KEY: &'static [&'static str];
+    /// The auto-increment column, if any.
+    const AUTO_INCREMENT: Option<&'static str>;
+
+    /// The table definition, for `create_all`.
+    fn table() -> &'static Table;
+    /// Field values in [`Model::COLUMNS`] order.
+    fn values(&self) -> Vec<Value>;
+    /// Primary key values in [`Model::PRIMARY_KEY`] order.
+    fn primary_key_values(&self) -> Vec<Value>;
+    /// Stores a database-generated key into the auto-increment field.
+    fn set_generated_key(&mut self, key: Value) -> Result<()>;
+
+    /// `SELECT <columns> FROM <table>`.
+    fn select() -> Select<Self> {
+        Select::from_model()
+    }
+    /// INSERT of this row; `.execute()` returns it with its generated key.
+    fn insert(&self) -> InsertOne<Self>
+    where
+        Self: Clone,
+    {
+        InsertOne::new(self.clone())
+    }
+    /// Bulk INSERT, split by the dialect into statements within the server's limits.
+    fn insert_many(rows: &[Self]) -> InsertMany<Self> {
+        InsertMany::new(rows)
+    }
+    /// `UPDATE <table>`; needs a filter or `.all_rows()`.
+    fn update() -> Update<Self> {
+        Update::new(Self::TABLE)
+    }
+    /// `DELETE FROM <table>`; needs a filter or `.all_rows()`.
+    fn delete() -> Delete<Self> {
+        Delete::new(Self::TABLE)
+    }
+    /// Select by primary key (values in [`Model::PRIMARY_KEY`] order); use `.first()` or `.one()`.
+    fn get_by_key(key: impl IntoKey) -> Select<Self> {
+        let values = key.into_key();
+        let filter = Self::PRIMARY_KEY.iter().zip(values).map(|(c, v)| Col::new(*c).eq(v)).reduce(Expr::and).unwrap_or(Expr::And(vec![]));
+        Self::select().filter(filter)
+    }
+    /// Every column except the primary key and auto-increment ones (for `on_conflict_update`).
+    fn non_key_columns() -> Vec<&'static str> {
+        Self::COLUMNS.iter().copied().filter(|c| !Self::PRIMARY_KEY.contains(c) && Some(*c) != Self::AUTO_INCREMENT).collect()
+    }
+}
+
+/// A primary key value or tuple of values.
+pub trait IntoKey {
+    /// The values in key order.
+    fn into_key(self) -> Vec<Value>;
+}
+impl<T: Into<Value>> IntoKey for T {
+    fn into_key(self) -> Vec<Value> {
+        vec![self.into()]
+    }
+}
+impl<A: Into<Value>, B: Into<Value>> IntoKey for (A, B) {
+    fn into_key(self) -> Vec<Value> {
+        vec![self.0.into(), self.1.into()]
+    }
+}
+impl<A: Into<Value>, B: Into<Value>, C: Into<Value>> IntoKey for (A, B, C) {
+    fn into_key(self) -> Vec<Value> {
+        vec![self.0.into(), self.1.into(), self.2.into()]
+    }
+}
+
+/// A typed column of model `M` holding `T`: `Candle::CLOSE: Column<Candle, Decimal>`. Comparisons
+/// only accept values of `T`, so a mismatch does not compile.
+pub struct Column<M, T> {
+    name: &'static str,
+    _marker: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Column<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<M, T> Copy for Column<M, T> {}
+impl<M, T> std::fmt::Debug for Column<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Column({})", self.name)
+    }
+}
+
+impl<M, T> Column<M, T> {
+    /// A handle for the column `name` (used by generated code).
+    pub const fn new(name: &'static str) -> Self {
+        Column { name, _marker: PhantomData }
+    }
+    /// The column name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+    /// The column as an expression.
+    pub fn expr(self) -> Expr {
+        Expr::column(self.name)
+    }
+    fn col(self) -> Col {
+        Col::new(self.name)
+    }
+    /// Ascending order.
+    pub fn asc(self) -> OrderBy {
+        self.expr().asc()
+    }
+    /// Descending order.
+    pub fn desc(self) -> OrderBy {
+        self.expr().desc()
+    }
+    /// `COUNT(col)`.
+    pub fn count(self) -> Expr {
+        self.col().count()
+    }
+    /// `MIN(col)`.
+    pub fn min(self) -> Expr {
+        self.col().min()
+    }
+    /// `MAX(col)`.
+    pub fn max(self) -> Expr {
+        self.col().max()
+    }
+    /// `SUM(col)`.
+    pub fn sum(self) -> Expr {
+        self.col().sum()
+    }
+    /// `AVG(col)`.
+    pub fn avg(self) -> Expr {
+        self.col().avg()
+    }
+}
+
+impl<M, T: SqlType> Column<M, T> {
+    /// `col = v`.
+    pub fn eq(self, v: impl Operand<T>) -> Expr {
+        self.col().eq(v.into_value())
+    }
+    /// `col <> v`.
+    pub fn ne(self, v: impl Operand<T>) -> Expr {
+        self.col().ne(v.into_value())
+    }
+    /// `col < v`.
+    pub fn lt(self, v: impl Operand<T>) -> Expr {
+        self.col().lt(v.into_value())
+    }
+    /// `col <= v`.
+    pub fn le(self, v: impl Operand<T>) -> Expr {
+        self.col().le(v.into_value())
+    }
+    /// `col > v`.
+    pub fn gt(self, v: impl Operand<T>) -> Expr {
+        self.col().gt(v.into_value())
+    }
+    /// `col >= v`.
+    pub fn ge(self, v: impl Operand<T>) -> Expr {
+        self.col().ge(v.into_value())
+    }
+    /// `col BETWEEN low AND high`.
+    pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Expr {
+        self.col().between(low.into_value(), high.into_value())
+    }
+    /// `col IN (…)`.
+    pub fn in_list<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.col().in_list(values.into_iter().map(Operand::into_value))
+    }
+    /// `col NOT IN (…)`.
+    pub fn not_in_list<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.col().not_in_list(values.into_iter().map(Operand::into_value))
+    }
+}
+
+impl<M, T: SqlType> Column<M, Option<T>> {
+    /// `col IS NULL`.
+    pub fn is_null(self) -> Expr {
+        self.col().is_null()
+    }
+    /// `col IS NOT NULL`.
+    pub fn is_not_null(self) -> Expr {
+        self.col().is_not_null()
+    }
+}
+
+/// Text columns: pattern matching.
+pub trait TextColumn: Sized {
+    /// `col LIKE pattern`.
+    fn like(self, pattern: &str) -> Expr;
+    /// Case-insensitive LIKE (`ILIKE`, or `LOWER(col) LIKE LOWER(pattern)` where emulated).
+    fn ilike(self, pattern: &str) -> Expr;
+}
+impl<M> TextColumn for Column<M, String> {
+    fn like(self, pattern: &str) -> Expr {
+        self.col().like(pattern)
+    }
+    fn ilike(self, pattern: &str) -> Expr {
+        self.col().ilike(pattern)
+    }
+}
+impl<M> TextColumn for Column<M, Option<String>> {
+    fn like(self, pattern: &str) -> Expr {
+        self.col().like(pattern)
+    }
+    fn ilike(self, pattern: &str) -> Expr {
+        self.col().ilike(pattern)
+    }
+}
+
+impl<M, T> From<Column<M, T>> for OrderBy {
+    fn from(c: Column<M, T>) -> OrderBy {
+        c.asc()
+    }
+}
+impl<M, T> From<Column<M, T>> for Expr {
+    fn from(c: Column<M, T>) -> Expr {
+        c.expr()
+    }
+}
+impl<M, T> ColumnName for Column<M, T> {
+    fn column_name(&self) -> &'static str {
+        self.name
+    }
+}

@@ -1,0 +1,170 @@
+//! Engine options shared by every dialect, read from the URL query or set in code.
+
+use crate::error::{Error, Result};
+use crate::url::DbUrl;
+use std::time::Duration;
+
+/// Pool and engine settings. `None` means the dialect's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Connections kept open (`minsize`, `pool_min_size`).
+    pub min_connections: Option<u32>,
+    /// Most connections (`maxsize`, or `pool_size + max_overflow`).
+    pub max_connections: Option<u32>,
+    /// How long to wait for a connection (`pool_timeout`, seconds).
+    pub acquire_timeout: Option<Duration>,
+    /// Close connections idle this long (`pool_idle_timeout`, seconds).
+    pub idle_timeout: Option<Duration>,
+    /// Replace connections older than this (`pool_recycle`, seconds).
+    pub max_lifetime: Option<Duration>,
+    /// Check a connection before use (`pool_pre_ping`).
+    pub pre_ping: Option<bool>,
+    /// Prepared statements cached per connection (`statement_cache_size`, `prepared_statement_cache_size`).
+    pub statement_cache_capacity: Option<usize>,
+    /// Log each statement at INFO through `tracing` (`echo`).
+    pub echo: Option<bool>,
+}
+
+impl EngineOptions {
+    /// Options with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the maximum pool size.
+    pub fn max_connections(mut self, n: u32) -> Self {
+        self.max_connections = Some(n);
+        self
+    }
+    /// Sets the minimum pool size.
+    pub fn min_connections(mut self, n: u32) -> Self {
+        self.min_connections = Some(n);
+        self
+    }
+    /// Sets the acquire timeout.
+    pub fn acquire_timeout(mut self, d: Duration) -> Self {
+        self.acquire_timeout = Some(d);
+        self
+    }
+    /// Sets the idle timeout.
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.idle_timeout = Some(d);
+        self
+    }
+    /// Sets the maximum connection lifetime.
+    pub fn max_lifetime(mut self, d: Duration) -> Self {
+        self.max_lifetime = Some(d);
+        self
+    }
+    /// Turns pre-ping on or off.
+    pub fn pre_ping(mut self, on: bool) -> Self {
+        self.pre_ping = Some(on);
+        self
+    }
+    /// Turns statement logging on or off.
+    pub fn echo(mut self, on: bool) -> Self {
+        self.echo = Some(on);
+        self
+    }
+
+    /// URL query keys understood here, in every spelling.
+    pub const POOL_KEYS: &'static [&'static str] = &[
+        "minsize",
+        "maxsize",
+        "pool_min_size",
+        "pool_size",
+        "max_overflow",
+        "pool_timeout",
+        "pool_idle_timeout",
+        "pool_recycle",
+        "pool_pre_ping",
+        "statement_cache_size",
+        "prepared_statement_cache_size",
+        "echo",
+    ];
+
+    /// Reads the pool keys from `url` (aiomysql/asyncmy and SQLAlchemy spellings), fills what
+    /// `self` leaves unset (code wins over the URL), and returns the keys it did not know, for the
+    /// dialect to handle or refuse.
+    pub fn merge_url(mut self, url: &DbUrl) -> Result<(EngineOptions, Vec<(String, String)>)> {
+        let mut rest = Vec::new();
+        let mut pool_size: Option<u32> = None;
+        let mut overflow: Option<u32> = None;
+        let mut from_url = EngineOptions::default();
+        for (k, v) in url.query() {
+            match k.as_str() {
+                "minsize" | "pool_min_size" => from_url.min_connections = Some(parse_num(k, v)?),
+                "maxsize" => from_url.max_connections = Some(parse_num(k, v)?),
+                "pool_size" => pool_size = Some(parse_num(k, v)?),
+                "max_overflow" => overflow = Some(parse_num(k, v)?),
+                "pool_timeout" => from_url.acquire_timeout = Some(parse_secs(k, v)?),
+                "pool_idle_timeout" => from_url.idle_timeout = Some(parse_secs(k, v)?),
+                "pool_recycle" => from_url.max_lifetime = parse_recycle(k, v)?,
+                "pool_pre_ping" => from_url.pre_ping = Some(parse_bool(k, v)?),
+                "statement_cache_size" | "prepared_statement_cache_size" => from_url.statement_cache_capacity = Some(parse_num(k, v)?),
+                "echo" => from_url.echo = Some(parse_bool(k, v)?),
+                _ => rest.push((k.clone(), v.clone())),
+            }
+        }
+        if from_url.max_connections.is_none() {
+            if let Some(size) = pool_size {
+                // SQLAlchemy: pool_size persistent connections plus max_overflow extra (default 10).
+                from_url.max_connections = Some(size + overflow.unwrap_or(10));
+                from_url.min_connections = from_url.min_connections.or(Some(0));
+            } else if let Some(o) = overflow {
+                from_url.max_connections = Some(5 + o);
+            }
+        }
+        if let (Some(min), Some(max)) = (from_url.min_connections, from_url.max_connections) {
+            if min > max {
+                return Err(Error::InvalidOption { key: "minsize".into(), reason: format!("minimum pool size {min} is larger than the maximum {max}") });
+            }
+        }
+        self.min_connections = self.min_connections.or(from_url.min_connections);
+        self.max_connections = self.max_connections.or(from_url.max_connections);
+        self.acquire_timeout = self.acquire_timeout.or(from_url.acquire_timeout);
+        self.idle_timeout = self.idle_timeout.or(from_url.idle_timeout);
+        self.max_lifetime = self.max_lifetime.or(from_url.max_lifetime);
+        self.pre_ping = self.pre_ping.or(from_url.pre_ping);
+        self.statement_cache_capacity = self.statement_cache_capacity.or(from_url.statement_cache_capacity);
+        self.echo = self.echo.or(from_url.echo);
+        Ok((self, rest))
+    }
+}
+
+/// Builds the "unknown option" error with the full accepted list.
+pub fn unknown_option(dialect: &str, key: &str, dialect_keys: &[&str]) -> Error {
+    let mut accepted: Vec<&str> = EngineOptions::POOL_KEYS.iter().chain(dialect_keys).copied().collect();
+    accepted.sort_unstable();
+    Error::UnknownOption { dialect: dialect.into(), key: key.into(), accepted: accepted.join(", ") }
+}
+
+/// Parses a number option.
+pub fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T> {
+    v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a non-negative whole number".into() })
+}
+
+/// Parses a number of seconds (fractions allowed).
+pub fn parse_secs(key: &str, v: &str) -> Result<Duration> {
+    let secs: f64 = v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a number of seconds".into() })?;
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(Error::InvalidOption { key: key.into(), reason: "expected a non-negative number of seconds".into() });
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn parse_recycle(key: &str, v: &str) -> Result<Option<Duration>> {
+    // SQLAlchemy: pool_recycle=-1 disables recycling.
+    if v.trim() == "-1" {
+        return Ok(None);
+    }
+    parse_secs(key, v).map(Some)
+}
+
+/// Parses a boolean option (`true/false/1/0/yes/no/on/off`).
+pub fn parse_bool(key: &str, v: &str) -> Result<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(Error::InvalidOption { key: key.into(), reason: "expected true or false".into() }),
+    }
+}

@@ -1,0 +1,122 @@
+//! [`Col`]: an untyped column handle for Core tables and raw expressions.
+
+use crate::ast::{AggFunc, BinOp, Expr, OrderBy};
+use crate::value::Value;
+use std::borrow::Cow;
+
+/// A column by name, comparing with any value: `col("symbol").eq("BTC")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Col(Cow<'static, str>);
+
+/// A column by name.
+pub fn col(name: impl Into<Cow<'static, str>>) -> Col {
+    Col(name.into())
+}
+
+impl Col {
+    /// A column by name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Col {
+        Col(name.into())
+    }
+    /// The column as an expression.
+    pub fn expr(&self) -> Expr {
+        Expr::Column(self.0.clone())
+    }
+    fn cmp(&self, op: BinOp, v: impl Into<Value>) -> Expr {
+        self.expr().binary(op, Expr::Value(v.into()))
+    }
+    /// `col = v`.
+    pub fn eq(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Eq, v)
+    }
+    /// `col <> v`.
+    pub fn ne(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Ne, v)
+    }
+    /// `col < v`.
+    pub fn lt(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Lt, v)
+    }
+    /// `col <= v`.
+    pub fn le(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Le, v)
+    }
+    /// `col > v`.
+    pub fn gt(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Gt, v)
+    }
+    /// `col >= v`.
+    pub fn ge(&self, v: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Ge, v)
+    }
+    /// `col LIKE pattern`.
+    pub fn like(&self, pattern: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::Like, pattern)
+    }
+    /// Case-insensitive LIKE.
+    pub fn ilike(&self, pattern: impl Into<Value>) -> Expr {
+        self.cmp(BinOp::ILike, pattern)
+    }
+    /// `col IS NULL`.
+    pub fn is_null(&self) -> Expr {
+        Expr::IsNull(Box::new(self.expr()))
+    }
+    /// `col IS NOT NULL`.
+    pub fn is_not_null(&self) -> Expr {
+        Expr::IsNotNull(Box::new(self.expr()))
+    }
+    /// `col IN (…)`; an empty list matches nothing.
+    pub fn in_list<V: Into<Value>>(&self, values: impl IntoIterator<Item = V>) -> Expr {
+        Expr::InList { expr: Box::new(self.expr()), list: values.into_iter().map(Into::into).collect(), negated: false }
+    }
+    /// `col NOT IN (…)`; an empty list matches everything.
+    pub fn not_in_list<V: Into<Value>>(&self, values: impl IntoIterator<Item = V>) -> Expr {
+        Expr::InList { expr: Box::new(self.expr()), list: values.into_iter().map(Into::into).collect(), negated: true }
+    }
+    /// `col BETWEEN low AND high`.
+    pub fn between(&self, low: impl Into<Value>, high: impl Into<Value>) -> Expr {
+        Expr::Between { expr: Box::new(self.expr()), low: Box::new(Expr::Value(low.into())), high: Box::new(Expr::Value(high.into())) }
+    }
+    fn agg(&self, func: AggFunc) -> Expr {
+        Expr::Agg { func, arg: Some(Box::new(self.expr())) }
+    }
+    /// `COUNT(col)`.
+    pub fn count(&self) -> Expr {
+        self.agg(AggFunc::Count)
+    }
+    /// `SUM(col)`.
+    pub fn sum(&self) -> Expr {
+        self.agg(AggFunc::Sum)
+    }
+    /// `AVG(col)`.
+    pub fn avg(&self) -> Expr {
+        self.agg(AggFunc::Avg)
+    }
+    /// `MIN(col)`.
+    pub fn min(&self) -> Expr {
+        self.agg(AggFunc::Min)
+    }
+    /// `MAX(col)`.
+    pub fn max(&self) -> Expr {
+        self.agg(AggFunc::Max)
+    }
+    /// Ascending order.
+    pub fn asc(&self) -> OrderBy {
+        self.expr().asc()
+    }
+    /// Descending order.
+    pub fn desc(&self) -> OrderBy {
+        self.expr().desc()
+    }
+}
+
+impl From<Col> for Expr {
+    fn from(c: Col) -> Expr {
+        c.expr()
+    }
+}
+impl From<Col> for OrderBy {
+    fn from(c: Col) -> OrderBy {
+        c.asc()
+    }
+}

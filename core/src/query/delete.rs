@@ -1,0 +1,48 @@
+//! [`Delete`]: DELETE. A filter (or `.all_rows()`) is required.
+
+use super::AsStatement;
+use crate::ast::{Delete as DeleteAst, Expr, Statement};
+use crate::engine::Executor;
+use crate::error::Result;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+/// A DELETE from table `M`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delete<M> {
+    stmt: DeleteAst,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> AsStatement for Delete<M> {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(Statement::Delete(self.stmt.clone()))
+    }
+}
+
+impl<M> Delete<M> {
+    pub(crate) fn new(table: impl Into<Cow<'static, str>>) -> Self {
+        Delete { stmt: DeleteAst { table: table.into(), ..Default::default() }, _m: PhantomData }
+    }
+    /// The AST.
+    pub fn ast(&self) -> &DeleteAst {
+        &self.stmt
+    }
+    /// Adds a WHERE condition (ANDed with earlier ones).
+    pub fn filter(mut self, cond: Expr) -> Self {
+        self.stmt.filter = Some(match self.stmt.filter.take() {
+            Some(f) => f.and(cond),
+            None => cond,
+        });
+        self
+    }
+    /// Allows a DELETE of every row.
+    pub fn all_rows(mut self) -> Self {
+        self.stmt.all_rows = true;
+        self
+    }
+    /// Runs it; returns the rows affected.
+    pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
+        Ok(exec.execute(&Statement::Delete(self.stmt)).await?.rows_affected)
+    }
+}

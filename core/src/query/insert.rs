@@ -1,0 +1,224 @@
+//! INSERT builders: [`Insert`] for Core tables, [`InsertOne`] and [`InsertMany`] for models.
+
+use super::{AsStatement, ColumnName};
+use crate::ast::{Insert as InsertAst, OnConflict, OnConflictAction, Statement};
+use crate::dialect::ExecResult;
+use crate::engine::Executor;
+use crate::error::{Error, Result};
+use crate::model::{Model, RowCache};
+use crate::row::{Row, RowAccess};
+use crate::value::Value;
+use std::borrow::Cow;
+
+/// An INSERT of one or many rows with optional conflict handling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Insert {
+    stmt: InsertAst,
+}
+
+impl AsStatement for Insert {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(Statement::Insert(self.stmt.clone()))
+    }
+}
+
+impl Insert {
+    pub(crate) fn new(table: Cow<'static, str>) -> Self {
+        Insert { stmt: InsertAst { table, ..Default::default() } }
+    }
+    /// The AST.
+    pub fn ast(&self) -> &InsertAst {
+        &self.stmt
+    }
+    /// The column list.
+    pub fn columns<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Self {
+        self.stmt.columns = cols.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Appends a row (values in column order).
+    pub fn values<V: Into<Value>>(mut self, row: impl IntoIterator<Item = V>) -> Self {
+        self.stmt.rows.push(row.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Names the conflict target columns (PostgREST `on_conflict`, SQL `ON CONFLICT (..)`).
+    /// MySQL cannot name a target and refuses a statement that does.
+    pub fn on_conflict<C: ColumnName>(mut self, target: impl IntoIterator<Item = C>) -> Self {
+        let target: Vec<Cow<'static, str>> = target.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
+        match &mut self.stmt.on_conflict {
+            Some(oc) => oc.target = target,
+            None => self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::DoNothing }),
+        }
+        self
+    }
+    /// On a duplicate key, overwrite these columns with the new values (upsert).
+    pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
+        let cols = cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
+        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::Update(cols) });
+        self
+    }
+    /// On a duplicate key, keep the existing row.
+    pub fn on_conflict_do_nothing(mut self) -> Self {
+        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::DoNothing });
+        self
+    }
+    /// Returns these columns of the inserted rows (needs `insert_returning`).
+    pub fn returning<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Self {
+        self.stmt.returning = cols.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Runs the insert; returns rows affected and the generated key.
+    pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<ExecResult> {
+        exec.execute(&Statement::Insert(self.stmt)).await
+    }
+    /// Runs an insert with `returning(..)` and returns those rows.
+    pub async fn fetch_all<'e, E: Executor<'e>>(self, exec: E) -> Result<Vec<Row>> {
+        let mut out = Vec::new();
+        let mut cache = RowCache::default();
+        exec.fetch(&Statement::Insert(self.stmt), &mut |row: &dyn RowAccess| {
+            out.push(<Row as crate::model::FromRow>::from_row(row, &mut cache)?);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+}
+
+/// Columns to insert for `rows`: every column, minus the auto-increment one when no row sets it.
+fn model_columns<M: Model>(rows: &[&M]) -> (Vec<Cow<'static, str>>, Option<usize>) {
+    let auto = M::AUTO_INCREMENT.and_then(|a| M::COLUMNS.iter().position(|c| *c == a));
+    let skip = auto.filter(|&i| rows.iter().all(|r| is_unset_key(&r.values()[i])));
+    let cols = M::COLUMNS.iter().enumerate().filter(|(i, _)| Some(*i) != skip).map(|(_, c)| Cow::Borrowed(*c)).collect();
+    (cols, skip)
+}
+
+fn is_unset_key(v: &Value) -> bool {
+    matches!(v, Value::Null | Value::I64(0) | Value::U64(0))
+}
+
+fn model_insert<M: Model>(rows: &[&M]) -> InsertAst {
+    let (columns, skip) = model_columns(rows);
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let mut v = r.values();
+            if let Some(i) = skip {
+                v.remove(i);
+            }
+            v
+        })
+        .collect();
+    InsertAst { table: Cow::Borrowed(M::TABLE), columns, rows, on_conflict: None, returning: Vec::new() }
+}
+
+/// INSERT of one model; `.execute()` returns it with its generated key.
+#[derive(Debug, Clone)]
+pub struct InsertOne<M> {
+    row: M,
+    on_conflict: Option<OnConflict>,
+}
+
+impl<M: Model + Clone> InsertOne<M> {
+    pub(crate) fn new(row: M) -> Self {
+        InsertOne { row, on_conflict: None }
+    }
+    fn ast(&self) -> InsertAst {
+        let mut ast = model_insert(&[&self.row]);
+        ast.on_conflict = self.on_conflict.clone();
+        ast
+    }
+    /// On a duplicate key, overwrite these columns (upsert).
+    pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
+        self.on_conflict = Some(OnConflict { target: Vec::new(), action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()) });
+        self
+    }
+    /// On a duplicate key, keep the existing row.
+    pub fn on_conflict_do_nothing(mut self) -> Self {
+        self.on_conflict = Some(OnConflict { target: Vec::new(), action: OnConflictAction::DoNothing });
+        self
+    }
+    /// Inserts and returns the row as stored, with its generated key.
+    pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<M> {
+        let ast = self.ast();
+        let generated = M::AUTO_INCREMENT.is_some() && ast.columns.len() < M::COLUMNS.len();
+        let mut row = self.row;
+        if !generated {
+            exec.execute(&Statement::Insert(ast)).await?;
+            return Ok(row);
+        }
+        if exec.capabilities().insert_returning {
+            let mut ast = ast;
+            ast.returning = M::COLUMNS.iter().map(|c| Cow::Borrowed(*c)).collect();
+            let mut stored = None;
+            let mut cache = RowCache::default();
+            exec.fetch(&Statement::Insert(ast), &mut |r: &dyn RowAccess| {
+                stored = Some(M::from_row(r, &mut cache)?);
+                Ok(())
+            })
+            .await?;
+            return stored.ok_or_else(|| Error::State("INSERT … RETURNING returned no row".into()));
+        }
+        let res = exec.execute(&Statement::Insert(ast)).await?;
+        let id = res.last_insert_id.ok_or_else(|| Error::State("the server reported no generated key".into()))?;
+        row.set_generated_key(Value::U64(id))?;
+        Ok(row)
+    }
+}
+
+impl<M: Model + Clone> AsStatement for InsertOne<M> {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(Statement::Insert(self.ast()))
+    }
+}
+
+/// Bulk INSERT of models. The dialect splits it into statements within the server's limits;
+/// wrap it in a transaction to make it all-or-nothing.
+#[derive(Debug, Clone)]
+pub struct InsertMany<M> {
+    stmt: InsertAst,
+    _m: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: Model> InsertMany<M> {
+    pub(crate) fn new(rows: &[M]) -> Self {
+        let refs: Vec<&M> = rows.iter().collect();
+        InsertMany { stmt: model_insert(&refs), _m: std::marker::PhantomData }
+    }
+    /// Names the conflict target (PostgREST `on_conflict`; refused by MySQL).
+    pub fn on_conflict<C: ColumnName>(mut self, target: impl IntoIterator<Item = C>) -> Self {
+        let target = target.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
+        let action = self.stmt.on_conflict.take().map(|o| o.action).unwrap_or(OnConflictAction::DoNothing);
+        self.stmt.on_conflict = Some(OnConflict { target, action });
+        self
+    }
+    /// On a duplicate key, overwrite these columns with the new values (upsert).
+    pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
+        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()) });
+        self
+    }
+    /// On a duplicate key, overwrite every non-key column.
+    pub fn on_conflict_update_all(self) -> Self {
+        self.on_conflict_update(M::non_key_columns())
+    }
+    /// On a duplicate key, keep the existing row.
+    pub fn on_conflict_do_nothing(mut self) -> Self {
+        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::DoNothing });
+        self
+    }
+    /// Inserts every row; returns the rows affected (MySQL counts an upserted changed row twice).
+    pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
+        if self.stmt.rows.is_empty() {
+            return Ok(0);
+        }
+        Ok(exec.execute(&Statement::Insert(self.stmt)).await?.rows_affected)
+    }
+}
+
+impl<M: Model> AsStatement for InsertMany<M> {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(Statement::Insert(self.stmt.clone()))
+    }
+}

@@ -1,0 +1,65 @@
+//! Query builders. Each produces a [`crate::ast::Statement`] and runs on any [`crate::Executor`].
+
+mod col;
+mod delete;
+mod insert;
+mod operand;
+mod select;
+mod text;
+mod update;
+
+pub use col::{col, Col};
+pub use delete::Delete;
+pub use insert::{Insert, InsertMany, InsertOne};
+pub use operand::Operand;
+pub use select::Select;
+pub use text::{text, Text};
+pub use update::Update;
+
+use crate::ast::Statement;
+use crate::error::Result;
+use crate::row::Row;
+use crate::schema::Table;
+
+/// Anything that is (or builds) a statement: builders, and [`Statement`] itself.
+pub trait AsStatement {
+    /// The statement.
+    fn as_statement(&self) -> Result<Statement>;
+}
+
+impl AsStatement for Statement {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(self.clone())
+    }
+}
+
+/// A column named by a typed handle or a string.
+pub trait ColumnName {
+    /// The column name.
+    fn column_name(&self) -> &'static str;
+}
+impl ColumnName for &'static str {
+    fn column_name(&self) -> &'static str {
+        self
+    }
+}
+
+/// `SELECT * FROM table` for a Core [`Table`]; rows come back as [`Row`].
+pub fn select(table: &Table) -> Select<Row> {
+    Select::from_table(table.name.clone())
+}
+
+/// `INSERT INTO table` for a Core [`Table`].
+pub fn insert_into(table: &Table) -> Insert {
+    Insert::new(table.name.clone())
+}
+
+/// `UPDATE table` for a Core [`Table`].
+pub fn update(table: &Table) -> Update<Row> {
+    Update::new(table.name.clone())
+}
+
+/// `DELETE FROM table` for a Core [`Table`].
+pub fn delete_from(table: &Table) -> Delete<Row> {
+    Delete::new(table.name.clone())
+}

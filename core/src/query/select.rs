@@ -1,0 +1,161 @@
+//! [`Select`]: a SELECT that decodes into `M` (a model, or [`Row`]).
+
+use super::AsStatement;
+use crate::ast::{Expr, OrderBy, Select as SelectAst, SelectItem, SelectKind, Statement};
+use crate::engine::Executor;
+use crate::error::{Error, Result};
+use crate::model::{FromRow, Model, RowCache};
+use crate::row::{get_at, Row, RowAccess};
+use futures_core::stream::BoxStream;
+use futures_util::StreamExt;
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+/// A SELECT decoding into `M`. Run it with `.all`, `.one`, `.first`, `.count`, `.exists` or `.stream`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select<M> {
+    stmt: SelectAst,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> AsStatement for Select<M> {
+    fn as_statement(&self) -> Result<Statement> {
+        Ok(Statement::Select(self.stmt.clone()))
+    }
+}
+
+impl<M: Model> Select<M> {
+    pub(crate) fn from_model() -> Self {
+        let columns = M::COLUMNS.iter().map(|c| SelectItem { expr: Expr::column(*c), alias: None }).collect();
+        Select { stmt: SelectAst { table: Cow::Borrowed(M::TABLE), columns, ..Default::default() }, _m: PhantomData }
+    }
+}
+
+impl Select<Row> {
+    pub(crate) fn from_table(table: Cow<'static, str>) -> Self {
+        Select { stmt: SelectAst { table, ..Default::default() }, _m: PhantomData }
+    }
+    /// Sets the select list (expressions, optionally aliased with [`Select::column_as`]).
+    pub fn columns<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
+        self.stmt.columns = exprs.into_iter().map(|e| SelectItem { expr: e.into(), alias: None }).collect();
+        self
+    }
+    /// Adds `expr AS alias` to the select list.
+    pub fn column_as(mut self, expr: impl Into<Expr>, alias: impl Into<Cow<'static, str>>) -> Self {
+        self.stmt.columns.push(SelectItem { expr: expr.into(), alias: Some(alias.into()) });
+        self
+    }
+    /// GROUP BY.
+    pub fn group_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
+        self.stmt.group_by.extend(exprs.into_iter().map(Into::into));
+        self
+    }
+    /// HAVING (ANDed with an earlier one).
+    pub fn having(mut self, cond: Expr) -> Self {
+        self.stmt.having = Some(match self.stmt.having.take() {
+            Some(h) => h.and(cond),
+            None => cond,
+        });
+        self
+    }
+}
+
+impl<M: FromRow> Select<M> {
+    /// The AST.
+    pub fn ast(&self) -> &SelectAst {
+        &self.stmt
+    }
+    /// Adds a WHERE condition (ANDed with earlier ones).
+    pub fn filter(mut self, cond: Expr) -> Self {
+        self.stmt.filter = Some(match self.stmt.filter.take() {
+            Some(f) => f.and(cond),
+            None => cond,
+        });
+        self
+    }
+    /// Adds an ORDER BY term.
+    pub fn order_by(mut self, order: impl Into<OrderBy>) -> Self {
+        self.stmt.order_by.push(order.into());
+        self
+    }
+    /// LIMIT.
+    pub fn limit(mut self, n: u64) -> Self {
+        self.stmt.limit = Some(n);
+        self
+    }
+    /// OFFSET.
+    pub fn offset(mut self, n: u64) -> Self {
+        self.stmt.offset = Some(n);
+        self
+    }
+    /// SELECT DISTINCT.
+    pub fn distinct(mut self) -> Self {
+        self.stmt.distinct = true;
+        self
+    }
+
+    /// Every row.
+    pub async fn all<'e, E: Executor<'e>>(self, exec: E) -> Result<Vec<M>> {
+        let mut out = Vec::with_capacity(self.stmt.limit.unwrap_or(0).min(1024) as usize);
+        let mut cache = RowCache::default();
+        let stmt = Statement::Select(self.stmt);
+        exec.fetch(&stmt, &mut |row: &dyn RowAccess| {
+            out.push(M::from_row(row, &mut cache)?);
+            Ok(())
+        })
+        .await?;
+        Ok(out)
+    }
+
+    /// Exactly one row: [`Error::NotFound`] for none, [`Error::MultipleRows`] for more.
+    pub async fn one<'e, E: Executor<'e>>(mut self, exec: E) -> Result<M> {
+        if self.stmt.limit.is_none_or(|l| l > 2) {
+            self.stmt.limit = Some(2);
+        }
+        let mut rows = self.all(exec).await?;
+        match rows.len() {
+            0 => Err(Error::NotFound),
+            1 => Ok(rows.pop().expect("one row")),
+            _ => Err(Error::MultipleRows),
+        }
+    }
+
+    /// The first row, if any (adds LIMIT 1).
+    pub async fn first<'e, E: Executor<'e>>(mut self, exec: E) -> Result<Option<M>> {
+        self.stmt.limit = Some(1);
+        Ok(self.all(exec).await?.pop())
+    }
+
+    /// The number of rows the query matches (honours LIMIT/OFFSET).
+    pub async fn count<'e, E: Executor<'e>>(mut self, exec: E) -> Result<u64> {
+        self.stmt.kind = SelectKind::Count;
+        self.stmt.order_by.clear();
+        let mut n = None;
+        exec.fetch(&Statement::Select(self.stmt), &mut |row: &dyn RowAccess| {
+            n = Some(get_at::<i64>(row, 0)?);
+            Ok(())
+        })
+        .await?;
+        let n = n.ok_or_else(|| Error::decode("count", "the server returned no count"))?;
+        u64::try_from(n).map_err(|_| Error::decode("count", "negative count"))
+    }
+
+    /// Whether any row matches.
+    pub async fn exists<'e, E: Executor<'e>>(mut self, exec: E) -> Result<bool> {
+        self.stmt.kind = SelectKind::Exists;
+        self.stmt.order_by.clear();
+        let mut found = false;
+        exec.fetch(&Statement::Select(self.stmt), &mut |row: &dyn RowAccess| {
+            found = get_at::<bool>(row, 0)?;
+            Ok(())
+        })
+        .await?;
+        Ok(found)
+    }
+
+    /// Rows as the server sends them, decoded one by one (bounded memory).
+    pub fn stream<'e, E: Executor<'e>>(self, exec: E) -> BoxStream<'e, Result<M>> {
+        let mut cache = RowCache::default();
+        Box::pin(exec.stream(Statement::Select(self.stmt)).map(move |r| r.and_then(|row| M::from_row(&row, &mut cache))))
+    }
+}

@@ -1,0 +1,93 @@
+//! Rows: the access trait dialects implement over their native rows, and an owned [`Row`].
+
+use crate::error::{Error, Result};
+use crate::value::{decode, FromValue, Value, ValueKind};
+use std::sync::Arc;
+
+/// Read access to one row as the dialect holds it (a sqlx row, a JSON object).
+/// Decoders read each column once, by index, asking for the kind they need.
+pub trait RowAccess {
+    /// Number of columns.
+    fn len(&self) -> usize;
+    /// True when the row has no columns.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Name of column `i`.
+    fn name(&self, i: usize) -> &str;
+    /// Value of column `i`, read as `kind` (or as the column's own type for [`ValueKind::Any`]).
+    fn get(&self, i: usize, kind: ValueKind) -> Result<Value>;
+    /// Index of the column named `name`.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.name(i) == name)
+    }
+}
+
+/// Decodes column `i` of `row` into `T`, naming the column in errors.
+pub fn get_at<T: FromValue>(row: &dyn RowAccess, i: usize) -> Result<T> {
+    if i >= row.len() {
+        return Err(Error::decode(format!("#{i}"), format!("the row has only {} columns", row.len())));
+    }
+    let v = row.get(i, T::KIND).map_err(|e| match e {
+        Error::Decode { .. } => e,
+        other => Error::decode(row.name(i), other),
+    })?;
+    decode(row.name(i), v)
+}
+
+/// An owned row: column names shared between the rows of one result, and values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// A row from shared column names and its values.
+    pub fn new(columns: Arc<[String]>, values: Vec<Value>) -> Self {
+        Row { columns, values }
+    }
+    /// Reads every column of `row` with [`ValueKind::Any`].
+    pub fn from_access(row: &dyn RowAccess, columns: &Arc<[String]>) -> Result<Self> {
+        let values = (0..row.len()).map(|i| row.get(i, ValueKind::Any)).collect::<Result<_>>()?;
+        Ok(Row { columns: columns.clone(), values })
+    }
+    /// Column names.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+    /// Values in column order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+    /// Consumes the row into its values.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+    /// The column named `name` decoded as `T`.
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+        let i = self.columns.iter().position(|c| c == name).ok_or_else(|| Error::decode(name, format!("no such column; the row has {:?}", self.columns)))?;
+        decode(name, self.values[i].clone())
+    }
+    /// Column `i` decoded as `T`.
+    pub fn get_index<T: FromValue>(&self, i: usize) -> Result<T> {
+        get_at(self, i)
+    }
+}
+
+impl RowAccess for Row {
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+    fn name(&self, i: usize) -> &str {
+        &self.columns[i]
+    }
+    fn get(&self, i: usize, _kind: ValueKind) -> Result<Value> {
+        Ok(self.values[i].clone())
+    }
+}
+
+/// Column names of `row`, collected once per result set.
+pub fn column_names(row: &dyn RowAccess) -> Arc<[String]> {
+    (0..row.len()).map(|i| row.name(i).to_owned()).collect::<Vec<_>>().into()
+}

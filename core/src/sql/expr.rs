@@ -1,0 +1,98 @@
+//! Expressions and ORDER BY → sea-query, with the dialect's emulations (ILIKE).
+
+use super::value::to_sea_value;
+use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
+use crate::dialect::Capabilities;
+use crate::error::{Error, Result};
+use crate::value::Value;
+use sea_query::{Alias, Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
+
+pub(super) struct ExprCompiler<'a> {
+    pub dialect: &'static str,
+    pub caps: &'a Capabilities,
+}
+
+impl ExprCompiler<'_> {
+    pub fn expr(&self, e: &Expr) -> Result<sea_query::Expr> {
+        use sea_query::Expr as S;
+        Ok(match e {
+            Expr::Column(c) => S::col(Alias::new(c.as_ref())),
+            Expr::Value(v) => S::val(to_sea_value(v)),
+            Expr::Binary { op, left, right } => {
+                let (l, r) = (self.expr(left)?, self.expr(right)?);
+                match op {
+                    BinOp::Eq => l.eq(r),
+                    BinOp::Ne => l.ne(r),
+                    BinOp::Lt => l.lt(r),
+                    BinOp::Le => l.lte(r),
+                    BinOp::Gt => l.gt(r),
+                    BinOp::Ge => l.gte(r),
+                    BinOp::Like => l.binary(sea_query::BinOper::Like, r),
+                    // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b).
+                    BinOp::ILike => S::from(Func::lower(l)).binary(sea_query::BinOper::Like, S::from(Func::lower(r))),
+                }
+            }
+            Expr::IsNull(e) => self.expr(e)?.is_null(),
+            Expr::IsNotNull(e) => self.expr(e)?.is_not_null(),
+            Expr::InList { expr, list, negated } => {
+                let e = self.expr(expr)?;
+                let vals = list.iter().map(|v| S::val(to_sea_value(v)));
+                match (list.is_empty(), negated) {
+                    // An empty IN is false, an empty NOT IN true, on every dialect.
+                    (true, false) => S::val(1).eq(2),
+                    (true, true) => S::val(1).eq(1),
+                    (false, false) => e.is_in(vals),
+                    (false, true) => e.is_not_in(vals),
+                }
+            }
+            Expr::Between { expr, low, high } => self.expr(expr)?.between(self.expr(low)?, self.expr(high)?),
+            Expr::And(v) => match v.len() {
+                0 => S::val(1).eq(1),
+                _ => {
+                    let mut it = v.iter();
+                    let first = self.expr(it.next().expect("non-empty"))?;
+                    it.try_fold(first, |acc, e| Ok::<_, Error>(acc.and(self.expr(e)?)))?
+                }
+            },
+            Expr::Or(v) => match v.len() {
+                0 => S::val(1).eq(2),
+                _ => {
+                    let mut it = v.iter();
+                    let first = self.expr(it.next().expect("non-empty"))?;
+                    it.try_fold(first, |acc, e| Ok::<_, Error>(acc.or(self.expr(e)?)))?
+                }
+            },
+            Expr::Not(e) => self.expr(e)?.not(),
+            Expr::Agg { func, arg } => {
+                if !self.caps.group_by {
+                    return Err(Error::unsupported(self.dialect, "aggregate functions"));
+                }
+                let a = match arg {
+                    Some(a) => self.expr(a)?,
+                    None => S::col(Asterisk),
+                };
+                S::from(match func {
+                    AggFunc::Count => Func::count(a),
+                    AggFunc::Sum => Func::sum(a),
+                    AggFunc::Avg => Func::avg(a),
+                    AggFunc::Min => Func::min(a),
+                    AggFunc::Max => Func::max(a),
+                })
+            }
+        })
+    }
+
+    pub fn order(&self, q: &mut SelectStatement, o: &OrderBy) -> Result<()> {
+        let e = self.expr(&o.expr)?;
+        let order = if o.desc { Order::Desc } else { Order::Asc };
+        match o.nulls {
+            None => q.order_by_expr(e, order),
+            Some(Nulls::First) => q.order_by_expr_with_nulls(e, order, NullOrdering::First),
+            Some(Nulls::Last) => q.order_by_expr_with_nulls(e, order, NullOrdering::Last),
+        };
+        Ok(())
+    }
+}
+
+#[allow(dead_code)]
+fn _value_is_used(_: Value) {}

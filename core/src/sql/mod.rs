@@ -1,0 +1,205 @@
+//! AST → SQL through sea-query, shared by the SQL dialects. Capabilities are checked first, so
+//! nothing sea-query would drop or rewrite silently (RETURNING, conflict targets) gets through.
+
+mod chunk;
+mod ddl;
+mod expr;
+mod named_binds;
+mod value;
+
+pub use chunk::{insert_chunks, InsertChunk};
+pub use ddl::{create_table_sql, drop_table_sql, DdlDialect};
+pub use named_binds::{compile_named_binds, NamedBinds};
+pub use value::{from_sea_value, to_sea_value};
+
+use crate::ast::{Delete, Insert, OnConflictAction, Select, SelectKind, Statement, Update};
+use crate::compiled::{Compiled, SqlQuery};
+use crate::dialect::Capabilities;
+use crate::error::{Error, Result};
+use expr::ExprCompiler;
+use sea_query::{Alias, Asterisk, ExprTrait, OnConflict, Query, QueryBuilder};
+
+/// One SQL dialect's settings for [`compile`].
+pub struct SqlDialect<'a, B> {
+    /// Dialect name for errors.
+    pub name: &'static str,
+    /// What it can express.
+    pub caps: &'a Capabilities,
+    /// sea-query backend.
+    pub builder: B,
+}
+
+/// Compiles a DML statement or raw SQL (not DDL) for a `?`-placeholder SQL dialect.
+pub fn compile<B: QueryBuilder + Copy>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
+    let ec = ExprCompiler { dialect: d.name, caps: d.caps };
+    let (sql, values) = match stmt {
+        Statement::Select(s) => select(&ec, s)?.build(d.builder),
+        Statement::Insert(i) => insert(&ec, i)?.build(d.builder),
+        Statement::Update(u) => update(&ec, u)?.build(d.builder),
+        Statement::Delete(del) => delete(&ec, del)?.build(d.builder),
+        Statement::Raw(raw) => {
+            let nb = compile_named_binds(&raw.sql, &raw.binds)?;
+            return Ok(Compiled::Sql(SqlQuery { sql: nb.sql, params: nb.params }));
+        }
+        Statement::CreateTable(_) | Statement::DropTable(_) => {
+            return Err(Error::InvalidQuery("DDL is compiled by the dialect's DdlDialect".into()));
+        }
+    };
+    let params = values.into_iter().map(from_sea_value).collect();
+    Ok(Compiled::Sql(SqlQuery { sql, params }))
+}
+
+fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatement> {
+    if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
+        return Err(Error::unsupported(ec.dialect, "GROUP BY"));
+    }
+    let mut q = Query::select();
+    q.from(Alias::new(s.table.as_ref()));
+    if s.columns.is_empty() {
+        q.column(Asterisk);
+    }
+    for item in &s.columns {
+        let e = ec.expr(&item.expr)?;
+        match &item.alias {
+            Some(a) => q.expr_as(e, Alias::new(a.as_ref())),
+            None => q.expr(e),
+        };
+    }
+    if let Some(f) = &s.filter {
+        q.and_where(ec.expr(f)?);
+    }
+    for g in &s.group_by {
+        q.add_group_by([ec.expr(g)?]);
+    }
+    if let Some(h) = &s.having {
+        q.and_having(ec.expr(h)?);
+    }
+    if s.distinct {
+        q.distinct();
+    }
+    for o in &s.order_by {
+        ec.order(&mut q, o)?;
+    }
+    if let Some(l) = s.limit {
+        q.limit(l);
+    }
+    if let Some(o) = s.offset {
+        if s.limit.is_none() {
+            // MySQL and SQLite need a LIMIT before OFFSET.
+            q.limit(i64::MAX as u64);
+        }
+        q.offset(o);
+    }
+    Ok(match s.kind {
+        SelectKind::Rows => q,
+        SelectKind::Count => {
+            let plain = s.limit.is_none() && s.offset.is_none() && !s.distinct && s.group_by.is_empty();
+            if plain {
+                let mut c = Query::select();
+                c.from(Alias::new(s.table.as_ref())).expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count"));
+                if let Some(f) = &s.filter {
+                    c.and_where(ec.expr(f)?);
+                }
+                c
+            } else {
+                let mut c = Query::select();
+                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count")).from_subquery(q, Alias::new("athanor_count"));
+                c
+            }
+        }
+        SelectKind::Exists => {
+            let mut inner = Query::select();
+            inner.expr(sea_query::Expr::val(1)).from(Alias::new(s.table.as_ref()));
+            if let Some(f) = &s.filter {
+                inner.and_where(ec.expr(f)?);
+            }
+            let mut c = Query::select();
+            c.expr_as(sea_query::Expr::exists(inner), Alias::new("exists"));
+            c
+        }
+    })
+}
+
+fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatement> {
+    if !i.returning.is_empty() && !ec.caps.insert_returning {
+        return Err(Error::unsupported(ec.dialect, "INSERT … RETURNING"));
+    }
+    let mut q = Query::insert();
+    q.into_table(Alias::new(i.table.as_ref())).columns(i.columns.iter().map(|c| Alias::new(c.as_ref())));
+    for row in &i.rows {
+        q.values(row.iter().map(|v| sea_query::Expr::val(to_sea_value(v))))
+            .map_err(|e| Error::InvalidQuery(e.to_string()))?;
+    }
+    if let Some(oc) = &i.on_conflict {
+        if !oc.target.is_empty() && !ec.caps.on_conflict_target {
+            return Err(Error::unsupported(
+                ec.dialect,
+                "an ON CONFLICT target (ON DUPLICATE KEY UPDATE applies to every unique key; leave the target empty)",
+            ));
+        }
+        let mut c = if oc.target.is_empty() { OnConflict::new() } else { OnConflict::columns(oc.target.iter().map(|c| Alias::new(c.as_ref()))) };
+        match &oc.action {
+            OnConflictAction::DoNothing if ec.caps.on_conflict_target => {
+                c.do_nothing();
+            }
+            OnConflictAction::DoNothing => {
+                // MySQL: `ON DUPLICATE KEY UPDATE first = first` keeps the row without INSERT IGNORE's
+                // side effect of turning other errors into warnings.
+                let first = i.columns.first().ok_or_else(|| Error::InvalidQuery("INSERT with no columns".into()))?;
+                c.do_nothing_on([Alias::new(first.as_ref())]);
+            }
+            OnConflictAction::Update(cols) if cols.is_empty() => {
+                return Err(Error::InvalidQuery("on_conflict_update with no columns".into()));
+            }
+            OnConflictAction::Update(cols) => {
+                c.update_columns(cols.iter().map(|c| Alias::new(c.as_ref())));
+            }
+        }
+        q.on_conflict(c);
+    }
+    if !i.returning.is_empty() {
+        q.returning(Query::returning().columns(i.returning.iter().map(|c| Alias::new(c.as_ref()))));
+    }
+    Ok(q)
+}
+
+fn update(ec: &ExprCompiler<'_>, u: &Update) -> Result<sea_query::UpdateStatement> {
+    if !u.returning.is_empty() && !ec.caps.update_returning {
+        return Err(Error::unsupported(ec.dialect, "UPDATE … RETURNING"));
+    }
+    if u.set.is_empty() {
+        return Err(Error::InvalidQuery("UPDATE with no SET".into()));
+    }
+    let mut q = Query::update();
+    q.table(Alias::new(u.table.as_ref()));
+    for (c, e) in &u.set {
+        q.value(Alias::new(c.as_ref()), ec.expr(e)?);
+    }
+    if let Some(f) = &u.filter {
+        q.and_where(ec.expr(f)?);
+    }
+    if !u.returning.is_empty() {
+        q.returning(Query::returning().columns(u.returning.iter().map(|c| Alias::new(c.as_ref()))));
+    }
+    Ok(q)
+}
+
+fn delete(ec: &ExprCompiler<'_>, d: &Delete) -> Result<sea_query::DeleteStatement> {
+    if !d.returning.is_empty() && !ec.caps.delete_returning {
+        return Err(Error::unsupported(ec.dialect, "DELETE … RETURNING"));
+    }
+    let mut q = Query::delete();
+    q.from_table(Alias::new(d.table.as_ref()));
+    if let Some(f) = &d.filter {
+        q.and_where(ec.expr(f)?);
+    }
+    if !d.returning.is_empty() {
+        q.returning(Query::returning().columns(d.returning.iter().map(|c| Alias::new(c.as_ref()))));
+    }
+    Ok(q)
+}
+
+#[allow(dead_code)]
+fn _assert_expr_trait_in_scope(e: sea_query::Expr) -> sea_query::Expr {
+    e.not()
+}
