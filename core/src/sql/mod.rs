@@ -25,18 +25,18 @@ pub struct SqlDialect<'a, B> {
     pub name: &'static str,
     /// What it can express.
     pub caps: &'a Capabilities,
-    /// sea-query backend.
-    pub builder: B,
+    /// Makes the sea-query backend (e.g. `|| MysqlQueryBuilder`).
+    pub builder: fn() -> B,
 }
 
 /// Compiles a DML statement or raw SQL (not DDL) for a `?`-placeholder SQL dialect.
-pub fn compile<B: QueryBuilder + Copy>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
+pub fn compile<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
     let ec = ExprCompiler { dialect: d.name, caps: d.caps };
     let (sql, values) = match stmt {
-        Statement::Select(s) => select(&ec, s)?.build(d.builder),
-        Statement::Insert(i) => insert(&ec, i)?.build(d.builder),
-        Statement::Update(u) => update(&ec, u)?.build(d.builder),
-        Statement::Delete(del) => delete(&ec, del)?.build(d.builder),
+        Statement::Select(s) => select(&ec, s)?.build((d.builder)()),
+        Statement::Insert(i) => insert(&ec, i)?.build((d.builder)()),
+        Statement::Update(u) => update(&ec, u)?.build((d.builder)()),
+        Statement::Delete(del) => delete(&ec, del)?.build((d.builder)()),
         Statement::Raw(raw) => {
             let nb = compile_named_binds(&raw.sql, &raw.binds)?;
             return Ok(Compiled::Sql(SqlQuery { sql: nb.sql, params: nb.params }));

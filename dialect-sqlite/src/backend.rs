@@ -1,0 +1,175 @@
+//! [`SqliteBackend`]: the pool, compilation, and statement execution shared with connections.
+
+use crate::bind;
+use crate::connection::SqliteConn;
+use crate::ddl::SqliteDdl;
+use crate::error::map;
+use crate::options::SqliteSettings;
+use crate::row::SqliteRowRef;
+use athanor_core::ast::Statement;
+use athanor_core::sql::{self, SqlDialect};
+use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, ExecResult, Result, Row, RowSink, SqlQuery};
+use async_trait::async_trait;
+use futures_core::stream::BoxStream;
+use futures_util::TryStreamExt;
+use sqlx::sqlite::Sqlite;
+use sqlx::SqlitePool;
+
+/// What SQLite (3.35+, as bundled by sqlx) can express.
+pub const CAPABILITIES: Capabilities = Capabilities { max_params: 32_766, ..Capabilities::SQL };
+
+/// An engine's SQLite pool.
+pub struct SqliteBackend {
+    pool: SqlitePool,
+    echo: bool,
+    in_memory: bool,
+}
+
+impl std::fmt::Debug for SqliteBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteBackend").field("in_memory", &self.in_memory).finish()
+    }
+}
+
+impl SqliteBackend {
+    /// A lazily connecting pool.
+    pub fn new(s: SqliteSettings) -> Self {
+        SqliteBackend { pool: s.pool.connect_lazy_with(s.connect), echo: s.echo, in_memory: s.in_memory }
+    }
+}
+
+/// Compiles a statement into the SQL statements to run: bulk inserts split under the parameter
+/// limit, DDL into the table and its indexes.
+pub(crate) fn compile_all(stmt: &Statement) -> Result<Vec<SqlQuery>> {
+    let d = SqlDialect { name: "sqlite", caps: &CAPABILITIES, builder: || sea_query::SqliteQueryBuilder };
+    match stmt {
+        Statement::CreateTable(t) => Ok(sql::create_table_sql(&SqliteDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: vec![] }).collect()),
+        Statement::DropTable(name) => Ok(vec![SqlQuery { sql: sql::drop_table_sql(&SqliteDdl, name), params: vec![] }]),
+        Statement::Insert(ins) if ins.rows.len() * ins.columns.len() > CAPABILITIES.max_params => {
+            let mut out = Vec::new();
+            for r in sql::insert_chunks(ins, CAPABILITIES.max_params, usize::MAX) {
+                let mut part = ins.clone();
+                part.rows = ins.rows[r].to_vec();
+                out.extend(compile_all(&Statement::Insert(part))?);
+            }
+            Ok(out)
+        }
+        other => match sql::compile(&d, other)? {
+            Compiled::Sql(q) => Ok(vec![q]),
+            Compiled::Script(qs) => Ok(qs),
+            Compiled::Http(_) => unreachable!("the SQL compiler makes no HTTP requests"),
+        },
+    }
+}
+
+fn single(stmt: &Statement) -> Result<SqlQuery> {
+    let mut qs = compile_all(stmt)?;
+    if qs.len() != 1 {
+        return Err(athanor_core::Error::InvalidQuery(format!("{} compiles to {} statements and returns no rows", stmt.kind(), qs.len())));
+    }
+    Ok(qs.remove(0))
+}
+
+pub(crate) fn log(echo: bool, q: &SqlQuery) {
+    if echo {
+        tracing::info!(target: "athanor::sql", sql = %q.sql, params = q.params.len());
+    } else {
+        tracing::debug!(target: "athanor::sql", sql = %q.sql, params = q.params.len());
+    }
+}
+
+/// Runs one compiled statement on any sqlx executor (the pool or one connection).
+pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: &SqlQuery, insert: bool) -> Result<ExecResult>
+where
+    E: sqlx::Executor<'c, Database = Sqlite>,
+{
+    log(echo, q);
+    let r = bind::query(&q.sql, &q.params)?.execute(exec).await.map_err(map)?;
+    let last_insert_id = if insert && r.rows_affected() > 0 { u64::try_from(r.last_insert_rowid()).ok() } else { None };
+    Ok(ExecResult { rows_affected: r.rows_affected(), last_insert_id })
+}
+
+/// Runs every compiled piece of `stmt` on one connection, in order, summing rows affected.
+pub(crate) async fn execute_on(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement) -> Result<ExecResult> {
+    let insert = matches!(stmt, Statement::Insert(_));
+    let mut total = ExecResult::default();
+    for q in compile_all(stmt)? {
+        let r = run_one(&mut *conn, echo, &q, insert).await?;
+        total.rows_affected += r.rows_affected;
+        total.last_insert_id = r.last_insert_id.or(total.last_insert_id);
+    }
+    Ok(total)
+}
+
+/// Runs a query on any sqlx executor, handing each row to `sink` as it arrives.
+pub(crate) async fn fetch_on<'c, E>(exec: E, echo: bool, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()>
+where
+    E: sqlx::Executor<'c, Database = Sqlite>,
+{
+    let q = single(stmt)?;
+    log(echo, &q);
+    let query = bind::query(&q.sql, &q.params)?;
+    let mut rows = query.fetch(exec);
+    while let Some(row) = rows.try_next().await.map_err(map)? {
+        sink(&SqliteRowRef(&row))?;
+    }
+    Ok(())
+}
+
+/// Streams owned rows from any sqlx executor.
+pub(crate) fn stream_on<'c, E>(exec: E, echo: bool, stmt: Statement) -> BoxStream<'c, Result<Row>>
+where
+    E: sqlx::Executor<'c, Database = Sqlite> + 'c,
+{
+    Box::pin(async_stream::try_stream! {
+        let q = single(&stmt)?;
+        log(echo, &q);
+        let query = bind::query(&q.sql, &q.params)?;
+        let mut rows = query.fetch(exec);
+        let mut names = None;
+        while let Some(row) = rows.try_next().await.map_err(map)? {
+            let access = SqliteRowRef(&row);
+            let names = names.get_or_insert_with(|| athanor_core::row::column_names(&access));
+            yield Row::from_access(&access, names)?;
+        }
+    })
+}
+
+#[async_trait]
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> &'static str {
+        "sqlite"
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+    fn compile(&self, stmt: &Statement) -> Result<Compiled> {
+        let mut qs = compile_all(stmt)?;
+        Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
+    }
+    async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
+        let conn = self.pool.acquire().await.map_err(map)?;
+        Ok(Box::new(SqliteConn::new(conn, self.echo)))
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        let mut qs = compile_all(stmt)?;
+        if qs.len() == 1 {
+            return run_one(&self.pool, self.echo, &qs.remove(0), matches!(stmt, Statement::Insert(_))).await;
+        }
+        // Several statements (chunks, DDL scripts) run on one connection, in order.
+        let mut conn = self.pool.acquire().await.map_err(map)?;
+        execute_on(&mut conn, self.echo, stmt).await
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        fetch_on(&self.pool, self.echo, stmt, sink).await
+    }
+    fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
+        stream_on(&self.pool, self.echo, stmt)
+    }
+    async fn close(&self) {
+        self.pool.close().await
+    }
+}
