@@ -1,0 +1,220 @@
+//! Code generation for `#[derive(Model)]`. Generated code names only `::athanor::__private::…` paths.
+
+use crate::attrs::{FieldDef, ModelDef};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// The whole expansion: column consts, `FromRow` and `Model`.
+pub fn expand(def: &ModelDef) -> TokenStream {
+    let ident = &def.ident;
+    let cols: Vec<&FieldDef> = def.fields.iter().filter(|f| !f.skip).collect();
+    let consts = cols.iter().map(|f| column_const(ident, f));
+    let type_checks = cols.iter().map(|f| {
+        let ty = &f.ty;
+        quote_spanned!(ty.span()=> __sql_type::<#ty>();)
+    });
+    let from_row = from_row(def);
+    let model = model(def, &cols);
+    quote! {
+        #[allow(dead_code)]
+        impl #ident {
+            #(#consts)*
+        }
+
+        #[allow(non_snake_case, clippy::all)]
+        const _: () = {
+            use ::athanor::__private as __a;
+
+            /// Field types must have a column mapping (`SqlType`); a failure points at the type.
+            #[inline(always)]
+            fn __sql_type<T: __a::SqlType>() {}
+            fn __check_types() {
+                #(#type_checks)*
+            }
+            #[inline(always)]
+            fn __get<T: __a::SqlType>(row: &dyn __a::RowAccess, i: usize) -> __a::Result<T> {
+                __a::row::get_at::<T>(row, i)
+            }
+            #[inline(always)]
+            fn __value<T: __a::SqlType>(v: &T) -> __a::Value {
+                __a::ToValue::to_value(v)
+            }
+            #[inline(always)]
+            fn __decode<T: __a::SqlType>(column: &str, v: __a::Value) -> __a::Result<T> {
+                __a::value::decode::<T>(column, v)
+            }
+            /// The column definition for a field of type `T`.
+            fn __column<T: __a::SqlType>(name: &'static str) -> __a::ColumnDef {
+                let mut c = __a::ColumnDef::new(name, <T as __a::SqlType>::column_type());
+                c.nullable = <T as __a::SqlType>::NULLABLE;
+                c
+            }
+            /// A default literal converted to the field's type where it converts.
+            fn __default<T: __a::SqlType>(raw: __a::Value) -> __a::Value {
+                match <T as __a::FromValue>::from_value(raw.clone()) {
+                    ::core::result::Result::Ok(v) => __a::ToValue::to_value(&v),
+                    ::core::result::Result::Err(_) => raw,
+                }
+            }
+
+            #from_row
+            #model
+        };
+    }
+}
+
+/// `pub const SYMBOL: Column<Candle, String> = Column::new("symbol");`
+fn column_const(model: &syn::Ident, f: &FieldDef) -> TokenStream {
+    let (name, ty, column, docs) = (&f.const_name, &f.ty, &f.column, &f.docs);
+    let ty_str = quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace("< ", "<");
+    let header = format!(" Column `{column}` of `{}`, typed `{ty_str}`.", f.ident);
+    let sep = if docs.is_empty() { quote!() } else { quote!(#[doc = ""]) };
+    quote! {
+        #[doc = #header]
+        #sep
+        #(#docs)*
+        pub const #name: ::athanor::__private::model::Column<#model, #ty> = ::athanor::__private::model::Column::new(#column);
+    }
+}
+
+/// `impl FromRow`: every column read by position, in one pass; skipped fields take their default.
+fn from_row(def: &ModelDef) -> TokenStream {
+    let ident = &def.ident;
+    let mut i = 0usize;
+    let inits = def.fields.iter().map(|f| {
+        let (name, ty) = (&f.ident, &f.ty);
+        if f.skip {
+            return quote!(#name: ::core::default::Default::default());
+        }
+        let init = quote_spanned!(ty.span()=> #name: __get::<#ty>(row, #i)?);
+        i += 1;
+        init
+    });
+    let inits: Vec<_> = inits.collect();
+    quote! {
+        impl __a::model::FromRow for #ident {
+            fn from_row(row: &dyn __a::RowAccess, _cache: &mut __a::model::RowCache) -> __a::Result<Self> {
+                ::core::result::Result::Ok(#ident { #(#inits,)* })
+            }
+        }
+    }
+}
+
+/// `impl Model`: names, the `Table`, values, keys.
+fn model(def: &ModelDef, cols: &[&FieldDef]) -> TokenStream {
+    let (ident, table) = (&def.ident, &def.table);
+    let names = cols.iter().map(|f| &f.column);
+    let pk: Vec<&&FieldDef> = cols.iter().filter(|f| f.primary_key).collect();
+    let pk_names = pk.iter().map(|f| &f.column);
+    let auto = cols.iter().find(|f| f.auto_increment);
+    let auto_name = match auto {
+        Some(f) => {
+            let c = &f.column;
+            quote!(::core::option::Option::Some(#c))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let values = cols.iter().map(|f| field_value(f));
+    let pk_values = pk.iter().map(|f| field_value(f));
+    let set_key = match auto {
+        Some(f) => {
+            let (name, ty, col) = (&f.ident, &f.ty, &f.column);
+            quote! {
+                self.#name = __decode::<#ty>(#col, key)?;
+                ::core::result::Result::Ok(())
+            }
+        }
+        None => {
+            let msg = format!("model `{ident}` has no auto_increment field to store a generated key in");
+            quote! {
+                let _ = key;
+                ::core::result::Result::Err(__a::Error::State(::std::string::String::from(#msg)))
+            }
+        }
+    };
+    let column_defs = cols.iter().map(|f| column_def(f));
+    let pk_cols = pk.iter().map(|f| &f.column);
+    let uniques = def.uniques.iter().map(|u| quote!(.unique([#(#u),*])));
+    let indexes = def.indexes.iter().map(|u| quote!(.index([#(#u),*])));
+    quote! {
+        impl __a::model::Model for #ident {
+            const TABLE: &'static str = #table;
+            const COLUMNS: &'static [&'static str] = &[#(#names),*];
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#pk_names),*];
+            const AUTO_INCREMENT: ::core::option::Option<&'static str> = #auto_name;
+
+            fn table() -> &'static __a::Table {
+                static TABLE: ::std::sync::OnceLock<__a::Table> = ::std::sync::OnceLock::new();
+                TABLE.get_or_init(|| {
+                    let _ = __check_types;
+                    let pk: &[&'static str] = &[#(#pk_cols),*];
+                    __a::Table::new(#table)
+                        #(.column(#column_defs))*
+                        .primary_key(pk.iter().copied())
+                        #(#uniques)*
+                        #(#indexes)*
+                })
+            }
+
+            fn values(&self) -> ::std::vec::Vec<__a::Value> {
+                ::std::vec![#(#values),*]
+            }
+
+            fn primary_key_values(&self) -> ::std::vec::Vec<__a::Value> {
+                ::std::vec![#(#pk_values),*]
+            }
+
+            fn set_generated_key(&mut self, key: __a::Value) -> __a::Result<()> {
+                #set_key
+            }
+        }
+    }
+}
+
+/// `__value::<T>(&self.field)`, spanned at the field type.
+fn field_value(f: &FieldDef) -> TokenStream {
+    let (name, ty) = (&f.ident, &f.ty);
+    quote_spanned!(ty.span()=> __value::<#ty>(&self.#name))
+}
+
+/// The `ColumnDef` expression for one field.
+fn column_def(f: &FieldDef) -> TokenStream {
+    let (ty, name) = (&f.ty, &f.column);
+    let mut adjust = Vec::new();
+    if let Some(n) = f.max_len {
+        adjust.push(quote!(c.ty = __a::ColumnType::String { max_len: ::core::option::Option::Some(#n) };));
+    }
+    if f.text {
+        adjust.push(quote!(c.ty = __a::ColumnType::Text;));
+    }
+    if f.precision.is_some() || f.scale.is_some() {
+        let opt = |v: Option<u32>| match v {
+            Some(v) => quote!(::core::option::Option::Some(#v)),
+            None => quote!(::core::option::Option::None),
+        };
+        let (p, s) = (opt(f.precision), opt(f.scale));
+        adjust.push(quote!(c.ty = __a::ColumnType::Decimal { precision: #p, scale: #s };));
+    }
+    if f.auto_increment {
+        adjust.push(quote!(c.auto_increment = true;));
+    }
+    if f.unique {
+        adjust.push(quote!(c.unique = true;));
+    }
+    if f.index {
+        adjust.push(quote!(c.index = true;));
+    }
+    if let Some(d) = &f.default {
+        adjust.push(quote!(c.default = ::core::option::Option::Some(__default::<#ty>(__a::Value::from(#d)));));
+    }
+    if let Some((t, col)) = &f.references {
+        adjust.push(quote!(c = c.references(#t, #col);));
+    }
+    let binding = if adjust.is_empty() { quote!(let c) } else { quote!(let mut c) };
+    quote_spanned!(ty.span()=> {
+        #binding = __column::<#ty>(#name);
+        #(#adjust)*
+        c
+    })
+}
