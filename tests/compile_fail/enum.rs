@@ -1,0 +1,9 @@
+use athanor::prelude::*;
+
+#[derive(Model)]
+enum Side {
+    Buy,
+    Sell,
+}
+
+fn main() {}

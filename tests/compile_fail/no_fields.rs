@@ -1,0 +1,6 @@
+use athanor::prelude::*;
+
+#[derive(Model)]
+struct Empty {}
+
+fn main() {}
