@@ -24,6 +24,15 @@ const DATABASE: &AsciiSet = &USERINFO.remove(b'/');
 const FORM: &AsciiSet = &UNRESERVED.remove(b' ');
 
 pub(super) fn render(url: &DbUrl, hide_password: bool) -> String {
+    render_with(url, hide_password, false)
+}
+
+/// Renders for `Display`/`Debug`: the password and secret query values (`key=`) hidden.
+pub(super) fn render_safe(url: &DbUrl) -> String {
+    render_with(url, true, true)
+}
+
+fn render_with(url: &DbUrl, hide_password: bool, hide_secret_query: bool) -> String {
     let mut s = url.drivername();
     s.push_str("://");
     if let Some(username) = &url.username {
@@ -47,9 +56,20 @@ pub(super) fn render(url: &DbUrl, hide_password: bool) -> String {
         s.push(if i == 0 { '?' } else { '&' });
         push_form(&mut s, key);
         s.push('=');
-        push_form(&mut s, value);
+        if hide_secret_query && is_secret_key(key) {
+            s.push_str("***");
+        } else {
+            push_form(&mut s, value);
+        }
     }
     s
+}
+
+/// Query keys whose values are credentials (a Supabase `key=`, a token): hidden like the password.
+pub const SECRET_QUERY_KEYS: &[&str] = &["key", "apikey", "api_key", "password", "token", "jwt", "service_role_key"];
+
+fn is_secret_key(key: &str) -> bool {
+    SECRET_QUERY_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
 pub(super) fn host_port(url: &DbUrl) -> String {
@@ -75,16 +95,16 @@ fn push_form(s: &mut String, text: &str) {
     s.extend(utf8_percent_encode(text, FORM).map(|chunk| chunk.replace(' ', "+")));
 }
 
-/// The URL with the password hidden: same as [`DbUrl::render_hidden`].
+/// The URL with the password and secret query values (`key=`, `token=`, …) hidden.
 impl fmt::Display for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render_hidden())
+        f.write_str(&render_safe(self))
     }
 }
 
 /// `DbUrl("mysql+aiomysql://u:***@h/d")`: never shows the password.
 impl fmt::Debug for DbUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("DbUrl").field(&self.render_hidden()).finish()
+        f.debug_tuple("DbUrl").field(&render_safe(self)).finish()
     }
 }
