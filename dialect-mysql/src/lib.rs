@@ -1,7 +1,24 @@
 //! Athanor's MySQL and MariaDB dialect, built on sqlx.
+//!
+//! URLs: `mysql://`, `mariadb://` and the Python driver spellings (`mysql+aiomysql://`,
+//! `+asyncmy`, `+mysqlconnector`, `+pymysql`, `+mysqldb`, `+mariadbconnector`), all served by
+//! sqlx's MySQL driver. See [`options`] for the accepted URL keys and [`compile`] for how
+//! statements map to MySQL (emulations and what is refused).
 
-use athanor_core::DbUrl;
-use athanor_core::{Backend, Dialect, EngineOptions, Error, Result};
+pub mod backend;
+mod bind;
+pub mod compile;
+pub mod connection;
+pub mod ddl;
+pub mod error;
+pub mod options;
+pub mod row;
+
+pub use backend::MySqlBackend;
+pub use connection::MyConnection;
+pub use ddl::MySqlDdl;
+
+use athanor_core::{Backend, DbUrl, Dialect, EngineOptions, Result};
 use std::sync::Arc;
 
 /// The MySQL/MariaDB dialect: `mysql://`, `mariadb://` and the Python driver aliases.
@@ -18,7 +35,7 @@ impl Dialect for MySqlDialect {
     fn drivers(&self) -> &'static [&'static str] {
         &["aiomysql", "asyncmy", "mysqlconnector", "pymysql", "mysqldb", "mariadbconnector"]
     }
-    fn backend(&self, _url: &DbUrl, _options: &EngineOptions) -> Result<Arc<dyn Backend>> {
-        Err(Error::unsupported("mysql", "connections (backend not implemented yet)"))
+    fn backend(&self, url: &DbUrl, options: &EngineOptions) -> Result<Arc<dyn Backend>> {
+        Ok(Arc::new(MySqlBackend::new(options::settings(url, options)?)))
     }
 }

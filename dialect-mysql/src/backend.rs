@@ -1,0 +1,262 @@
+//! [`MySqlBackend`]: one engine's sqlx pool. Connects lazily; learns the server (MariaDB ≥ 10.5
+//! RETURNING, `max_allowed_packet`) on its first connection.
+
+use crate::bind;
+use crate::compile::{self, DEFAULT_MAX_PACKET};
+use crate::connection::{self, MyConnection};
+use crate::error::{convert, DIALECT};
+use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
+use crate::row::MyRow;
+use athanor_core::ast::Statement;
+use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, ValueKind};
+use async_trait::async_trait;
+use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
+use sqlx::{AssertSqlSafe, ConnectOptions, Executor};
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// What the first connection told us about the server.
+#[derive(Debug, Default)]
+pub(crate) struct ServerState {
+    returning: AtomicBool,
+    max_packet: AtomicUsize,
+    version: OnceLock<String>,
+}
+
+/// True for MariaDB 10.5 and later (`INSERT/DELETE … RETURNING`).
+pub fn mariadb_has_returning(version: &str) -> bool {
+    if !version.to_ascii_lowercase().contains("mariadb") {
+        return false;
+    }
+    let mut parts = version.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (10, 5)
+}
+
+/// Runs the init statements and, once per engine, reads the server version and packet limit.
+async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], state: &ServerState) -> std::result::Result<(), sqlx::Error> {
+    for s in init {
+        match s {
+            InitStatement::Command(c) => {
+                conn.execute(AssertSqlSafe(c.clone())).await?;
+            }
+            InitStatement::SqlMode(m) => {
+                sqlx::query("SET SESSION sql_mode = ?").bind(m.as_str()).execute(&mut *conn).await?;
+            }
+        }
+    }
+    if state.version.get().is_none() {
+        let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
+        let r = MyRow(&row);
+        let version = r.get(0, ValueKind::String).ok().and_then(|v| v.to_string_opt()).unwrap_or_default();
+        let packet = match r.get(1, ValueKind::U64) {
+            Ok(athanor_core::Value::U64(p)) => p as usize,
+            Ok(athanor_core::Value::I64(p)) if p > 0 => p as usize,
+            _ => DEFAULT_MAX_PACKET,
+        };
+        state.max_packet.store(packet, Ordering::Relaxed);
+        state.returning.store(mariadb_has_returning(&version), Ordering::Relaxed);
+        let _ = state.version.set(version);
+    }
+    Ok(())
+}
+
+trait StringOpt {
+    fn to_string_opt(self) -> Option<String>;
+}
+impl StringOpt for athanor_core::Value {
+    fn to_string_opt(self) -> Option<String> {
+        match self {
+            athanor_core::Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Shared by the backend and its connections.
+pub(crate) struct Inner {
+    pub pool: MySqlPool,
+    pub state: Arc<ServerState>,
+    pub host: String,
+    pub echo: bool,
+    pub acquire_timeout: Duration,
+    probe: MySqlConnectOptions,
+    init: Arc<Vec<InitStatement>>,
+}
+
+impl Inner {
+    pub fn caps(&self) -> Capabilities {
+        compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+    }
+
+    fn max_packet(&self) -> usize {
+        match self.state.max_packet.load(Ordering::Relaxed) {
+            0 => DEFAULT_MAX_PACKET,
+            n => n,
+        }
+    }
+
+    pub fn plan(&self, stmt: &Statement) -> Result<Vec<SqlQuery>> {
+        let plan = compile::plan(&self.caps(), stmt, self.max_packet())?;
+        if self.echo {
+            for q in &plan {
+                tracing::info!(target: "athanor::sql", dialect = DIALECT, params = q.params.len(), "{}", q.sql);
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Converts without I/O (pool timeouts carry no last error).
+    pub fn err_now(&self, e: sqlx::Error) -> Error {
+        match convert(e, &self.host) {
+            Error::PoolTimeout { host, last_error, .. } => Error::PoolTimeout { host, waited: self.acquire_timeout, last_error },
+            other => other,
+        }
+    }
+
+    /// Converts; a pool timeout tries one direct connection to report why connecting fails.
+    pub async fn err(&self, e: sqlx::Error) -> Error {
+        if !matches!(e, sqlx::Error::PoolTimedOut) {
+            return self.err_now(e);
+        }
+        let probe = async {
+            let mut c = self.probe.connect().await?;
+            init_connection(&mut c, &self.init, &self.state).await
+        };
+        let last_error = match sqlx_core::rt::timeout(Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1))), probe).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
+            Err(_) => Some(format!("connecting to {} timed out", self.host)),
+        };
+        Error::PoolTimeout { host: self.host.clone(), waited: self.acquire_timeout, last_error }
+    }
+}
+
+/// The MySQL/MariaDB backend: a lazily connecting sqlx pool. Its `Debug` shows the host, never
+/// the credentials.
+pub struct MySqlBackend {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for MySqlBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MySqlBackend").field("host", &self.inner.host).field("server", &self.inner.state.version.get()).finish_non_exhaustive()
+    }
+}
+
+impl MySqlBackend {
+    /// Builds the pool (no connection is opened yet).
+    pub fn new(settings: Settings) -> Self {
+        let state = Arc::new(ServerState::default());
+        let init = Arc::new(settings.init);
+        let e = &settings.engine;
+        let (st, ini) = (state.clone(), init.clone());
+        let pool = MySqlPoolOptions::new()
+            .max_connections(e.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS))
+            .min_connections(e.min_connections.unwrap_or(0))
+            .acquire_timeout(settings.acquire_timeout)
+            .idle_timeout(e.idle_timeout.or(Some(Duration::from_secs(600))))
+            .max_lifetime(e.max_lifetime.or(Some(DEFAULT_MAX_LIFETIME)))
+            .test_before_acquire(e.pre_ping.unwrap_or(true))
+            .after_connect(move |conn, _meta| {
+                let (st, ini) = (st.clone(), ini.clone());
+                Box::pin(async move { init_connection(conn, &ini, &st).await })
+            })
+            .connect_lazy_with(settings.connect.clone());
+        let inner = Inner {
+            pool,
+            state,
+            host: settings.host,
+            echo: e.echo.unwrap_or(false),
+            acquire_timeout: settings.acquire_timeout,
+            probe: settings.connect,
+            init,
+        };
+        MySqlBackend { inner: Arc::new(inner) }
+    }
+
+    /// The server's `VERSION()`, once a connection has been made.
+    pub fn server_version(&self) -> Option<&str> {
+        self.inner.state.version.get().map(String::as_str)
+    }
+
+    /// The underlying sqlx pool, for raw sqlx access.
+    pub fn pool(&self) -> &MySqlPool {
+        &self.inner.pool
+    }
+
+    async fn acquire_mine(&self) -> Result<MyConnection> {
+        match self.inner.pool.acquire().await {
+            Ok(c) => Ok(MyConnection::new(c, self.inner.clone())),
+            Err(e) => Err(self.inner.err(e).await),
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for MySqlBackend {
+    fn dialect(&self) -> &'static str {
+        DIALECT
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn capabilities(&self) -> Capabilities {
+        self.inner.caps()
+    }
+    fn compile(&self, stmt: &Statement) -> Result<Compiled> {
+        compile::compile(&self.inner.caps(), stmt, self.inner.max_packet())
+    }
+    async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
+        Ok(Box::new(self.acquire_mine().await?))
+    }
+    async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
+        // Inserts may split by the server's packet size, known once connected: take a connection first.
+        if matches!(stmt, Statement::Insert(_) | Statement::CreateTable(_)) || self.inner.state.version.get().is_none() {
+            return self.acquire_mine().await?.execute(stmt).await;
+        }
+        let mut plan = self.inner.plan(stmt)?;
+        if plan.len() != 1 {
+            return self.acquire_mine().await?.execute(stmt).await;
+        }
+        let q = plan.remove(0);
+        match bind::query(q.sql, &q.params)?.execute(&self.inner.pool).await {
+            Ok(r) => Ok(connection::exec_result(&r)),
+            Err(e) => Err(self.inner.err(e).await),
+        }
+    }
+    async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        if matches!(stmt, Statement::Insert(_)) {
+            return self.acquire_mine().await?.fetch(stmt, sink).await;
+        }
+        let mut plan = self.inner.plan(stmt)?;
+        if plan.len() != 1 {
+            return self.acquire_mine().await?.fetch(stmt, sink).await;
+        }
+        let q = plan.remove(0);
+        let mut rows = bind::query(q.sql, &q.params)?.fetch(&self.inner.pool);
+        loop {
+            match rows.try_next().await {
+                Ok(Some(row)) => sink(&MyRow(&row))?,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(self.inner.err(e).await),
+            }
+        }
+    }
+    fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
+        let query = match connection::single(&self.inner, &stmt) {
+            Ok(q) => q,
+            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e) })),
+        };
+        let inner = self.inner.clone();
+        let mut names = None;
+        Box::pin(query.fetch(&self.inner.pool).map(move |r| connection::to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
+    }
+    async fn close(&self) {
+        self.inner.pool.close().await
+    }
+}

@@ -1,0 +1,110 @@
+//! Capabilities and compilation: core's sea-query compiler with `MysqlQueryBuilder`, plus what
+//! sea-query's MySQL backend would drop or get wrong.
+//!
+//! - `NULLS FIRST/LAST` is emulated by sea-query as `ORDER BY col IS NULL DESC|ASC, col`.
+//! - `ilike` is emulated by core as `LOWER(a) LIKE LOWER(b)`.
+//! - `INSERT/DELETE … RETURNING` is allowed only on MariaDB ≥ 10.5 (detected at first
+//!   connect); sea-query's MySQL backend drops RETURNING, so the clause is appended here.
+//!   `UPDATE … RETURNING` is never available. Elsewhere RETURNING is `Unsupported`.
+//! - An ON CONFLICT target is `Unsupported`: `ON DUPLICATE KEY UPDATE` applies to every unique key.
+//!   `on_conflict_do_nothing` is `ON DUPLICATE KEY UPDATE first_col = first_col`, which keeps the row
+//!   without `INSERT IGNORE`'s downgrading of other errors to warnings.
+//! - Bulk inserts are split under 65,535 placeholders and under `max_allowed_packet`.
+
+use crate::ddl::{quote_ident, MySqlDdl};
+use crate::error::DIALECT;
+use athanor_core::ast::{Insert, Statement};
+use athanor_core::sql::{self, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
+use athanor_core::{Capabilities, Compiled, Result, SqlQuery};
+use std::borrow::Cow;
+
+/// Most placeholders in one MySQL prepared statement.
+pub const MAX_PARAMS: usize = 65_535;
+/// `max_allowed_packet` assumed before the server has told us (MySQL 5.7's 4 MiB default).
+pub const DEFAULT_MAX_PACKET: usize = 4 * 1024 * 1024;
+
+/// What MySQL can express; `returning` is true on MariaDB ≥ 10.5.
+pub fn capabilities(returning: bool) -> Capabilities {
+    Capabilities {
+        raw_sql: true,
+        transactions: true,
+        savepoints: true,
+        insert_returning: returning,
+        update_returning: false,
+        delete_returning: returning,
+        on_conflict_target: false,
+        ilike: false,
+        group_by: true,
+        ddl: true,
+        max_params: MAX_PARAMS,
+    }
+}
+
+/// Bytes of bound values per statement for a server `max_allowed_packet`: three quarters of it,
+/// leaving room for the SQL text, the protocol framing and the estimate's error.
+pub fn packet_budget(max_allowed_packet: usize) -> usize {
+    (max_allowed_packet / 4 * 3).saturating_sub(16 * 1024).max(64 * 1024)
+}
+
+fn returning_clause(cols: &[Cow<'static, str>]) -> String {
+    let list: Vec<String> = cols.iter().map(|c| quote_ident(c)).collect();
+    format!(" RETURNING {}", list.join(", "))
+}
+
+fn core(caps: &Capabilities, stmt: &Statement) -> Result<SqlQuery> {
+    let d = SqlDialect { name: DIALECT, caps, builder: || sea_query::MysqlQueryBuilder };
+    match sql::compile(&d, stmt)? {
+        Compiled::Sql(q) => Ok(q),
+        other => Err(athanor_core::Error::InvalidQuery(format!("unexpected compiled form {other}"))),
+    }
+}
+
+fn one(caps: &Capabilities, stmt: &Statement) -> Result<Vec<SqlQuery>> {
+    Ok(match stmt {
+        Statement::Insert(i) if !i.returning.is_empty() && caps.insert_returning => {
+            let plain = Insert { returning: Vec::new(), ..i.clone() };
+            let mut q = core(caps, &Statement::Insert(plain))?;
+            q.sql.push_str(&returning_clause(&i.returning));
+            vec![q]
+        }
+        Statement::Delete(d) if !d.returning.is_empty() && caps.delete_returning => {
+            let mut plain = d.clone();
+            plain.returning.clear();
+            let mut q = core(caps, &Statement::Delete(plain))?;
+            q.sql.push_str(&returning_clause(&d.returning));
+            vec![q]
+        }
+        Statement::CreateTable(t) => create_table_sql(&MySqlDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: Vec::new() }).collect(),
+        Statement::DropTable(name) => vec![SqlQuery { sql: drop_table_sql(&MySqlDdl, name), params: Vec::new() }],
+        other => vec![core(caps, other)?],
+    })
+}
+
+/// The statements to run for `stmt`, in order: one, except for DDL with separate statements and
+/// bulk inserts over the placeholder or packet limit.
+pub fn plan(caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Vec<SqlQuery>> {
+    if let Statement::Insert(i) = stmt {
+        let chunks = insert_chunks(i, caps.max_params, packet_budget(max_packet));
+        if chunks.len() > 1 {
+            let mut out = Vec::with_capacity(chunks.len());
+            for r in chunks {
+                let part = Insert {
+                    table: i.table.clone(),
+                    columns: i.columns.clone(),
+                    rows: i.rows[r].to_vec(),
+                    on_conflict: i.on_conflict.clone(),
+                    returning: i.returning.clone(),
+                };
+                out.extend(one(caps, &Statement::Insert(part))?);
+            }
+            return Ok(out);
+        }
+    }
+    one(caps, stmt)
+}
+
+/// `Backend::compile`: one statement as `Compiled::Sql`, several as `Compiled::Script`.
+pub fn compile(caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Compiled> {
+    let mut qs = plan(caps, stmt, max_packet)?;
+    Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
+}

@@ -1,0 +1,103 @@
+//! sqlx errors → Athanor's typed errors. Messages are built here from the parts we trust (the
+//! server's error number and text, an I/O error kind), so connect options — which hold the
+//! password — can never leak through a sqlx `Display`/`Debug`.
+
+use athanor_core::{DatabaseError, DbErrorKind, Error};
+use sqlx::mysql::MySqlDatabaseError;
+
+/// The dialect name used in every error.
+pub const DIALECT: &str = "mysql";
+
+/// Classifies a MySQL/MariaDB server error number.
+pub fn kind_of(number: u16) -> DbErrorKind {
+    match number {
+        1062 | 1586 => DbErrorKind::UniqueViolation,
+        1216 | 1217 | 1451 | 1452 => DbErrorKind::ForeignKeyViolation,
+        1048 | 1364 => DbErrorKind::NotNullViolation,
+        3819 | 4025 => DbErrorKind::CheckViolation,
+        1213 => DbErrorKind::Deadlock,
+        1205 => DbErrorKind::LockTimeout,
+        1146 | 1051 => DbErrorKind::TableNotFound,
+        1044 | 1045 | 1142 | 1143 | 1227 | 1698 => DbErrorKind::AccessDenied,
+        // 2006 gone away, 2013 lost during query, 4031 idle disconnect (MySQL 8),
+        // 1927 connection killed (MariaDB), 1053 server shutdown, 1317 query interrupted by KILL.
+        2006 | 2013 | 4031 | 1927 | 1053 | 1317 | 1152 | 1184 => DbErrorKind::ConnectionLost,
+        1040 | 1129 | 1130 | 1203 => DbErrorKind::ConnectFailed,
+        1064 | 1149 => DbErrorKind::Syntax,
+        1969 | 3024 => DbErrorKind::Timeout,
+        _ => DbErrorKind::Other,
+    }
+}
+
+fn io_kind(e: &std::io::Error) -> DbErrorKind {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        ConnectionRefused | NotFound | AddrNotAvailable | HostUnreachable | NetworkUnreachable => DbErrorKind::ConnectFailed,
+        TimedOut => DbErrorKind::Timeout,
+        _ => DbErrorKind::ConnectionLost,
+    }
+}
+
+fn db(kind: DbErrorKind, code: Option<String>, message: impl Into<String>) -> Error {
+    Error::Database(DatabaseError::new(DIALECT, kind, code, message))
+}
+
+/// Converts a sqlx error. `host` (`host:port`, never credentials) is used for pool timeouts.
+pub fn convert(e: sqlx::Error, host: &str) -> Error {
+    match e {
+        sqlx::Error::Database(d) => match d.try_downcast_ref::<MySqlDatabaseError>() {
+            Some(m) => db(kind_of(m.number()), Some(m.number().to_string()), m.message().to_owned()),
+            None => db(DbErrorKind::Other, None, d.message().to_owned()),
+        },
+        sqlx::Error::Io(io) => db(io_kind(&io), None, format!("I/O error talking to {host}: {}", io.kind())),
+        sqlx::Error::Tls(_) => db(DbErrorKind::ConnectFailed, None, format!("TLS handshake with {host} failed")),
+        sqlx::Error::Protocol(p) => db(DbErrorKind::ConnectionLost, None, format!("protocol error from {host}: {}", scrub(&p))),
+        sqlx::Error::PoolTimedOut => Error::PoolTimeout { host: host.to_owned(), waited: std::time::Duration::ZERO, last_error: None },
+        sqlx::Error::PoolClosed => Error::State("the engine's pool has been closed (dispose() was called)".into()),
+        sqlx::Error::WorkerCrashed => db(DbErrorKind::ConnectionLost, None, "the connection worker crashed"),
+        sqlx::Error::ColumnDecode { index, source } => Error::decode(index, scrub(&source.to_string())),
+        sqlx::Error::ColumnNotFound(c) => Error::decode(c, "no such column"),
+        sqlx::Error::ColumnIndexOutOfBounds { index, len } => Error::decode(format!("#{index}"), format!("the row has only {len} columns")),
+        sqlx::Error::Encode(e) => Error::InvalidQuery(format!("cannot encode a parameter: {}", scrub(&e.to_string()))),
+        sqlx::Error::Decode(e) => Error::decode("?", scrub(&e.to_string())),
+        sqlx::Error::BeginFailed => Error::State("the server did not start a transaction".into()),
+        sqlx::Error::InvalidSavePointStatement => Error::State("custom BEGIN inside a transaction".into()),
+        other => db(DbErrorKind::Other, None, format!("driver error: {}", scrub(&other.to_string()))),
+    }
+}
+
+/// Last-resort scrub of free text from the driver: drops anything after `password`.
+fn scrub(s: &str) -> String {
+    match s.to_ascii_lowercase().find("password") {
+        Some(i) => format!("{}[redacted]", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_of(1062), DbErrorKind::UniqueViolation);
+        assert_eq!(kind_of(1451), DbErrorKind::ForeignKeyViolation);
+        assert_eq!(kind_of(1452), DbErrorKind::ForeignKeyViolation);
+        assert_eq!(kind_of(1048), DbErrorKind::NotNullViolation);
+        assert_eq!(kind_of(1213), DbErrorKind::Deadlock);
+        assert_eq!(kind_of(1205), DbErrorKind::LockTimeout);
+        assert_eq!(kind_of(1146), DbErrorKind::TableNotFound);
+        assert_eq!(kind_of(1045), DbErrorKind::AccessDenied);
+        for n in [2006, 2013, 4031, 1927] {
+            assert_eq!(kind_of(n), DbErrorKind::ConnectionLost, "{n}");
+        }
+        assert!(kind_of(1213).is_retryable() && kind_of(1205).is_retryable());
+        assert_eq!(kind_of(9999), DbErrorKind::Other);
+    }
+
+    #[test]
+    fn scrub_drops_password_text() {
+        assert_eq!(scrub("bad options password: hunter2"), "bad options [redacted]");
+        assert_eq!(scrub("fine"), "fine");
+    }
+}
