@@ -56,7 +56,12 @@ impl fmt::Debug for HttpRequest {
             .iter()
             .map(|(k, v)| (k.as_str(), if Self::SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) { "***" } else { v.as_str() }))
             .collect();
-        f.debug_struct("HttpRequest").field("method", &self.method).field("url", &self.url).field("headers", &headers).field("body", &self.body).finish()
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
     }
 }
 

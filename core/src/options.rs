@@ -116,7 +116,10 @@ impl EngineOptions {
         }
         if let (Some(min), Some(max)) = (from_url.min_connections, from_url.max_connections) {
             if min > max {
-                return Err(Error::InvalidOption { key: "minsize".into(), reason: format!("minimum pool size {min} is larger than the maximum {max}") });
+                return Err(Error::InvalidOption {
+                    key: "minsize".into(),
+                    reason: format!("minimum pool size {min} is larger than the maximum {max}"),
+                });
             }
         }
         self.min_connections = self.min_connections.or(from_url.min_connections);
@@ -145,7 +148,8 @@ pub fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T> {
 
 /// Parses a number of seconds (fractions allowed).
 pub fn parse_secs(key: &str, v: &str) -> Result<Duration> {
-    let secs: f64 = v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a number of seconds".into() })?;
+    let secs: f64 =
+        v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a number of seconds".into() })?;
     if !secs.is_finite() || secs < 0.0 {
         return Err(Error::InvalidOption { key: key.into(), reason: "expected a non-negative number of seconds".into() });
     }

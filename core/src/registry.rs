@@ -53,19 +53,22 @@ impl DialectRegistry {
     pub fn resolve(&self, backend: &str, driver: Option<&str>) -> Result<Arc<dyn Dialect>> {
         let list = self.dialects.read().unwrap_or_else(|e| e.into_inner());
         let b = backend.to_ascii_lowercase();
-        let dialect = list
-            .iter()
-            .find(|d| d.name() == b || d.aliases().contains(&b.as_str()))
-            .cloned()
-            .ok_or_else(|| {
-                let mut accepted: Vec<&str> = list.iter().flat_map(|d| std::iter::once(d.name()).chain(d.aliases().iter().copied())).collect();
-                accepted.sort_unstable();
-                Error::UnknownDialect { scheme: backend.to_string(), accepted: if accepted.is_empty() { "(none registered)".into() } else { accepted.join(", ") } }
-            })?;
+        let dialect = list.iter().find(|d| d.name() == b || d.aliases().contains(&b.as_str())).cloned().ok_or_else(|| {
+            let mut accepted: Vec<&str> = list.iter().flat_map(|d| std::iter::once(d.name()).chain(d.aliases().iter().copied())).collect();
+            accepted.sort_unstable();
+            Error::UnknownDialect {
+                scheme: backend.to_string(),
+                accepted: if accepted.is_empty() { "(none registered)".into() } else { accepted.join(", ") },
+            }
+        })?;
         if let Some(drv) = driver {
             let d = drv.to_ascii_lowercase();
             if !dialect.drivers().contains(&d.as_str()) {
-                return Err(Error::UnknownDriver { dialect: backend.to_string(), driver: drv.to_string(), accepted: dialect.drivers().join(", ") });
+                return Err(Error::UnknownDriver {
+                    dialect: backend.to_string(),
+                    driver: drv.to_string(),
+                    accepted: dialect.drivers().join(", "),
+                });
             }
         }
         Ok(dialect)

@@ -66,7 +66,11 @@ impl Row {
     }
     /// The column named `name` decoded as `T`.
     pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
-        let i = self.columns.iter().position(|c| c == name).ok_or_else(|| Error::decode(name, format!("no such column; the row has {:?}", self.columns)))?;
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| Error::decode(name, format!("no such column; the row has {:?}", self.columns)))?;
         decode(name, self.values[i].clone())
     }
     /// Column `i` decoded as `T`.

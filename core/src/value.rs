@@ -454,7 +454,28 @@ macro_rules! into_value {
         }
     )*};
 }
-into_value!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool, String, Vec<u8>, Decimal, NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>, serde_json::Value, Uuid);
+into_value!(
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    bool,
+    String,
+    Vec<u8>,
+    Decimal,
+    NaiveDate,
+    NaiveTime,
+    NaiveDateTime,
+    DateTime<Utc>,
+    serde_json::Value,
+    Uuid
+);
 impl NotValue for str {}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Value {

@@ -11,10 +11,7 @@ use serde_json::Value;
 fn cases() -> Vec<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/url_cases.jsonl");
     let text = std::fs::read_to_string(&path).expect("read url_cases.jsonl");
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str(line).expect("valid JSON line"))
-        .collect()
+    text.lines().filter(|line| !line.trim().is_empty()).map(|line| serde_json::from_str(line).expect("valid JSON line")).collect()
 }
 
 fn opt_str(case: &Value, field: &str) -> Option<String> {
@@ -25,42 +22,14 @@ fn opt_str(case: &Value, field: &str) -> Option<String> {
 
 fn check_components(input: &str, case: &Value, url: &DbUrl) {
     let s = |field| opt_str(case, field);
-    assert_eq!(
-        Some(url.drivername()),
-        s("drivername"),
-        "drivername of {input}"
-    );
-    assert_eq!(
-        Some(url.backend().to_owned()),
-        s("backend"),
-        "backend of {input}"
-    );
-    assert_eq!(
-        url.driver().map(str::to_owned),
-        s("driver"),
-        "driver of {input}"
-    );
-    assert_eq!(
-        url.username().map(str::to_owned),
-        s("username"),
-        "username of {input}"
-    );
-    assert_eq!(
-        url.password().map(str::to_owned),
-        s("password"),
-        "password of {input}"
-    );
+    assert_eq!(Some(url.drivername()), s("drivername"), "drivername of {input}");
+    assert_eq!(Some(url.backend().to_owned()), s("backend"), "backend of {input}");
+    assert_eq!(url.driver().map(str::to_owned), s("driver"), "driver of {input}");
+    assert_eq!(url.username().map(str::to_owned), s("username"), "username of {input}");
+    assert_eq!(url.password().map(str::to_owned), s("password"), "password of {input}");
     assert_eq!(url.host().map(str::to_owned), s("host"), "host of {input}");
-    assert_eq!(
-        url.port().map(u64::from),
-        case["port"].as_u64(),
-        "port of {input}"
-    );
-    assert_eq!(
-        url.database().map(str::to_owned),
-        s("database"),
-        "database of {input}"
-    );
+    assert_eq!(url.port().map(u64::from), case["port"].as_u64(), "port of {input}");
+    assert_eq!(url.database().map(str::to_owned), s("database"), "database of {input}");
 
     let expected = case["query"].as_object().expect("query object");
     let mut pairs = 0;
@@ -71,11 +40,7 @@ fn check_components(input: &str, case: &Value, url: &DbUrl) {
         };
         pairs += values.len();
         assert_eq!(url.query_values(key), values, "query {key:?} of {input}");
-        assert_eq!(
-            url.query_value(key),
-            values.last().copied(),
-            "last {key:?} of {input}"
-        );
+        assert_eq!(url.query_value(key), values.last().copied(), "last {key:?} of {input}");
     }
     assert_eq!(url.query().len(), pairs, "query pairs of {input}");
 }
@@ -112,24 +77,15 @@ fn corpus() {
         } else {
             let url = result.unwrap_or_else(|e| panic!("{input}: {e}"));
             check_components(input, case, &url);
-            assert_eq!(
-                Some(url.render_hidden()),
-                opt_str(case, "render_hidden"),
-                "{input}"
-            );
+            assert_eq!(Some(url.render_hidden()), opt_str(case, "render_hidden"), "{input}");
             if url.query_value("key").is_none() {
                 assert_eq!(url.to_string(), url.render_hidden(), "{input}");
             }
-            assert_eq!(
-                Some(url.render_full()),
-                opt_str(case, "render_full"),
-                "{input}"
-            );
+            assert_eq!(Some(url.render_full()), opt_str(case, "render_full"), "{input}");
             let input_url: DbUrl = input.parse().unwrap();
             assert_eq!(input_url, url, "FromStr of {input}");
             if case["roundtrip_equal"].as_bool() == Some(true) {
-                let again = DbUrl::parse(&url.render_full())
-                    .unwrap_or_else(|e| panic!("reparse of {input}: {e}"));
+                let again = DbUrl::parse(&url.render_full()).unwrap_or_else(|e| panic!("reparse of {input}: {e}"));
                 assert_eq!(again, url, "round trip of {input}");
                 assert_eq!(again.render_full(), url.render_full(), "{input}");
             }
@@ -149,25 +105,13 @@ fn assert_no_secret(text: &str, fragments: &[&str]) {
 
 #[test]
 fn password_never_in_display_debug_or_host_port() {
-    let url = DbUrl::parse(&format!(
-        "mysql+aiomysql://bot:{SECRET}@db.internal:3307/ohlcv"
-    ))
-    .unwrap();
+    let url = DbUrl::parse(&format!("mysql+aiomysql://bot:{SECRET}@db.internal:3307/ohlcv")).unwrap();
     assert_eq!(url.password(), Some(SECRET));
-    let shown = [
-        url.to_string(),
-        url.render_hidden(),
-        format!("{url:?}"),
-        format!("{url:#?}"),
-        url.host_port(),
-    ];
+    let shown = [url.to_string(), url.render_hidden(), format!("{url:?}"), format!("{url:#?}"), url.host_port()];
     for text in &shown {
         assert_no_secret(text, &[SECRET, "S3cr3t"]);
     }
-    assert_eq!(
-        format!("{url:?}"),
-        r#"DbUrl("mysql+aiomysql://bot:***@db.internal:3307/ohlcv")"#
-    );
+    assert_eq!(format!("{url:?}"), r#"DbUrl("mysql+aiomysql://bot:***@db.internal:3307/ohlcv")"#);
     assert!(url.render_full().contains("S3cr3t%21pw"));
 
     let empty = DbUrl::parse("mysql://user:@h/d").unwrap();
@@ -178,20 +122,11 @@ fn password_never_in_display_debug_or_host_port() {
 #[test]
 fn password_never_in_errors() {
     let bad = [
-        (
-            format!("mysql://user:{SECRET}@host:notaport/db"),
-            UrlPart::Port,
-        ),
-        (
-            format!("mysql://user:{SECRET}@host:99999/db"),
-            UrlPart::Port,
-        ),
+        (format!("mysql://user:{SECRET}@host:notaport/db"), UrlPart::Port),
+        (format!("mysql://user:{SECRET}@host:99999/db"), UrlPart::Port),
         (format!("mysql://user:{SECRET}@host:/db"), UrlPart::Port),
         (format!("mysql://user:{SECRET}@[::1/db"), UrlPart::Host),
-        (
-            format!("mysql-connector://user:{SECRET}@h/d"),
-            UrlPart::Scheme,
-        ),
+        (format!("mysql-connector://user:{SECRET}@h/d"), UrlPart::Scheme),
         (format!("user:{SECRET}@h/d"), UrlPart::Scheme),
         ("mysql://user:S3cr3t@pw@host/db".into(), UrlPart::Password),
         ("mysql://user:S3cr3t/pw@host/db".into(), UrlPart::Password),
@@ -229,10 +164,7 @@ fn at_sign_outside_the_authority() {
     let err = DbUrl::parse("mysql://host:3306/my@db").unwrap_err();
     assert_eq!(err.part, UrlPart::Password);
     assert!(DbUrl::parse("mysql://host:3306/my%40db").is_ok());
-    assert_eq!(
-        DbUrl::parse("mysql://a@b@host/db").unwrap_err().part,
-        UrlPart::Username
-    );
+    assert_eq!(DbUrl::parse("mysql://a@b@host/db").unwrap_err().part, UrlPart::Username);
 }
 
 #[test]
@@ -254,18 +186,9 @@ fn ipv6_with_port() {
     assert_eq!(DbUrl::new("x").with_host(Some("::1")).host_port(), "[::1]");
     assert_eq!(DbUrl::new("x").with_host(Some("h")).host_port(), "h");
 
-    assert_eq!(
-        DbUrl::parse("mysql://[::1]:65535").unwrap().port(),
-        Some(65535)
-    );
-    assert_eq!(
-        DbUrl::parse("mysql://[::1]:65536").unwrap_err().part,
-        UrlPart::Port
-    );
-    assert_eq!(
-        DbUrl::parse("mysql://[::1]x/db").unwrap_err().part,
-        UrlPart::Host
-    );
+    assert_eq!(DbUrl::parse("mysql://[::1]:65535").unwrap().port(), Some(65535));
+    assert_eq!(DbUrl::parse("mysql://[::1]:65536").unwrap_err().part, UrlPart::Port);
+    assert_eq!(DbUrl::parse("mysql://[::1]x/db").unwrap_err().part, UrlPart::Host);
 }
 
 #[test]
@@ -295,20 +218,13 @@ fn plus_in_user_info_versus_query() {
     assert_eq!(url.database(), Some("d+b"));
     assert_eq!(url.query_value("k ey"), Some("va lue+"));
     assert_eq!(url.query_value("x"), Some(" "));
-    assert_eq!(
-        url.render_full(),
-        "db+drv://us+er:pa+ss@h/d+b?k+ey=va+lue%2B&x=+"
-    );
+    assert_eq!(url.render_full(), "db+drv://us+er:pa+ss@h/d+b?k+ey=va+lue%2B&x=+");
 }
 
 #[test]
 fn scheme_and_builder() {
     for bad in ["+mysql://h", "mysql+://h", "://h", "my sql://h", "mysql:/h"] {
-        assert_eq!(
-            DbUrl::parse(bad).unwrap_err().part,
-            UrlPart::Scheme,
-            "{bad}"
-        );
+        assert_eq!(DbUrl::parse(bad).unwrap_err().part, UrlPart::Scheme, "{bad}");
     }
     let url = DbUrl::parse("a+b+c://h").unwrap();
     assert_eq!((url.backend(), url.driver()), ("a", Some("b+c")));

@@ -6,10 +6,10 @@ use crate::ddl::SqliteDdl;
 use crate::error::map;
 use crate::options::SqliteSettings;
 use crate::row::SqliteRowRef;
+use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::sql::{self, SqlDialect};
 use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, ExecResult, Result, Row, RowSink, SqlQuery};
-use async_trait::async_trait;
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
@@ -43,7 +43,9 @@ impl SqliteBackend {
 pub(crate) fn compile_all(stmt: &Statement) -> Result<Vec<SqlQuery>> {
     let d = SqlDialect { name: "sqlite", caps: &CAPABILITIES, builder: || sea_query::SqliteQueryBuilder };
     match stmt {
-        Statement::CreateTable(t) => Ok(sql::create_table_sql(&SqliteDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: vec![] }).collect()),
+        Statement::CreateTable(t) => {
+            Ok(sql::create_table_sql(&SqliteDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: vec![] }).collect())
+        }
         Statement::DropTable(name) => Ok(vec![SqlQuery { sql: sql::drop_table_sql(&SqliteDdl, name), params: vec![] }]),
         Statement::Insert(ins) if ins.rows.len() * ins.columns.len() > CAPABILITIES.max_params => {
             let mut out = Vec::new();

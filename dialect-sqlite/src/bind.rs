@@ -17,7 +17,9 @@ pub fn query(sql: &str, params: &[Value]) -> Result<Query<'static, Sqlite, Sqlit
             Value::Null => q.bind(None::<String>),
             Value::Bool(b) => q.bind(*b),
             Value::I64(i) => q.bind(*i),
-            Value::U64(u) => q.bind(i64::try_from(*u).map_err(|_| Error::InvalidQuery(format!("{u} does not fit SQLite's 64-bit signed integer")))?),
+            Value::U64(u) => {
+                q.bind(i64::try_from(*u).map_err(|_| Error::InvalidQuery(format!("{u} does not fit SQLite's 64-bit signed integer")))?)
+            }
             Value::F64(f) => q.bind(*f),
             Value::Decimal(d) => q.bind(d.normalize().to_string()),
             Value::String(s) => q.bind(s.clone()),

@@ -2,9 +2,9 @@
 
 use crate::backend::{execute_on, fetch_on, stream_on};
 use crate::error::map;
+use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::{BackendConnection, Error, ExecResult, Result, Row, RowSink, TxOptions};
-use async_trait::async_trait;
 use futures_core::stream::BoxStream;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::Sqlite;

@@ -6,7 +6,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::time::Duration;
 
 /// Keys this dialect accepts besides the pool keys.
-pub const SQLITE_KEYS: &[&str] = &["mode", "uri", "journal_mode", "busy_timeout", "timeout", "foreign_keys", "synchronous", "check_same_thread", "immutable"];
+pub const SQLITE_KEYS: &[&str] =
+    &["mode", "uri", "journal_mode", "busy_timeout", "timeout", "foreign_keys", "synchronous", "check_same_thread", "immutable"];
 
 /// Everything needed to build the pool.
 #[derive(Debug, Clone)]
@@ -20,7 +21,10 @@ pub struct SqliteSettings {
 impl SqliteSettings {
     pub fn from_url(url: &DbUrl, options: &EngineOptions) -> Result<Self> {
         if url.host().is_some_and(|h| !h.is_empty()) || url.username().is_some() || url.port().is_some() {
-            return Err(Error::InvalidOption { key: "host".into(), reason: "a SQLite URL has no host or user: use sqlite:///relative.db, sqlite:////absolute.db or sqlite://".into() });
+            return Err(Error::InvalidOption {
+                key: "host".into(),
+                reason: "a SQLite URL has no host or user: use sqlite:///relative.db, sqlite:////absolute.db or sqlite://".into(),
+            });
         }
         let (opts, rest) = options.clone().merge_url(url)?;
         let database = url.database().filter(|d| !d.is_empty() && *d != ":memory:");
@@ -46,11 +50,17 @@ impl SqliteSettings {
                     parse_bool(k, v)?;
                     connect
                 }
-                "journal_mode" => connect.journal_mode(v.parse::<SqliteJournalMode>().map_err(|_| Error::InvalidOption { key: k.clone(), reason: "expected DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF".into() })?),
+                "journal_mode" => connect.journal_mode(v.parse::<SqliteJournalMode>().map_err(|_| Error::InvalidOption {
+                    key: k.clone(),
+                    reason: "expected DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF".into(),
+                })?),
                 "busy_timeout" | "timeout" => connect.busy_timeout(parse_secs(k, v)?),
                 "foreign_keys" => connect.foreign_keys(parse_bool(k, v)?),
                 "immutable" => connect.immutable(parse_bool(k, v)?),
-                "synchronous" => connect.synchronous(v.parse::<SqliteSynchronous>().map_err(|_| Error::InvalidOption { key: k.clone(), reason: "expected OFF, NORMAL, FULL or EXTRA".into() })?),
+                "synchronous" => connect.synchronous(
+                    v.parse::<SqliteSynchronous>()
+                        .map_err(|_| Error::InvalidOption { key: k.clone(), reason: "expected OFF, NORMAL, FULL or EXTRA".into() })?,
+                ),
                 _ => return Err(unknown_option("sqlite", k, SQLITE_KEYS)),
             };
         }

@@ -31,7 +31,9 @@ impl RowAccess for SqliteRowRef<'_> {
             (ValueKind::Decimal, "REAL") => {
                 // The shortest text that round-trips the double is the decimal that was stored.
                 let f = dec::<f64>(raw, name)?;
-                Value::Decimal(f.to_string().parse().or_else(|_| Decimal::from_scientific(&format!("{f:e}"))).map_err(|e| Error::decode(name, e))?)
+                Value::Decimal(
+                    f.to_string().parse().or_else(|_| Decimal::from_scientific(&format!("{f:e}"))).map_err(|e| Error::decode(name, e))?,
+                )
             }
             (ValueKind::F64, "INTEGER" | "REAL") => Value::F64(dec::<f64>(raw, name)?),
             (ValueKind::Bytes, "BLOB") | (ValueKind::Any, "BLOB") => Value::Bytes(dec::<Vec<u8>>(raw, name)?),

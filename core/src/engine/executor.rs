@@ -29,7 +29,9 @@ pub fn check_statement(stmt: &Statement) -> Result<()> {
         Statement::Update(u) if u.filter.is_none() && !u.all_rows => Err(Error::MissingFilter { statement: "UPDATE" }),
         Statement::Delete(d) if d.filter.is_none() && !d.all_rows => Err(Error::MissingFilter { statement: "DELETE" }),
         Statement::Insert(i) if i.rows.is_empty() => Err(Error::InvalidQuery("INSERT with no rows".into())),
-        Statement::Insert(i) if i.rows.iter().any(|r| r.len() != i.columns.len()) => Err(Error::InvalidQuery("INSERT row length differs from its column list".into())),
+        Statement::Insert(i) if i.rows.iter().any(|r| r.len() != i.columns.len()) => {
+            Err(Error::InvalidQuery("INSERT row length differs from its column list".into()))
+        }
         _ => Ok(()),
     }
 }

@@ -72,12 +72,20 @@ impl fmt::Debug for Transaction<'_> {
 }
 
 impl<'c> Transaction<'c> {
-    pub(crate) async fn start_owned(mut conn: Box<dyn BackendConnection>, backend: Arc<dyn Backend>, options: TxOptions) -> Result<Transaction<'static>> {
+    pub(crate) async fn start_owned(
+        mut conn: Box<dyn BackendConnection>,
+        backend: Arc<dyn Backend>,
+        options: TxOptions,
+    ) -> Result<Transaction<'static>> {
         conn.begin(&options).await?;
         Ok(Transaction { conn: TxConn::Owned(conn), backend, open: true })
     }
 
-    pub(crate) async fn start_borrowed(conn: &'c mut dyn BackendConnection, backend: Arc<dyn Backend>, options: TxOptions) -> Result<Transaction<'c>> {
+    pub(crate) async fn start_borrowed(
+        conn: &'c mut dyn BackendConnection,
+        backend: Arc<dyn Backend>,
+        options: TxOptions,
+    ) -> Result<Transaction<'c>> {
         conn.begin(&options).await?;
         Ok(Transaction { conn: TxConn::Borrowed(conn), backend, open: true })
     }

@@ -130,7 +130,10 @@ impl<M: Model + Clone> InsertOne<M> {
     }
     /// On a duplicate key, overwrite these columns (upsert).
     pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
-        self.on_conflict = Some(OnConflict { target: Vec::new(), action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()) });
+        self.on_conflict = Some(OnConflict {
+            target: Vec::new(),
+            action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()),
+        });
         self
     }
     /// On a duplicate key, keep the existing row.
@@ -195,7 +198,10 @@ impl<M: Model> InsertMany<M> {
     /// On a duplicate key, overwrite these columns with the new values (upsert).
     pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
         let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
-        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()) });
+        self.stmt.on_conflict = Some(OnConflict {
+            target,
+            action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()),
+        });
         self
     }
     /// On a duplicate key, overwrite every non-key column.

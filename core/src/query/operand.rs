@@ -32,7 +32,28 @@ macro_rules! same_type {
         }
     )*};
 }
-same_type!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool, String, Vec<u8>, Decimal, NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>, serde_json::Value, Uuid);
+same_type!(
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    bool,
+    String,
+    Vec<u8>,
+    Decimal,
+    NaiveDate,
+    NaiveTime,
+    NaiveDateTime,
+    DateTime<Utc>,
+    serde_json::Value,
+    Uuid
+);
 
 impl Operand<String> for &str {
     fn into_value(self) -> Value {
@@ -54,4 +75,3 @@ impl Operand<Vec<u8>> for &[u8] {
         Value::Bytes(self.to_vec())
     }
 }
-

@@ -103,7 +103,8 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
                 c
             } else {
                 let mut c = Query::select();
-                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count")).from_subquery(q, Alias::new("athanor_count"));
+                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count"))
+                    .from_subquery(q, Alias::new("athanor_count"));
                 c
             }
         }
@@ -127,8 +128,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
     let mut q = Query::insert();
     q.into_table(Alias::new(i.table.as_ref())).columns(i.columns.iter().map(|c| Alias::new(c.as_ref())));
     for row in &i.rows {
-        q.values(row.iter().map(|v| sea_query::Expr::val(to_sea_value(v))))
-            .map_err(|e| Error::InvalidQuery(e.to_string()))?;
+        q.values(row.iter().map(|v| sea_query::Expr::val(to_sea_value(v)))).map_err(|e| Error::InvalidQuery(e.to_string()))?;
     }
     if let Some(oc) = &i.on_conflict {
         if !oc.target.is_empty() && !ec.caps.on_conflict_target {
@@ -137,7 +137,8 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
                 "an ON CONFLICT target (ON DUPLICATE KEY UPDATE applies to every unique key; leave the target empty)",
             ));
         }
-        let mut c = if oc.target.is_empty() { OnConflict::new() } else { OnConflict::columns(oc.target.iter().map(|c| Alias::new(c.as_ref()))) };
+        let mut c =
+            if oc.target.is_empty() { OnConflict::new() } else { OnConflict::columns(oc.target.iter().map(|c| Alias::new(c.as_ref()))) };
         match &oc.action {
             OnConflictAction::DoNothing if ec.caps.on_conflict_target => {
                 c.do_nothing();

@@ -121,12 +121,7 @@ impl DbUrl {
 
     /// Sets or clears the host. An IPv6 address may be given with or without brackets.
     pub fn with_host(mut self, host: Option<&str>) -> Self {
-        self.host = host.map(|h| {
-            h.strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .unwrap_or(h)
-                .to_owned()
-        });
+        self.host = host.map(|h| h.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(h).to_owned());
         self
     }
 
@@ -208,20 +203,12 @@ impl DbUrl {
 
     /// The last value given for `key`.
     pub fn query_value(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// Every value given for `key`, in order (empty if the key is absent).
     pub fn query_values(&self, key: &str) -> Vec<&str> {
-        self.query
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
     }
 
     /// The URL with the password (if any) shown as `***`, as SQLAlchemy's `str(url)`.

@@ -14,12 +14,8 @@ use crate::error::{UrlError, UrlPart};
 const ENCODE_AT: &str = "percent-encode an `@` as %40 (and a `/` or `?` in a password as %2F, %3F)";
 
 pub(super) fn parse(s: &str) -> Result<DbUrl, UrlError> {
-    let (scheme, rest) = s.split_once("://").ok_or_else(|| {
-        UrlError::new(
-            UrlPart::Scheme,
-            "expected `dialect[+driver]://...` (no `://` found)",
-        )
-    })?;
+    let (scheme, rest) =
+        s.split_once("://").ok_or_else(|| UrlError::new(UrlPart::Scheme, "expected `dialect[+driver]://...` (no `://` found)"))?;
     let (backend, driver) = split_scheme(scheme)?;
 
     let (userinfo, rest) = split_userinfo(rest)?;
@@ -43,10 +39,7 @@ pub(super) fn parse(s: &str) -> Result<DbUrl, UrlError> {
     }
     url.host = host.map(str::to_owned);
     url.port = port;
-    url.database = path
-        .strip_prefix('/')
-        .map(|db| decode(db, UrlPart::Database))
-        .transpose()?;
+    url.database = path.strip_prefix('/').map(|db| decode(db, UrlPart::Database)).transpose()?;
     if let Some(query) = query {
         url.query = parse_query(query)?;
     }
@@ -59,13 +52,8 @@ fn split_scheme(scheme: &str) -> Result<(&str, Option<&str>), UrlError> {
     if scheme.is_empty() {
         return err("the scheme before `://` is empty".into());
     }
-    if let Some(bad) = scheme
-        .chars()
-        .find(|&c| !(c.is_alphanumeric() || c == '_' || c == '+'))
-    {
-        return err(format!(
-            "the scheme may contain only letters, digits, `_` and `+` (found {bad:?})"
-        ));
+    if let Some(bad) = scheme.chars().find(|&c| !(c.is_alphanumeric() || c == '_' || c == '+')) {
+        return err(format!("the scheme may contain only letters, digits, `_` and `+` (found {bad:?})"));
     }
     match scheme.split_once('+') {
         None => Ok((scheme, None)),
@@ -81,10 +69,7 @@ fn split_userinfo(rest: &str) -> Result<(Option<&str>, &str), UrlError> {
     let rfc_at = authority.find('@');
     if let Some(last) = authority.rfind('@').filter(|&last| Some(last) != rfc_at) {
         let part = credentials_part(&authority[..last]);
-        return Err(UrlError::new(
-            part,
-            format!("more than one `@` before the host; {ENCODE_AT}"),
-        ));
+        return Err(UrlError::new(part, format!("more than one `@` before the host; {ENCODE_AT}")));
     }
     let sqlalchemy_at = sqlalchemy_userinfo_end(rest);
     if sqlalchemy_at != rfc_at {
@@ -127,20 +112,14 @@ fn credentials_part(before_at: &str) -> UrlPart {
 /// `host`, `host:port`, `[v6]`, `[v6]:port`, `:port` or nothing.
 fn parse_host_port(s: &str) -> Result<(Option<&str>, Option<u16>), UrlError> {
     let (host, port) = if let Some(bracketed) = s.strip_prefix('[') {
-        let (host, after) = bracketed.split_once(']').ok_or_else(|| {
-            UrlError::new(UrlPart::Host, "an IPv6 address opened with `[` has no `]`")
-        })?;
+        let (host, after) =
+            bracketed.split_once(']').ok_or_else(|| UrlError::new(UrlPart::Host, "an IPv6 address opened with `[` has no `]`"))?;
         if host.is_empty() {
-            return Err(UrlError::new(
-                UrlPart::Host,
-                "the IPv6 brackets `[]` are empty",
-            ));
+            return Err(UrlError::new(UrlPart::Host, "the IPv6 brackets `[]` are empty"));
         }
         let port = match after {
             "" => None,
-            _ => Some(after.strip_prefix(':').ok_or_else(|| {
-                UrlError::new(UrlPart::Host, "expected `:port`, `/` or `?` after `]`")
-            })?),
+            _ => Some(after.strip_prefix(':').ok_or_else(|| UrlError::new(UrlPart::Host, "expected `:port`, `/` or `?` after `]`"))?),
         };
         (host, port)
     } else {
@@ -156,15 +135,12 @@ fn parse_host_port(s: &str) -> Result<(Option<&str>, Option<u16>), UrlError> {
 fn parse_port(text: &str) -> Result<u16, UrlError> {
     let err = |reason: String| Err(UrlError::new(UrlPart::Port, reason));
     if text.is_empty() {
-        return err(
-            "the port after `:` is empty; give a number from 0 to 65535 or drop the `:`".into(),
-        );
+        return err("the port after `:` is empty; give a number from 0 to 65535 or drop the `:`".into());
     }
     if !text.bytes().all(|b| b.is_ascii_digit()) {
         return err(format!("`{text}` is not a port number (0 to 65535)"));
     }
-    text.parse()
-        .or_else(|_| err(format!("port {text} is out of range (0 to 65535)")))
+    text.parse().or_else(|_| err(format!("port {text} is out of range (0 to 65535)")))
 }
 
 /// `key=value&...`, form-decoded; empty pieces are skipped, a piece without `=` has value `""`.
@@ -188,10 +164,5 @@ fn decode(s: &str, part: UrlPart) -> Result<String, UrlError> {
     percent_decode_str(s)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| {
-            UrlError::new(
-                part,
-                format!("the {part} is not valid UTF-8 after percent-decoding"),
-            )
-        })
+        .map_err(|_| UrlError::new(part, format!("the {part} is not valid UTF-8 after percent-decoding")))
 }

@@ -11,11 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use super::DbUrl;
 
 /// Python's always-safe characters: everything else is `%XX`-encoded (UTF-8 bytes).
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'~');
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_').remove(b'.').remove(b'-').remove(b'~');
 /// `quote(s, safe=" +")`: user name and password.
 const USERINFO: &AsciiSet = &UNRESERVED.remove(b' ').remove(b'+');
 /// `quote(s, safe=" +/")`: database.
