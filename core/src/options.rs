@@ -172,3 +172,47 @@ pub fn parse_bool(key: &str, v: &str) -> Result<bool> {
         _ => Err(Error::InvalidOption { key: key.into(), reason: "expected true or false".into() }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merged(url: &str) -> Result<(EngineOptions, Vec<(String, String)>)> {
+        EngineOptions::default().merge_url(&DbUrl::parse(url).unwrap())
+    }
+
+    #[test]
+    fn aiomysql_spellings() {
+        let (o, rest) = merged("mysql+aiomysql://u@h/db?minsize=5&maxsize=10&charset=utf8mb4").unwrap();
+        assert_eq!((o.min_connections, o.max_connections), (Some(5), Some(10)));
+        assert_eq!(rest, vec![("charset".to_string(), "utf8mb4".to_string())]);
+    }
+
+    #[test]
+    fn sqlalchemy_spellings() {
+        let (o, _) = merged("mysql://u@h/db?pool_size=5&max_overflow=3&pool_timeout=2.5&pool_recycle=3600&pool_pre_ping=true&echo=1").unwrap();
+        assert_eq!(o.max_connections, Some(8));
+        assert_eq!(o.acquire_timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(o.max_lifetime, Some(Duration::from_secs(3600)));
+        assert_eq!((o.pre_ping, o.echo), (Some(true), Some(true)));
+        let (o, _) = merged("mysql://u@h/db?pool_size=5&pool_recycle=-1").unwrap();
+        assert_eq!((o.max_connections, o.max_lifetime), (Some(15), None));
+    }
+
+    #[test]
+    fn code_wins_over_url() {
+        let url = DbUrl::parse("mysql://u@h/db?maxsize=10").unwrap();
+        let (o, _) = EngineOptions::new().max_connections(3).merge_url(&url).unwrap();
+        assert_eq!(o.max_connections, Some(3));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        for (url, key) in [("mysql://u@h/db?maxsize=ten", "maxsize"), ("mysql://u@h/db?pool_pre_ping=maybe", "pool_pre_ping"), ("mysql://u@h/db?minsize=9&maxsize=2", "minsize")] {
+            match merged(url) {
+                Err(Error::InvalidOption { key: k, .. }) => assert_eq!(k, key),
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+}
