@@ -79,7 +79,10 @@ impl StringOpt for athanor_core::Value {
 
 /// Shared by the backend and its connections.
 pub(crate) struct Inner {
-    pub pool: MySqlPool,
+    /// Built on first use, inside the async runtime (sqlx spawns its maintenance tasks then), so
+    /// an engine can be created outside one.
+    pool: OnceLock<MySqlPool>,
+    make_pool: Box<dyn Fn() -> MySqlPool + Send + Sync>,
     pub state: Arc<ServerState>,
     pub host: String,
     pub echo: bool,
@@ -89,6 +92,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
+    /// The pool, created on first call.
+    pub fn pool(&self) -> &MySqlPool {
+        self.pool.get_or_init(|| (self.make_pool)())
+    }
+
     pub fn caps(&self) -> Capabilities {
         compile::capabilities(self.state.returning.load(Ordering::Relaxed))
     }
@@ -155,7 +163,7 @@ impl MySqlBackend {
         let init = Arc::new(settings.init);
         let e = &settings.engine;
         let (st, ini) = (state.clone(), init.clone());
-        let pool = MySqlPoolOptions::new()
+        let opts = MySqlPoolOptions::new()
             .max_connections(e.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS))
             .min_connections(e.min_connections.unwrap_or(0))
             .acquire_timeout(settings.acquire_timeout)
@@ -165,10 +173,11 @@ impl MySqlBackend {
             .after_connect(move |conn, _meta| {
                 let (st, ini) = (st.clone(), ini.clone());
                 Box::pin(async move { init_connection(conn, &ini, &st).await })
-            })
-            .connect_lazy_with(settings.connect.clone());
+            });
+        let connect = settings.connect.clone();
         let inner = Inner {
-            pool,
+            pool: OnceLock::new(),
+            make_pool: Box::new(move || opts.clone().connect_lazy_with(connect.clone())),
             state,
             host: settings.host,
             echo: e.echo.unwrap_or(false),
@@ -186,11 +195,11 @@ impl MySqlBackend {
 
     /// The underlying sqlx pool, for raw sqlx access.
     pub fn pool(&self) -> &MySqlPool {
-        &self.inner.pool
+        self.inner.pool()
     }
 
     async fn acquire_mine(&self) -> Result<MyConnection> {
-        match self.inner.pool.acquire().await {
+        match self.inner.pool().acquire().await {
             Ok(c) => Ok(MyConnection::new(c, self.inner.clone())),
             Err(e) => Err(self.inner.err(e).await),
         }
@@ -224,7 +233,7 @@ impl Backend for MySqlBackend {
             return self.acquire_mine().await?.execute(stmt).await;
         }
         let q = plan.remove(0);
-        match bind::query(q.sql, &q.params)?.execute(&self.inner.pool).await {
+        match bind::query(q.sql, &q.params)?.execute(self.inner.pool()).await {
             Ok(r) => Ok(connection::exec_result(&r)),
             Err(e) => Err(self.inner.err(e).await),
         }
@@ -238,7 +247,7 @@ impl Backend for MySqlBackend {
             return self.acquire_mine().await?.fetch(stmt, sink).await;
         }
         let q = plan.remove(0);
-        let mut rows = bind::query(q.sql, &q.params)?.fetch(&self.inner.pool);
+        let mut rows = bind::query(q.sql, &q.params)?.fetch(self.inner.pool());
         loop {
             match rows.try_next().await {
                 Ok(Some(row)) => sink(&MyRow(&row))?,
@@ -254,9 +263,11 @@ impl Backend for MySqlBackend {
         };
         let inner = self.inner.clone();
         let mut names = None;
-        Box::pin(query.fetch(&self.inner.pool).map(move |r| connection::to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
+        Box::pin(query.fetch(self.inner.pool()).map(move |r| connection::to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
     }
     async fn close(&self) {
-        self.inner.pool.close().await
+        if let Some(p) = self.inner.pool.get() {
+            p.close().await
+        }
     }
 }

@@ -1,0 +1,185 @@
+//! The exact MySQL SQL for each statement kind (no server needed: engines connect lazily).
+
+mod common;
+
+use athanor_core::ast::{SelectKind, Statement};
+use athanor_core::schema::{ColumnDef, ColumnType, Table};
+use athanor_core::{col, delete_from, insert_into, select, text, update, Compiled, Error, Value};
+use std::sync::Arc;
+
+fn candles() -> Table {
+    Table::new("ohlcv_1m")
+        .column(ColumnDef::new("id", ColumnType::I64).auto_increment())
+        .column(ColumnDef::new("symbol", ColumnType::String { max_len: Some(16) }))
+        .column(ColumnDef::new("ts", ColumnType::DateTime).index())
+        .column(ColumnDef::new("close", ColumnType::Decimal { precision: None, scale: None }))
+        .column(ColumnDef::new("note", ColumnType::Text).nullable())
+        .primary_key(["id"])
+        .unique(["symbol", "ts"])
+}
+
+fn sql(c: Compiled) -> (String, Vec<Value>) {
+    let q = c.sql().expect("one SQL statement").clone();
+    (q.sql, q.params)
+}
+
+#[test]
+fn select_with_filter_order_limit_offset() {
+    let e = common::engine();
+    let q = select(&candles())
+        .columns([col("symbol"), col("close")])
+        .filter(col("symbol").eq("BTC").and(col("close").gt(100)))
+        .order_by(col("ts").desc())
+        .limit(10)
+        .offset(5);
+    let (s, p) = sql(e.compile(&q).unwrap());
+    assert_eq!(s, "SELECT `symbol`, `close` FROM `ohlcv_1m` WHERE `symbol` = ? AND `close` > ? ORDER BY `ts` DESC LIMIT ? OFFSET ?");
+    assert_eq!(p, vec![Value::from("BTC"), Value::I64(100), Value::U64(10), Value::U64(5)]);
+}
+
+#[test]
+fn nulls_last_and_first_are_emulated() {
+    let e = common::engine();
+    let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").desc().nulls_last())).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL ASC, `note` DESC");
+    let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").asc().nulls_first())).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL DESC, `note` ASC");
+}
+
+#[test]
+fn ilike_is_emulated_with_lower() {
+    let e = common::engine();
+    let (s, p) = sql(e.compile(&select(&candles()).filter(col("symbol").ilike("btc%"))).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` WHERE LOWER(`symbol`) LIKE LOWER(?)");
+    assert_eq!(p, vec![Value::from("btc%")]);
+}
+
+#[test]
+fn in_between_like_not_null_checks() {
+    let e = common::engine();
+    let q = select(&candles()).filter(
+        col("symbol").in_list(["BTC", "ETH"]).or(col("id").between(1, 9)).and(!col("note").like("x%")).and(col("note").is_not_null()),
+    );
+    let (s, p) = sql(e.compile(&q).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` WHERE (`symbol` IN (?, ?) OR (`id` BETWEEN ? AND ?)) AND (NOT `note` LIKE ?) AND `note` IS NOT NULL");
+    assert_eq!(p.len(), 5);
+}
+
+#[test]
+fn count_exists_and_group_by() {
+    let e = common::engine();
+    let mut count = select(&candles()).filter(col("id").gt(1)).ast().clone();
+    count.kind = SelectKind::Count;
+    let (s, _) = sql(e.compile(&Statement::Select(count.clone())).unwrap());
+    assert_eq!(s, "SELECT COUNT(*) AS `count` FROM `ohlcv_1m` WHERE `id` > ?");
+    count.kind = SelectKind::Exists;
+    let (s, _) = sql(e.compile(&Statement::Select(count)).unwrap());
+    assert_eq!(s, "SELECT EXISTS(SELECT ? FROM `ohlcv_1m` WHERE `id` > ?) AS `exists`");
+    let q = select(&candles()).columns([col("symbol")]).column_as(col("close").max(), "hi").group_by([col("symbol")]);
+    let (s, _) = sql(e.compile(&q).unwrap());
+    assert_eq!(s, "SELECT `symbol`, MAX(`close`) AS `hi` FROM `ohlcv_1m` GROUP BY `symbol`");
+}
+
+#[test]
+fn insert_bulk_upsert_and_do_nothing() {
+    let e = common::engine();
+    let base = || insert_into(&candles()).columns(["symbol", "close"]).values([Value::from("BTC"), Value::I64(1)]).values([Value::from("ETH"), Value::I64(2)]);
+    let (s, p) = sql(e.compile(&base()).unwrap());
+    assert_eq!(s, "INSERT INTO `ohlcv_1m` (`symbol`, `close`) VALUES (?, ?), (?, ?)");
+    assert_eq!(p.len(), 4);
+    let (s, _) = sql(e.compile(&base().on_conflict_update(["close"])).unwrap());
+    assert_eq!(s, "INSERT INTO `ohlcv_1m` (`symbol`, `close`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `close` = VALUES(`close`)");
+    let (s, _) = sql(e.compile(&base().on_conflict_do_nothing()).unwrap());
+    assert_eq!(s, "INSERT INTO `ohlcv_1m` (`symbol`, `close`) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE `symbol` = `symbol`");
+}
+
+#[test]
+fn conflict_target_is_unsupported() {
+    let e = common::engine();
+    let q = insert_into(&candles()).columns(["symbol"]).values([Value::from("BTC")]).on_conflict(["symbol"]).on_conflict_update(["symbol"]);
+    match e.compile(&q) {
+        Err(Error::Unsupported { dialect: "mysql", feature }) => assert!(feature.contains("ON CONFLICT target"), "{feature}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn returning_is_refused_before_the_server_is_known() {
+    // MariaDB >= 10.5 RETURNING is enabled only after the first connect shows the server.
+    let e = common::engine();
+    assert!(!e.capabilities().insert_returning);
+    let q = insert_into(&candles()).columns(["symbol"]).values([Value::from("BTC")]).returning(["id"]);
+    assert!(matches!(e.compile(&q), Err(Error::Unsupported { dialect: "mysql", .. })));
+}
+
+#[test]
+fn update_and_delete() {
+    let e = common::engine();
+    let (s, p) = sql(e.compile(&update(&candles()).set_value("note", "checked").filter(col("id").eq(7))).unwrap());
+    assert_eq!(s, "UPDATE `ohlcv_1m` SET `note` = ? WHERE `id` = ?");
+    assert_eq!(p, vec![Value::from("checked"), Value::I64(7)]);
+    let (s, _) = sql(e.compile(&delete_from(&candles()).filter(col("ts").lt(Value::I64(5)))).unwrap());
+    assert_eq!(s, "DELETE FROM `ohlcv_1m` WHERE `ts` < ?");
+    assert!(matches!(e.compile(&delete_from(&candles())), Err(Error::MissingFilter { statement: "DELETE" })));
+    assert!(matches!(e.compile(&update(&candles()).set_value("note", "x")), Err(Error::MissingFilter { statement: "UPDATE" })));
+}
+
+#[test]
+fn raw_text_binds_are_positional() {
+    let e = common::engine();
+    let (s, p) = sql(e.compile(&text("SELECT * FROM t WHERE a = :a AND b = ':a' AND c = :a").bind("a", 3)).unwrap());
+    assert_eq!(s, "SELECT * FROM t WHERE a = ? AND b = ':a' AND c = ?");
+    assert_eq!(p, vec![Value::I64(3), Value::I64(3)]);
+}
+
+#[test]
+fn create_table_ddl() {
+    let e = common::engine();
+    let t = candles()
+        .column(ColumnDef::new("flag", ColumnType::Bool).default(true))
+        .column(ColumnDef::new("n", ColumnType::U32))
+        .column(ColumnDef::new("blob", ColumnType::Bytes).nullable())
+        .column(ColumnDef::new("t", ColumnType::Time))
+        .column(ColumnDef::new("doc", ColumnType::Json).nullable())
+        .column(ColumnDef::new("uid", ColumnType::Uuid))
+        .column(ColumnDef::new("label", ColumnType::String { max_len: None }).default("it's \\ ok"));
+    let (s, p) = sql(e.compile(&Statement::CreateTable(Arc::new(t))).unwrap());
+    assert!(p.is_empty());
+    assert_eq!(
+        s,
+        "CREATE TABLE IF NOT EXISTS `ohlcv_1m` (\n  \
+         `id` BIGINT NOT NULL AUTO_INCREMENT,\n  \
+         `symbol` VARCHAR(16) NOT NULL,\n  \
+         `ts` DATETIME(6) NOT NULL,\n  \
+         `close` DECIMAL(20, 8) NOT NULL,\n  \
+         `note` TEXT NULL,\n  \
+         `flag` TINYINT(1) NOT NULL DEFAULT 1,\n  \
+         `n` INT UNSIGNED NOT NULL,\n  \
+         `blob` LONGBLOB NULL,\n  \
+         `t` TIME(6) NOT NULL,\n  \
+         `doc` JSON NULL,\n  \
+         `uid` CHAR(36) NOT NULL,\n  \
+         `label` VARCHAR(255) NOT NULL DEFAULT 'it''s \\\\ ok',\n  \
+         PRIMARY KEY (`id`),\n  \
+         INDEX `ix_ohlcv_1m_ts` (`ts`),\n  \
+         CONSTRAINT `uq_ohlcv_1m_symbol_ts` UNIQUE (`symbol`, `ts`)\n\
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+    );
+    let (s, _) = sql(e.compile(&Statement::DropTable("we`ird".into())).unwrap());
+    assert_eq!(s, "DROP TABLE IF EXISTS `we``ird`");
+}
+
+#[test]
+fn bulk_insert_is_split_under_65535_placeholders() {
+    let e = common::engine();
+    let mut q = insert_into(&candles()).columns(["a", "b", "c", "d", "e", "f", "g", "h"]);
+    for i in 0..20_000i64 {
+        q = q.values((0..8).map(|j| Value::I64(i * 8 + j)));
+    }
+    let Compiled::Script(parts) = e.compile(&q).unwrap() else { panic!("expected several statements") };
+    assert!(parts.iter().all(|p| p.params.len() <= 65_535));
+    assert_eq!(parts.iter().map(|p| p.params.len()).sum::<usize>(), 160_000);
+    // Rows stay in order across chunks.
+    assert_eq!(parts[0].params[0], Value::I64(0));
+    assert_eq!(parts[1].params[0], Value::I64(parts[0].params.len() as i64));
+}
