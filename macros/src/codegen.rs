@@ -12,7 +12,7 @@ pub fn expand(def: &ModelDef) -> TokenStream {
     let consts = cols.iter().map(|f| column_const(ident, f));
     let type_checks = cols.iter().map(|f| {
         let ty = &f.ty;
-        quote_spanned!(ty.span()=> __sql_type::<#ty>();)
+        { let ops = ops(ty); quote!(let _ = #ops;) }
     });
     let from_row = from_row(def);
     let model = model(def, &cols);
@@ -26,36 +26,36 @@ pub fn expand(def: &ModelDef) -> TokenStream {
         const _: () = {
             use ::athanor::__private as __a;
 
-            /// Field types must have a column mapping (`SqlType`); a failure points at the type.
+            /// What the generated code does with a field of type `T`. Built by the one function
+            /// bounded on `SqlType`, so an unmapped field type is reported once, at the type.
+            struct __Ops<T> {
+                get: fn(&dyn __a::RowAccess, usize) -> __a::Result<T>,
+                value: fn(&T) -> __a::Value,
+                decode: fn(&str, __a::Value) -> __a::Result<T>,
+                column: fn(&'static str) -> __a::ColumnDef,
+                default: fn(__a::Value) -> __a::Value,
+            }
             #[inline(always)]
-            fn __sql_type<T: __a::SqlType>() {}
+            fn __ops<T: __a::SqlType>() -> __Ops<T> {
+                __Ops {
+                    get: __a::row::get_at::<T>,
+                    value: <T as __a::ToValue>::to_value,
+                    decode: |column, v| __a::value::decode::<T>(column, v),
+                    column: |name| {
+                        let mut c = __a::ColumnDef::new(name, <T as __a::SqlType>::column_type());
+                        c.nullable = <T as __a::SqlType>::NULLABLE;
+                        c
+                    },
+                    // A default literal converted to the field's type where it converts.
+                    default: |raw| match <T as __a::FromValue>::from_value(raw.clone()) {
+                        ::core::result::Result::Ok(v) => __a::ToValue::to_value(&v),
+                        ::core::result::Result::Err(_) => raw,
+                    },
+                }
+            }
+            #[allow(dead_code)]
             fn __check_types() {
                 #(#type_checks)*
-            }
-            #[inline(always)]
-            fn __get<T: __a::SqlType>(row: &dyn __a::RowAccess, i: usize) -> __a::Result<T> {
-                __a::row::get_at::<T>(row, i)
-            }
-            #[inline(always)]
-            fn __value<T: __a::SqlType>(v: &T) -> __a::Value {
-                __a::ToValue::to_value(v)
-            }
-            #[inline(always)]
-            fn __decode<T: __a::SqlType>(column: &str, v: __a::Value) -> __a::Result<T> {
-                __a::value::decode::<T>(column, v)
-            }
-            /// The column definition for a field of type `T`.
-            fn __column<T: __a::SqlType>(name: &'static str) -> __a::ColumnDef {
-                let mut c = __a::ColumnDef::new(name, <T as __a::SqlType>::column_type());
-                c.nullable = <T as __a::SqlType>::NULLABLE;
-                c
-            }
-            /// A default literal converted to the field's type where it converts.
-            fn __default<T: __a::SqlType>(raw: __a::Value) -> __a::Value {
-                match <T as __a::FromValue>::from_value(raw.clone()) {
-                    ::core::result::Result::Ok(v) => __a::ToValue::to_value(&v),
-                    ::core::result::Result::Err(_) => raw,
-                }
             }
 
             #from_row
@@ -87,7 +87,8 @@ fn from_row(def: &ModelDef) -> TokenStream {
         if f.skip {
             return quote!(#name: ::core::default::Default::default());
         }
-        let init = quote_spanned!(ty.span()=> #name: __get::<#ty>(row, #i)?);
+        let ops = ops(ty);
+        let init = quote!(#name: (#ops.get)(row, #i)?);
         i += 1;
         init
     });
@@ -119,9 +120,9 @@ fn model(def: &ModelDef, cols: &[&FieldDef]) -> TokenStream {
     let pk_values = pk.iter().map(|f| field_value(f));
     let set_key = match auto {
         Some(f) => {
-            let (name, ty, col) = (&f.ident, &f.ty, &f.column);
+            let (name, ops, col) = (&f.ident, ops(&f.ty), &f.column);
             quote! {
-                self.#name = __decode::<#ty>(#col, key)?;
+                self.#name = (#ops.decode)(#col, key)?;
                 ::core::result::Result::Ok(())
             }
         }
@@ -147,7 +148,6 @@ fn model(def: &ModelDef, cols: &[&FieldDef]) -> TokenStream {
             fn table() -> &'static __a::Table {
                 static TABLE: ::std::sync::OnceLock<__a::Table> = ::std::sync::OnceLock::new();
                 TABLE.get_or_init(|| {
-                    let _ = __check_types;
                     let pk: &[&'static str] = &[#(#pk_cols),*];
                     __a::Table::new(#table)
                         #(.column(#column_defs))*
@@ -172,15 +172,15 @@ fn model(def: &ModelDef, cols: &[&FieldDef]) -> TokenStream {
     }
 }
 
-/// `__value::<T>(&self.field)`, spanned at the field type.
+/// `(__ops::<T>().value)(&self.field)`, spanned at the field type.
 fn field_value(f: &FieldDef) -> TokenStream {
-    let (name, ty) = (&f.ident, &f.ty);
-    quote_spanned!(ty.span()=> __value::<#ty>(&self.#name))
+    let (name, ops) = (&f.ident, ops(&f.ty));
+    quote!((#ops.value)(&self.#name))
 }
 
 /// The `ColumnDef` expression for one field.
 fn column_def(f: &FieldDef) -> TokenStream {
-    let (ty, name) = (&f.ty, &f.column);
+    let (ops, name) = (ops(&f.ty), &f.column);
     let mut adjust = Vec::new();
     if let Some(n) = f.max_len {
         adjust.push(quote!(c.ty = __a::ColumnType::String { max_len: ::core::option::Option::Some(#n) };));
@@ -206,15 +206,20 @@ fn column_def(f: &FieldDef) -> TokenStream {
         adjust.push(quote!(c.index = true;));
     }
     if let Some(d) = &f.default {
-        adjust.push(quote!(c.default = ::core::option::Option::Some(__default::<#ty>(__a::Value::from(#d)));));
+        adjust.push(quote!(c.default = ::core::option::Option::Some((#ops.default)(__a::Value::from(#d)));));
     }
     if let Some((t, col)) = &f.references {
         adjust.push(quote!(c = c.references(#t, #col);));
     }
     let binding = if adjust.is_empty() { quote!(let c) } else { quote!(let mut c) };
-    quote_spanned!(ty.span()=> {
-        #binding = __column::<#ty>(#name);
+    quote!({
+        #binding = (#ops.column)(#name);
         #(#adjust)*
         c
     })
+}
+
+/// `__ops::<T>()`, spanned at the field type so an unmapped type is reported there.
+fn ops(ty: &syn::Type) -> TokenStream {
+    quote_spanned!(ty.span()=> __ops::<#ty>())
 }
