@@ -1,7 +1,37 @@
-//! Athanor's Supabase dialect: queries compiled to PostgREST HTTP requests.
+//! Athanor's Supabase dialect: the same models and queries compiled to PostgREST HTTP requests.
+//!
+//! ```text
+//! supabase://anon:KEY@xyz.supabase.co            → https://xyz.supabase.co/rest/v1
+//! supabase+http://anon:KEY@localhost:54321       → http://localhost:54321/rest/v1
+//! postgrest+http://host:3000                     → http://host:3000
+//! ```
+//!
+//! Options: `key=` (instead of the password part), `schema=` (`Accept-Profile`/`Content-Profile`),
+//! `timeout=` (seconds, default 30), and the shared pool keys (`maxsize` → idle connections kept,
+//! `pool_timeout` → connect timeout, `echo`). Raw SQL, GROUP BY/aggregates, DISTINCT, DDL and
+//! transactions are [`athanor_core::Error::Unsupported`] before any request is sent.
+//! [`SupabaseExt`] adds `with_bearer` (a signed-in user's JWT) and `rpc` on an engine.
 
-use athanor_core::{Backend, DbUrl, Dialect, EngineOptions, Error, Result};
+pub mod backend;
+pub mod compile;
+pub mod config;
+pub mod encode;
+pub mod error;
+pub mod ext;
+pub mod request;
+pub mod response;
+pub mod rpc;
+
+pub use backend::{SupabaseBackend, SupabaseConnection};
+pub use config::Config;
+pub use ext::SupabaseExt;
+pub use rpc::Rpc;
+
+use athanor_core::{Backend, DbUrl, Dialect, EngineOptions, Result};
 use std::sync::Arc;
+
+/// The dialect's name, used in errors.
+pub const DIALECT: &str = "supabase";
 
 /// The Supabase / PostgREST dialect (`supabase://`, `supabase+http://`, `postgrest+http://`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -9,7 +39,7 @@ pub struct SupabaseDialect;
 
 impl Dialect for SupabaseDialect {
     fn name(&self) -> &'static str {
-        "supabase"
+        DIALECT
     }
     fn aliases(&self) -> &'static [&'static str] {
         &["postgrest"]
@@ -17,7 +47,7 @@ impl Dialect for SupabaseDialect {
     fn drivers(&self) -> &'static [&'static str] {
         &["http", "https"]
     }
-    fn backend(&self, _url: &DbUrl, _options: &EngineOptions) -> Result<Arc<dyn Backend>> {
-        Err(Error::unsupported("supabase", "engines (work in progress)"))
+    fn backend(&self, url: &DbUrl, options: &EngineOptions) -> Result<Arc<dyn Backend>> {
+        Ok(Arc::new(SupabaseBackend::new(Config::from_url(url, options)?)?))
     }
 }

@@ -1,0 +1,88 @@
+//! SELECT → `GET /{table}?select=…` (rows) or `HEAD` (count, exists).
+
+use super::filter::push_filter;
+use crate::encode::list_name;
+use crate::request::RequestParts;
+use crate::DIALECT;
+use athanor_core::ast::{Expr, Nulls, Select, SelectKind};
+use athanor_core::{Error, Result};
+
+/// `alias:column,…` for the select list, `*` when empty.
+pub fn select_list(stmt: &Select) -> Result<String> {
+    if stmt.columns.is_empty() {
+        return Ok("*".into());
+    }
+    let mut items = Vec::with_capacity(stmt.columns.len());
+    for item in &stmt.columns {
+        let name = match &item.expr {
+            Expr::Column(c) => list_name(c),
+            Expr::Agg { .. } => return Err(Error::unsupported(DIALECT, "aggregate functions in the select list (GROUP BY/aggregates)")),
+            _ => return Err(Error::unsupported(DIALECT, "expressions in the select list (only columns)")),
+        };
+        items.push(match &item.alias {
+            Some(a) => format!("{}:{name}", list_name(a)),
+            None => name,
+        });
+    }
+    Ok(items.join(","))
+}
+
+fn order_list(stmt: &Select) -> Result<Option<String>> {
+    if stmt.order_by.is_empty() {
+        return Ok(None);
+    }
+    let mut terms = Vec::with_capacity(stmt.order_by.len());
+    for o in &stmt.order_by {
+        let Expr::Column(c) = &o.expr else {
+            return Err(Error::unsupported(DIALECT, "ORDER BY an expression (only columns)"));
+        };
+        let dir = if o.desc { "desc" } else { "asc" };
+        let nulls = match o.nulls {
+            Some(Nulls::First) => ".nullsfirst",
+            Some(Nulls::Last) => ".nullslast",
+            None => "",
+        };
+        terms.push(format!("{}.{dir}{nulls}", list_name(c)));
+    }
+    Ok(Some(terms.join(",")))
+}
+
+/// Compiles a SELECT. Count is `HEAD` with `Prefer: count=exact` and no LIMIT/OFFSET (the
+/// backend applies them to the total, which avoids the server's 416 past the end); exists is
+/// `HEAD … limit=1`, answered by the range in `Content-Range`.
+pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
+    if !stmt.group_by.is_empty() || stmt.having.is_some() {
+        return Err(Error::unsupported(DIALECT, "GROUP BY / HAVING"));
+    }
+    if stmt.distinct {
+        return Err(Error::unsupported(DIALECT, "SELECT DISTINCT"));
+    }
+    let list = select_list(stmt)?;
+    let mut req = RequestParts::new(if stmt.kind == SelectKind::Rows { "GET" } else { "HEAD" }, stmt.table.to_string());
+    match stmt.kind {
+        SelectKind::Rows => req.param("select", list),
+        SelectKind::Count | SelectKind::Exists => req.param("select", "*"),
+    }
+    push_filter(stmt.filter.as_ref(), &mut req.query)?;
+    match stmt.kind {
+        SelectKind::Rows => {
+            if let Some(order) = order_list(stmt)? {
+                req.param("order", order);
+            }
+            if let Some(offset) = stmt.offset {
+                req.param("offset", offset.to_string());
+            }
+            if let Some(limit) = stmt.limit {
+                req.param("limit", limit.to_string());
+            }
+        }
+        SelectKind::Count => req.prefer.push("count=exact"),
+        SelectKind::Exists => {
+            if let Some(offset) = stmt.offset {
+                req.param("offset", offset.to_string());
+            }
+            req.param("limit", stmt.limit.unwrap_or(1).min(1).to_string());
+        }
+    }
+    Ok(req)
+}
