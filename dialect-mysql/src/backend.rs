@@ -233,7 +233,7 @@ impl Backend for MySqlBackend {
             return self.acquire_mine().await?.execute(stmt).await;
         }
         let q = plan.remove(0);
-        match bind::query(q.sql, &q.params)?.execute(self.inner.pool()).await {
+        match bind::ready(q.sql, &q.params, bind::text_ok(stmt))?.execute(self.inner.pool()).await {
             Ok(r) => Ok(connection::exec_result(&r)),
             Err(e) => Err(self.inner.err(e).await),
         }
@@ -247,7 +247,7 @@ impl Backend for MySqlBackend {
             return self.acquire_mine().await?.fetch(stmt, sink).await;
         }
         let q = plan.remove(0);
-        let mut rows = bind::query(q.sql, &q.params)?.fetch(self.inner.pool());
+        let mut rows = bind::ready(q.sql, &q.params, bind::text_ok(stmt))?.fetch(self.inner.pool());
         loop {
             match rows.try_next().await {
                 Ok(Some(row)) => sink(&MyRow(&row))?,

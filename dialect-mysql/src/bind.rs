@@ -2,9 +2,10 @@
 //! statement cache, so a repeated SQL text is prepared once per connection.
 
 use athanor_core::{Error, Result, Value};
-use sqlx::mysql::{MySql, MySqlArguments};
+use futures_core::stream::BoxStream;
+use sqlx::mysql::{MySql, MySqlArguments, MySqlQueryResult, MySqlRow};
 use sqlx::query::Query;
-use sqlx::{Arguments, AssertSqlSafe};
+use sqlx::{Arguments, AssertSqlSafe, RawSql};
 
 /// A ready-to-run sqlx query.
 pub type MyQuery = Query<'static, MySql, MySqlArguments>;
@@ -37,7 +38,44 @@ pub fn arguments(params: &[Value]) -> Result<MySqlArguments> {
     Ok(a)
 }
 
-/// A prepared (cached) query for `sql` with `params` bound.
-pub fn query(sql: String, params: &[Value]) -> Result<MyQuery> {
-    Ok(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?))
+/// A statement ready to run: prepared (and cached per connection) when it has parameters or
+/// is DML; sent as plain text when it is raw SQL or DDL without parameters (some statements,
+/// such as `LOCK TABLES` on MySQL, cannot be prepared).
+pub enum Ready {
+    /// Binary protocol, prepared statement cache.
+    Prepared(MyQuery),
+    /// Text protocol, not prepared.
+    Text(RawSql),
+}
+
+impl Ready {
+    /// Runs a statement returning no rows.
+    pub async fn execute<'c, E: sqlx::Executor<'c, Database = MySql>>(self, e: E) -> std::result::Result<MySqlQueryResult, sqlx::Error> {
+        match self {
+            Ready::Prepared(q) => q.execute(e).await,
+            Ready::Text(q) => q.execute(e).await,
+        }
+    }
+
+    /// Streams the rows.
+    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = MySql>>(self, e: E) -> BoxStream<'e, std::result::Result<MySqlRow, sqlx::Error>> {
+        match self {
+            Ready::Prepared(q) => q.fetch(e),
+            Ready::Text(q) => q.fetch(e),
+        }
+    }
+}
+
+/// Binds `params` to `sql`; `text_ok` allows the text protocol when there are no parameters.
+pub fn ready(sql: String, params: &[Value], text_ok: bool) -> Result<Ready> {
+    if text_ok && params.is_empty() {
+        return Ok(Ready::Text(sqlx::raw_sql(AssertSqlSafe(sql))));
+    }
+    Ok(Ready::Prepared(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?)))
+}
+
+/// True for statements that may go unprepared when they have no parameters.
+pub fn text_ok(stmt: &athanor_core::ast::Statement) -> bool {
+    use athanor_core::ast::Statement as S;
+    matches!(stmt, S::Raw(_) | S::CreateTable(_) | S::DropTable(_))
 }

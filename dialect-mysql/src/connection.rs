@@ -3,7 +3,7 @@
 //! next use or its return to the pool).
 
 use crate::backend::Inner;
-use crate::bind::{self, MyQuery};
+use crate::bind::{self, Ready};
 use crate::row::MyRow;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
@@ -37,13 +37,13 @@ pub(crate) fn exec_result(r: &MySqlQueryResult) -> ExecResult {
 }
 
 /// The single statement `stmt` compiles to, bound and ready (streams run one statement).
-pub(crate) fn single(inner: &Inner, stmt: &Statement) -> Result<MyQuery> {
+pub(crate) fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
     let mut plan = inner.plan(stmt)?;
     if plan.len() != 1 {
         return Err(Error::InvalidQuery(format!("this {} compiles to {} statements and cannot be streamed; use fetch", stmt.kind(), plan.len())));
     }
     let q = plan.remove(0);
-    bind::query(q.sql, &q.params)
+    bind::ready(q.sql, &q.params, bind::text_ok(stmt))
 }
 
 /// An owned [`Row`], sharing the column names of the result set.
@@ -68,10 +68,10 @@ impl MyConnection {
         }
     }
 
-    async fn run_all(&mut self, plan: Vec<athanor_core::SqlQuery>) -> Result<ExecResult> {
+    async fn run_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool) -> Result<ExecResult> {
         let mut total = ExecResult::default();
         for q in plan {
-            let r = bind::query(q.sql, &q.params)?.execute(&mut *self.conn).await.map_err(|e| self.inner.err_now(e))?;
+            let r = bind::ready(q.sql, &q.params, text_ok)?.execute(&mut *self.conn).await.map_err(|e| self.inner.err_now(e))?;
             let r = exec_result(&r);
             total.rows_affected += r.rows_affected;
             total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
@@ -79,9 +79,9 @@ impl MyConnection {
         Ok(total)
     }
 
-    async fn fetch_all(&mut self, plan: Vec<athanor_core::SqlQuery>, sink: &mut RowSink<'_>) -> Result<()> {
+    async fn fetch_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
         for q in plan {
-            let mut rows = bind::query(q.sql, &q.params)?.fetch(&mut *self.conn);
+            let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut *self.conn);
             while let Some(row) = rows.try_next().await.map_err(|e| self.inner.err_now(e))? {
                 sink(&MyRow(&row))?;
             }
@@ -122,14 +122,14 @@ impl BackendConnection for MyConnection {
     async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
         let plan = self.inner.plan(stmt)?;
         let own = self.begin_if(&plan).await?;
-        let r = self.run_all(plan).await;
+        let r = self.run_all(plan, bind::text_ok(stmt)).await;
         self.end_if(own, r).await
     }
 
     async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         let plan = self.inner.plan(stmt)?;
         let own = self.begin_if(&plan).await?;
-        let r = self.fetch_all(plan, sink).await;
+        let r = self.fetch_all(plan, bind::text_ok(stmt), sink).await;
         self.end_if(own, r).await
     }
 

@@ -32,3 +32,27 @@ pub fn unique(prefix: &str) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     format!("{prefix}_{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::Relaxed))
 }
+
+/// Runs raw SQL on the engine, panicking on error.
+pub async fn exec(e: &Engine, sql: &str) {
+    athanor_core::text(sql).execute(e).await.unwrap_or_else(|err| panic!("{sql}: {err}"));
+}
+
+/// A scratch database, dropped by [`Scratch::drop_now`].
+pub struct Scratch {
+    /// Its name.
+    pub name: String,
+}
+
+impl Scratch {
+    /// Creates a uniquely named database.
+    pub async fn new(prefix: &str) -> Scratch {
+        let name = unique(prefix);
+        exec(&engine(), &format!("CREATE DATABASE `{name}`")).await;
+        Scratch { name }
+    }
+    /// Drops it.
+    pub async fn drop_now(self) {
+        exec(&engine(), &format!("DROP DATABASE IF EXISTS `{}`", self.name)).await;
+    }
+}
