@@ -82,7 +82,9 @@ pub async fn upsert(engine: &Engine) {
 
     let ignored = [candle("BTC", 5, dec!(1))];
     let n = Candle::insert_many(&ignored).on_conflict_do_nothing().execute(engine).await.expect("insert or ignore");
-    assert_eq!(n, 0, "the existing row is kept");
+    // Rows affected differ here: SQLite reports 0, MySQL 1 (its no-op `ON DUPLICATE KEY UPDATE`
+    // counts as found with sqlx's CLIENT_FOUND_ROWS). The row itself must be unchanged everywhere.
+    assert!(n <= 1, "{n}");
     assert_eq!(Candle::get_by_key(before.id).one(engine).await.unwrap().close, dec!(97));
 }
 
