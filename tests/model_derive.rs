@@ -123,7 +123,12 @@ fn composite_key_indexes_defaults_references() {
     let names: Vec<String> = t.all_indexes().into_iter().map(|i| i.name).collect();
     assert_eq!(
         names,
-        ["ix_instrument_listing_listed", "uq_instrument_listing_description", "uq_instrument_listing_venue_sym", "ix_instrument_listing_venue_listed"]
+        [
+            "ix_instrument_listing_listed",
+            "uq_instrument_listing_description",
+            "uq_instrument_listing_venue_sym",
+            "ix_instrument_listing_venue_listed"
+        ]
     );
 }
 

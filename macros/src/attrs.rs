@@ -76,10 +76,12 @@ pub fn parse(input: &DeriveInput) -> syn::Result<ModelDef> {
             }
         },
         Data::Enum(e) => return Err(syn::Error::new(e.enum_token.span, "#[derive(Model)] works on structs with named fields, not enums")),
-        Data::Union(u) => return Err(syn::Error::new(u.union_token.span, "#[derive(Model)] works on structs with named fields, not unions")),
+        Data::Union(u) => {
+            return Err(syn::Error::new(u.union_token.span, "#[derive(Model)] works on structs with named fields, not unions"))
+        }
     };
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new(input.generics.span(), "#[derive(Model)] does not support generic structs"));
+        return Err(syn::Error::new(input.generics.params.span(), "#[derive(Model)] does not support generic structs (or lifetimes)"));
     }
 
     let mut table = None;
@@ -135,7 +137,11 @@ pub fn parse(input: &DeriveInput) -> syn::Result<ModelDef> {
     }
     for (unique, cols) in struct_keys {
         let cols = cols.iter().map(resolve).collect::<syn::Result<Vec<_>>>()?;
-        if unique { uniques.push(cols) } else { indexes.push(cols) }
+        if unique {
+            uniques.push(cols)
+        } else {
+            indexes.push(cols)
+        }
     }
 
     let table = table.unwrap_or_else(|| input.ident.unraw().to_string().to_snake_case());
@@ -216,10 +222,26 @@ fn parse_field(ident: Ident, ty: Type, attrs: &[Attribute]) -> syn::Result<(Fiel
 
 /// The attribute name, or an error listing the accepted ones.
 fn field_key(meta: &ParseNestedMeta) -> syn::Result<&'static str> {
-    const KEYS: [&str; 13] =
-        ["primary_key", "auto_increment", "unique", "index", "text", "skip", "column", "unique_with", "max_len", "precision", "scale", "default", "references"];
+    const KEYS: [&str; 13] = [
+        "primary_key",
+        "auto_increment",
+        "unique",
+        "index",
+        "text",
+        "skip",
+        "column",
+        "unique_with",
+        "max_len",
+        "precision",
+        "scale",
+        "default",
+        "references",
+    ];
     let name = meta.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
-    KEYS.iter().copied().find(|k| *k == name).ok_or_else(|| meta.error(format!("unknown athanor attribute on a field; expected one of: {FIELD_ATTRS}")))
+    KEYS.iter()
+        .copied()
+        .find(|k| *k == name)
+        .ok_or_else(|| meta.error(format!("unknown athanor attribute on a field; expected one of: {FIELD_ATTRS}")))
 }
 
 /// `default = <literal>` (a negative number is accepted too).
@@ -259,7 +281,10 @@ fn check_field(f: &FieldDef, spans: &[(&'static str, Span)], unique_with: bool) 
     let base = type_name(&f.ty);
     let is = |names: &[&str]| base.as_deref().is_some_and(|b| names.contains(&b));
     if f.auto_increment && !is(&["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]) {
-        return Err(syn::Error::new(span("auto_increment"), "auto_increment needs an integer field (i8..i64, u8..u64, or an Option of one)"));
+        return Err(syn::Error::new(
+            span("auto_increment"),
+            "auto_increment needs an integer field (i8..i64, u8..u64, or an Option of one)",
+        ));
     }
     if f.auto_increment && !f.primary_key {
         return Err(syn::Error::new(span("auto_increment"), "an auto_increment field must also be the primary_key"));
@@ -281,7 +306,10 @@ fn check_field(f: &FieldDef, spans: &[(&'static str, Span)], unique_with: bool) 
         }
     }
     if unique_with && f.unique {
-        return Err(syn::Error::new(span("unique_with"), "`unique` and `unique_with` exclude each other: pick the single or the two-column key"));
+        return Err(syn::Error::new(
+            span("unique_with"),
+            "`unique` and `unique_with` exclude each other: pick the single or the two-column key",
+        ));
     }
     Ok(())
 }

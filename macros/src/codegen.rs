@@ -12,7 +12,10 @@ pub fn expand(def: &ModelDef) -> TokenStream {
     let consts = cols.iter().map(|f| column_const(ident, f));
     let type_checks = cols.iter().map(|f| {
         let ty = &f.ty;
-        { let ops = ops(ty); quote!(let _ = #ops;) }
+        {
+            let ops = ops(ty);
+            quote!(let _ = #ops;)
+        }
     });
     let from_row = from_row(def);
     let model = model(def, &cols);
@@ -67,8 +70,8 @@ pub fn expand(def: &ModelDef) -> TokenStream {
 /// `pub const SYMBOL: Column<Candle, String> = Column::new("symbol");`
 fn column_const(model: &syn::Ident, f: &FieldDef) -> TokenStream {
     let (name, ty, column, docs) = (&f.const_name, &f.ty, &f.column, &f.docs);
-    let ty_str = quote!(#ty).to_string().replace(" < ", "<").replace(" >", ">").replace("< ", "<");
-    let header = format!(" Column `{column}` of `{}`, typed `{ty_str}`.", f.ident);
+    let ty_str = quote!(#ty).to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">").replace("< ", "<").replace(" ,", ",");
+    let header = format!(" The `{column}` column (field `{}: {ty_str}`).", f.ident);
     let sep = if docs.is_empty() { quote!() } else { quote!(#[doc = ""]) };
     quote! {
         #[doc = #header]

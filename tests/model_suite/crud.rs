@@ -9,11 +9,7 @@ const SYMBOLS: [&str; 3] = ["BTC", "ETH", "SOL"];
 
 /// 3 symbols × 10 minutes, closes 100 + minute (+1000 per symbol index).
 fn day() -> Vec<Candle> {
-    SYMBOLS
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| (0..10).map(move |m| candle(s, m, Decimal::from(100 + m + 1000 * i as u32))))
-        .collect()
+    SYMBOLS.iter().enumerate().flat_map(|(i, s)| (0..10).map(move |m| candle(s, m, Decimal::from(100 + m + 1000 * i as u32)))).collect()
 }
 
 /// insert_many, then count / exists / first / one / all with filters and ordering.
@@ -108,7 +104,11 @@ pub async fn composite_key(engine: &Engine) {
     assert_eq!(Position::get_by_key(("acc-1", "BTC")).one(engine).await.unwrap().qty, dec!(2));
 
     let moved = Position { qty: dec!(5), updated: ts(3, 0), ..r.clone() };
-    Position::insert_many(std::slice::from_ref(&moved)).on_conflict_update_all().execute(engine).await.expect("upsert on the composite key");
+    Position::insert_many(std::slice::from_ref(&moved))
+        .on_conflict_update_all()
+        .execute(engine)
+        .await
+        .expect("upsert on the composite key");
     assert_eq!(Position::get_by_key(("acc-2", "BTC")).one(engine).await.unwrap(), moved);
     assert_eq!(Position::select().count(engine).await.unwrap(), 3);
 
@@ -127,13 +127,21 @@ pub async fn constraints(engine: &Engine) {
     let fill = Fill { id: 0, candle_id: c.id, qty: 3, side: "sell".into() }.insert().execute(engine).await.expect("insert a fill");
     assert!(fill.id > 0);
     assert_eq!(Fill::get_by_key(fill.id).one(engine).await.unwrap(), fill);
-    let err = Fill { id: 0, candle_id: 987_654, qty: 1, side: "buy".into() }.insert().execute(engine).await.expect_err("a dangling reference");
+    let err =
+        Fill { id: 0, candle_id: 987_654, qty: 1, side: "buy".into() }.insert().execute(engine).await.expect_err("a dangling reference");
     assert_eq!(err.db_kind(), Some(DbErrorKind::ForeignKeyViolation), "{err}");
 
-    athanor::text("INSERT INTO suite_fills (candle) VALUES (:c)").bind("c", c.id).execute(engine).await.expect("insert relying on defaults");
+    athanor::text("INSERT INTO suite_fills (candle) VALUES (:c)")
+        .bind("c", c.id)
+        .execute(engine)
+        .await
+        .expect("insert relying on defaults");
     let defaulted = Fill::select().filter(Fill::ID.ne(fill.id)).one(engine).await.unwrap();
     assert_eq!((defaulted.qty, defaulted.side.as_str()), (1, "buy"));
-    let raw: Vec<Fill> = athanor::text("SELECT id, candle, qty, side FROM suite_fills ORDER BY id").fetch_all_as(engine).await.expect("raw SQL into a model");
+    let raw: Vec<Fill> = athanor::text("SELECT id, candle, qty, side FROM suite_fills ORDER BY id")
+        .fetch_all_as(engine)
+        .await
+        .expect("raw SQL into a model");
     assert_eq!(raw.len(), 2);
 }
 
