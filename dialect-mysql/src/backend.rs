@@ -7,9 +7,11 @@ use crate::connection::{self, MyConnection};
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
 use crate::row::MyRow;
-use athanor_core::ast::Statement;
-use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, ValueKind};
 use async_trait::async_trait;
+use athanor_core::ast::Statement;
+use athanor_core::{
+    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, ValueKind,
+};
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
@@ -135,11 +137,12 @@ impl Inner {
             let mut c = self.probe.connect().await?;
             init_connection(&mut c, &self.init, &self.state).await
         };
-        let last_error = match sqlx_core::rt::timeout(Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1))), probe).await {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
-            Err(_) => Some(format!("connecting to {} timed out", self.host)),
-        };
+        let last_error =
+            match sqlx_core::rt::timeout(Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1))), probe).await {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
+                Err(_) => Some(format!("connecting to {} timed out", self.host)),
+            };
         Error::PoolTimeout { host: self.host.clone(), waited: self.acquire_timeout, last_error }
     }
 }
@@ -152,7 +155,10 @@ pub struct MySqlBackend {
 
 impl fmt::Debug for MySqlBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MySqlBackend").field("host", &self.inner.host).field("server", &self.inner.state.version.get()).finish_non_exhaustive()
+        f.debug_struct("MySqlBackend")
+            .field("host", &self.inner.host)
+            .field("server", &self.inner.state.version.get())
+            .finish_non_exhaustive()
     }
 }
 

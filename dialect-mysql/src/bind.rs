@@ -58,7 +58,10 @@ impl Ready {
     }
 
     /// Streams the rows.
-    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = MySql>>(self, e: E) -> BoxStream<'e, std::result::Result<MySqlRow, sqlx::Error>> {
+    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = MySql>>(
+        self,
+        e: E,
+    ) -> BoxStream<'e, std::result::Result<MySqlRow, sqlx::Error>> {
         match self {
             Ready::Prepared(q) => q.fetch(e),
             Ready::Text(q) => q.fetch(e),

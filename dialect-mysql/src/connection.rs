@@ -5,10 +5,10 @@
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
 use crate::row::MyRow;
+use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
 use athanor_core::{BackendConnection, Error, ExecResult, Result, Row, RowSink, TxOptions};
-use async_trait::async_trait;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::mysql::{MySql, MySqlQueryResult, MySqlRow, MySqlTransactionManager};
@@ -40,7 +40,11 @@ pub(crate) fn exec_result(r: &MySqlQueryResult) -> ExecResult {
 pub(crate) fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
     let mut plan = inner.plan(stmt)?;
     if plan.len() != 1 {
-        return Err(Error::InvalidQuery(format!("this {} compiles to {} statements and cannot be streamed; use fetch", stmt.kind(), plan.len())));
+        return Err(Error::InvalidQuery(format!(
+            "this {} compiles to {} statements and cannot be streamed; use fetch",
+            stmt.kind(),
+            plan.len()
+        )));
     }
     let q = plan.remove(0);
     bind::ready(q.sql, &q.params, bind::text_ok(stmt))

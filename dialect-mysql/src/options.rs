@@ -13,18 +13,8 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
 
 /// The MySQL-specific URL keys this dialect accepts.
-pub const MYSQL_KEYS: &[&str] = &[
-    "charset",
-    "collation",
-    "connect_timeout",
-    "unix_socket",
-    "ssl_mode",
-    "ssl_ca",
-    "ssl_cert",
-    "ssl_key",
-    "init_command",
-    "sql_mode",
-];
+pub const MYSQL_KEYS: &[&str] =
+    &["charset", "collation", "connect_timeout", "unix_socket", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "init_command", "sql_mode"];
 
 /// Default acquire timeout.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -173,7 +163,9 @@ mod tests {
 
     #[test]
     fn socket_and_tls_files() {
-        let s = parse("mysql://root@/db?unix_socket=/run/mysqld/mysqld.sock&ssl_mode=verify_ca&ssl_ca=/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem").unwrap();
+        let s =
+            parse("mysql://root@/db?unix_socket=/run/mysqld/mysqld.sock&ssl_mode=verify_ca&ssl_ca=/ca.pem&ssl_cert=/c.pem&ssl_key=/k.pem")
+                .unwrap();
         assert_eq!(s.connect.get_socket().map(|p| p.to_str().unwrap()), Some("/run/mysqld/mysqld.sock"));
         assert!(matches!(s.connect.get_ssl_mode(), MySqlSslMode::VerifyCa));
         assert_eq!(s.host, "unix socket /run/mysqld/mysqld.sock");

@@ -61,7 +61,10 @@ fn in_between_like_not_null_checks() {
         col("symbol").in_list(["BTC", "ETH"]).or(col("id").between(1, 9)).and(!col("note").like("x%")).and(col("note").is_not_null()),
     );
     let (s, p) = sql(e.compile(&q).unwrap());
-    assert_eq!(s, "SELECT * FROM `ohlcv_1m` WHERE (`symbol` IN (?, ?) OR (`id` BETWEEN ? AND ?)) AND (NOT `note` LIKE ?) AND `note` IS NOT NULL");
+    assert_eq!(
+        s,
+        "SELECT * FROM `ohlcv_1m` WHERE (`symbol` IN (?, ?) OR (`id` BETWEEN ? AND ?)) AND (NOT `note` LIKE ?) AND `note` IS NOT NULL"
+    );
     assert_eq!(p.len(), 5);
 }
 
@@ -83,7 +86,12 @@ fn count_exists_and_group_by() {
 #[test]
 fn insert_bulk_upsert_and_do_nothing() {
     let e = common::engine();
-    let base = || insert_into(&candles()).columns(["symbol", "close"]).values([Value::from("BTC"), Value::I64(1)]).values([Value::from("ETH"), Value::I64(2)]);
+    let base = || {
+        insert_into(&candles())
+            .columns(["symbol", "close"])
+            .values([Value::from("BTC"), Value::I64(1)])
+            .values([Value::from("ETH"), Value::I64(2)])
+    };
     let (s, p) = sql(e.compile(&base()).unwrap());
     assert_eq!(s, "INSERT INTO `ohlcv_1m` (`symbol`, `close`) VALUES (?, ?), (?, ?)");
     assert_eq!(p.len(), 4);

@@ -73,7 +73,9 @@ async fn every_type_round_trips() {
         Value::Uuid(uid),
         Value::Null,
     ];
-    let cols = ["flag", "i8", "i32", "u8", "u64", "f32", "f64", "money", "price", "s", "body", "bin", "d", "t", "dt", "utc", "doc", "uid", "maybe"];
+    let cols = [
+        "flag", "i8", "i32", "u8", "u64", "f32", "f64", "money", "price", "s", "body", "bin", "d", "t", "dt", "utc", "doc", "uid", "maybe",
+    ];
     let r = insert_into(&t).columns(cols).values(row).execute(&e).await.unwrap();
     assert_eq!(r.last_insert_id, Some(1));
     let got: Vec<Row> = select(&t).all(&e).await.unwrap();
@@ -82,7 +84,7 @@ async fn every_type_round_trips() {
     assert_eq!(g.values()[1], Value::Bool(true));
     assert_eq!(g.values()[5], Value::U64(u64::MAX));
     assert_eq!(g.values()[8], Value::Decimal(money));
-    assert_eq!(g.get::<bool>("flag").unwrap(), true);
+    assert!(g.get::<bool>("flag").unwrap());
     assert_eq!(g.get::<i8>("i8").unwrap(), -128);
     assert_eq!(g.get::<i32>("i32").unwrap(), i32::MIN);
     assert_eq!(g.get::<u8>("u8").unwrap(), 255);
@@ -114,12 +116,21 @@ async fn every_type_round_trips() {
         .await;
     assert_eq!(seen, 1);
     // Kind-driven decoding straight from the MySQL row (what derived models do).
-    let stmt = athanor_core::ast::Statement::Raw(athanor_core::ast::Raw { sql: format!("SELECT utc, doc, uid, flag, u8 FROM `{}`", t.name), binds: vec![] });
+    let stmt = athanor_core::ast::Statement::Raw(athanor_core::ast::Raw {
+        sql: format!("SELECT utc, doc, uid, flag, u8 FROM `{}`", t.name),
+        binds: vec![],
+    });
     let mut decoded = Vec::new();
     e.backend()
         .fetch(&stmt, &mut |r| {
             use athanor_core::row::get_at;
-            decoded.push((get_at::<DateTime<Utc>>(r, 0)?, get_at::<athanor_core::serde_json::Value>(r, 1)?, get_at::<athanor_core::uuid::Uuid>(r, 2)?, get_at::<bool>(r, 3)?, get_at::<i16>(r, 4)?));
+            decoded.push((
+                get_at::<DateTime<Utc>>(r, 0)?,
+                get_at::<athanor_core::serde_json::Value>(r, 1)?,
+                get_at::<athanor_core::uuid::Uuid>(r, 2)?,
+                get_at::<bool>(r, 3)?,
+                get_at::<i16>(r, 4)?,
+            ));
             Ok(())
         })
         .await

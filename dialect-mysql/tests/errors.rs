@@ -11,7 +11,10 @@ const SECRET: &str = "Zq9_sup3r-Secr3t-pw";
 
 #[tokio::test]
 async fn constraint_violations_are_typed() {
-    let parent = Table::new(common::unique("parent")).column(ColumnDef::new("id", ColumnType::I64)).column(ColumnDef::new("code", ColumnType::String { max_len: Some(8) }).unique()).primary_key(["id"]);
+    let parent = Table::new(common::unique("parent"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("code", ColumnType::String { max_len: Some(8) }).unique())
+        .primary_key(["id"]);
     let child = Table::new(common::unique("child"))
         .column(ColumnDef::new("id", ColumnType::I64).auto_increment())
         .column(ColumnDef::new("parent_id", ColumnType::I64).references(parent.name.clone(), "id"))
@@ -103,12 +106,27 @@ async fn exhausted_pool_times_out() {
 
 #[tokio::test]
 async fn unknown_option_is_refused_with_the_accepted_list() {
-    let err = athanor_core::Engine::from_registry(&common::registry(), &format!("{}?maxsize=3&sslmode=required", common::URL), EngineOptions::default()).unwrap_err();
+    let err = athanor_core::Engine::from_registry(
+        &common::registry(),
+        &format!("{}?maxsize=3&sslmode=required", common::URL),
+        EngineOptions::default(),
+    )
+    .unwrap_err();
     match &err {
         Error::UnknownOption { dialect, key, accepted } => {
             assert_eq!(dialect, "mysql");
             assert_eq!(key, "sslmode");
-            for k in ["ssl_mode", "charset", "collation", "unix_socket", "connect_timeout", "init_command", "sql_mode", "minsize", "pool_recycle"] {
+            for k in [
+                "ssl_mode",
+                "charset",
+                "collation",
+                "unix_socket",
+                "connect_timeout",
+                "init_command",
+                "sql_mode",
+                "minsize",
+                "pool_recycle",
+            ] {
                 assert!(accepted.split(", ").any(|a| a == k), "{k} missing from {accepted}");
             }
         }

@@ -6,7 +6,19 @@ mod common;
 use athanor_core::{text, Decimal};
 use std::str::FromStr;
 
-const DRIVERS: &[&str] = &["mysql", "mysql+aiomysql", "mysql+asyncmy", "mysql+mysqlconnector", "mysql+pymysql", "mysql+mysqldb", "mysql+mariadbconnector", "mariadb", "mariadb+aiomysql", "mariadb+asyncmy", "mariadb+mariadbconnector"];
+const DRIVERS: &[&str] = &[
+    "mysql",
+    "mysql+aiomysql",
+    "mysql+asyncmy",
+    "mysql+mysqlconnector",
+    "mysql+pymysql",
+    "mysql+mysqldb",
+    "mysql+mariadbconnector",
+    "mariadb",
+    "mariadb+aiomysql",
+    "mariadb+asyncmy",
+    "mariadb+mariadbconnector",
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_driver_alias_runs_the_seed_query() {
