@@ -40,7 +40,9 @@ fn between_not_and_nested_trees() {
     assert_eq!(pairs(&req)[1..], [p("not.and", "(a.eq.1,b.eq.2)")]);
     let req = compile(&select(&t).filter(!(col("a").eq(1).or(col("b").is_null())))).unwrap();
     assert_eq!(pairs(&req)[1..], [p("not.or", "(a.eq.1,b.is.null)")]);
-    let req = compile(&select(&t).filter(col("a").eq(1).or(col("b").between(2, 3).and(col("c").is_not_null())).or(!col("d").in_list([1, 2])))).unwrap();
+    let req =
+        compile(&select(&t).filter(col("a").eq(1).or(col("b").between(2, 3).and(col("c").is_not_null())).or(!col("d").in_list([1, 2]))))
+            .unwrap();
     assert_eq!(pairs(&req)[1..], [p("or", "(a.eq.1,and(and(b.gte.2,b.lte.3),c.not.is.null),d.not.in.(1,2))")]);
     let req = compile(&select(&t).filter(!!col("a").eq(1))).unwrap();
     assert_eq!(pairs(&req)[1..], [p("a", "eq.1")]);
@@ -60,16 +62,44 @@ fn values_render_as_postgres_reads_them() {
     let dt = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap().and_hms_micro_opt(3, 4, 5, 600).unwrap();
     let utc = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
     let u = athanor_core::uuid::Uuid::nil();
-    let req = compile(&select(&Table::new("t")).filter(col("a").eq(dt)).filter(col("b").eq(utc)).filter(col("c").eq(u)).filter(col("d").eq(vec![1u8, 255]))).unwrap();
-    assert_eq!(pairs(&req)[1..], [p("a", "eq.2024-01-02T03:04:05.000600"), p("b", "eq.2024-01-02T03:04:05+00:00"), p("c", "eq.00000000-0000-0000-0000-000000000000"), p("d", "eq.\\x01ff")]);
+    let req = compile(
+        &select(&Table::new("t"))
+            .filter(col("a").eq(dt))
+            .filter(col("b").eq(utc))
+            .filter(col("c").eq(u))
+            .filter(col("d").eq(vec![1u8, 255])),
+    )
+    .unwrap();
+    assert_eq!(
+        pairs(&req)[1..],
+        [
+            p("a", "eq.2024-01-02T03:04:05.000600"),
+            p("b", "eq.2024-01-02T03:04:05+00:00"),
+            p("c", "eq.00000000-0000-0000-0000-000000000000"),
+            p("d", "eq.\\x01ff")
+        ]
+    );
     assert!(req.url.contains("b=eq.2024-01-02T03%3A04%3A05%2B00%3A00"), "{}", req.url);
-    let req = compile(&insert_into(&Table::new("t")).columns(["a", "b", "d", "n"]).values([Value::from(dt), utc.into(), vec![1u8, 255].into(), Value::Null])).unwrap();
-    assert_eq!(req.body, Some(serde_json::json!({"a": "2024-01-02T03:04:05.000600", "b": "2024-01-02T03:04:05+00:00", "d": "\\x01ff", "n": null})));
+    let req = compile(&insert_into(&Table::new("t")).columns(["a", "b", "d", "n"]).values([
+        Value::from(dt),
+        utc.into(),
+        vec![1u8, 255].into(),
+        Value::Null,
+    ]))
+    .unwrap();
+    assert_eq!(
+        req.body,
+        Some(serde_json::json!({"a": "2024-01-02T03:04:05.000600", "b": "2024-01-02T03:04:05+00:00", "d": "\\x01ff", "n": null}))
+    );
 }
 
 #[test]
 fn count_and_exists_are_head_requests() {
-    let Statement::Select(mut s) = select(&Table::new("t")).filter(col("a").eq(1)).order_by(col("a").asc()).limit(5).offset(10).as_statement().unwrap() else { unreachable!() };
+    let Statement::Select(mut s) =
+        select(&Table::new("t")).filter(col("a").eq(1)).order_by(col("a").asc()).limit(5).offset(10).as_statement().unwrap()
+    else {
+        unreachable!()
+    };
     s.kind = SelectKind::Count;
     let req = compile(&Statement::Select(s.clone())).unwrap();
     assert_eq!(req.method, "HEAD");
@@ -84,7 +114,12 @@ fn count_and_exists_are_head_requests() {
 
 #[test]
 fn bulk_insert_is_one_array_with_columns_and_upsert_prefers_merge() {
-    let q = insert_into(&Table::new("c")).columns(["symbol", "close"]).values([Value::from("BTC"), 1.into()]).values([Value::from("ETH"), 2.into()]).on_conflict(["symbol"]).on_conflict_update(["close"]);
+    let q = insert_into(&Table::new("c"))
+        .columns(["symbol", "close"])
+        .values([Value::from("BTC"), 1.into()])
+        .values([Value::from("ETH"), 2.into()])
+        .on_conflict(["symbol"])
+        .on_conflict_update(["close"]);
     let req = compile(&q).unwrap();
     assert_eq!(req.method, "POST");
     assert_eq!(pairs(&req), [p("on_conflict", "symbol"), p("columns", "\"symbol\",\"close\"")]);
@@ -94,7 +129,11 @@ fn bulk_insert_is_one_array_with_columns_and_upsert_prefers_merge() {
 
 #[test]
 fn partial_merge_with_a_target_is_refused() {
-    let q = insert_into(&Table::new("c")).columns(["symbol", "ts", "close", "note"]).values([Value::from("BTC"), 1.into(), 2.into(), "n".into()]).on_conflict(["symbol", "ts"]).on_conflict_update(["close"]);
+    let q = insert_into(&Table::new("c"))
+        .columns(["symbol", "ts", "close", "note"])
+        .values([Value::from("BTC"), 1.into(), 2.into(), "n".into()])
+        .on_conflict(["symbol", "ts"])
+        .on_conflict_update(["close"]);
     let err = compile(&q).unwrap_err();
     assert!(matches!(err, Error::Unsupported { dialect: "supabase", ref feature } if feature.contains("note")), "{err}");
 }
@@ -124,7 +163,8 @@ fn unsupported_features_fail_at_compile_time() {
 
 #[test]
 fn names_needing_quotes_are_quoted() {
-    let req = compile(&select(&Table::new("t")).columns([col("a.b"), col("x")]).filter(col("a.b").eq(1)).order_by(col("my col").desc())).unwrap();
+    let req =
+        compile(&select(&Table::new("t")).columns([col("a.b"), col("x")]).filter(col("a.b").eq(1)).order_by(col("my col").desc())).unwrap();
     assert_eq!(pairs(&req), [p("select", "\"a.b\",x"), p("\"a.b\"", "eq.1"), p("order", "\"my col\".desc")]);
 }
 

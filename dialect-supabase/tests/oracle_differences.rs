@@ -13,7 +13,11 @@ use serde_json::json;
 const BASE: &str = "postgrest+http://localhost:3000";
 
 fn oracle(id: &str) -> serde_json::Value {
-    include_str!("oracle/expected.jsonl").lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).find(|v| v["id"] == id).unwrap()
+    include_str!("oracle/expected.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["id"] == id)
+        .unwrap()
 }
 
 fn compile(q: &impl AsStatement) -> athanor_core::Result<HttpRequest> {
@@ -80,7 +84,13 @@ fn in_list_escapes_quotes_and_backslashes_unlike_the_client() {
 
 #[test]
 fn in_list_quotes_the_word_null_and_edge_spaces() {
-    let req = compile(&select(&Table::new("t")).filter(col("a").in_list([Value::from("null"), Value::from(" x "), Value::Null, Value::from("")]))).unwrap();
+    let req = compile(&select(&Table::new("t")).filter(col("a").in_list([
+        Value::from("null"),
+        Value::from(" x "),
+        Value::Null,
+        Value::from(""),
+    ])))
+    .unwrap();
     assert_eq!(param(&req, "a"), [r#"in.("null"," x ",null,"")"#]);
 }
 
@@ -111,7 +121,10 @@ fn a_literal_star_in_like_is_refused_because_the_server_reads_it_as_percent() {
 #[test]
 fn big_integers_stay_exact_json_numbers() {
     assert_eq!(oracle("ins_bigint_body")["body"], json!({"id": "9007199254740993", "symbol": "BTC"}));
-    let req = compile(&insert_into(&Table::new("trades")).columns(["id", "symbol"]).values([Value::from(9_007_199_254_740_993i64), "BTC".into()])).unwrap();
+    let req = compile(
+        &insert_into(&Table::new("trades")).columns(["id", "symbol"]).values([Value::from(9_007_199_254_740_993i64), "BTC".into()]),
+    )
+    .unwrap();
     assert_eq!(req.body, Some(json!({"id": 9_007_199_254_740_993i64, "symbol": "BTC"})));
     assert_eq!(serde_json::to_string(req.body.as_ref().unwrap()).unwrap(), r#"{"id":9007199254740993,"symbol":"BTC"}"#);
 }
@@ -129,7 +142,11 @@ fn decimals_are_sent_as_exact_strings() {
 fn a_one_row_upsert_is_an_object_not_a_one_element_array() {
     let client = oracle("ups_ignore_duplicates");
     assert!(client["body"].is_array());
-    let q = insert_into(&Table::new("ohlcv_1m")).columns(["symbol", "ts", "close"]).values([Value::from("BTC"), "2024-01-01T00:00:00Z".into(), 1.into()]).on_conflict(["symbol", "ts"]).on_conflict_do_nothing();
+    let q = insert_into(&Table::new("ohlcv_1m"))
+        .columns(["symbol", "ts", "close"])
+        .values([Value::from("BTC"), "2024-01-01T00:00:00Z".into(), 1.into()])
+        .on_conflict(["symbol", "ts"])
+        .on_conflict_do_nothing();
     let req = compile(&q).unwrap();
     assert_eq!(req.body, Some(client["body"][0].clone()));
     assert_eq!(split_url(&req).1, [("on_conflict".to_owned(), "symbol,ts".to_owned())]);
@@ -140,7 +157,11 @@ fn a_one_row_upsert_is_an_object_not_a_one_element_array() {
 fn returning_rows_use_an_array_not_the_object_accept_header() {
     let client = oracle("ins_single_returning");
     assert_eq!(client["headers"]["Accept"], "application/vnd.pgrst.object+json");
-    let Statement::Insert(mut ins) = insert_into(&Table::new("trades")).columns(["symbol", "price"]).values([Value::from("BTC"), 1.into()]).as_statement().unwrap() else { unreachable!() };
+    let Statement::Insert(mut ins) =
+        insert_into(&Table::new("trades")).columns(["symbol", "price"]).values([Value::from("BTC"), 1.into()]).as_statement().unwrap()
+    else {
+        unreachable!()
+    };
     ins.returning = vec!["id".into(), "created_at".into()];
     let req = compile(&Statement::Insert(ins)).unwrap();
     assert_eq!(req.header("Accept"), None);
@@ -187,7 +208,8 @@ fn an_in_list_over_the_url_budget_is_a_typed_error() {
 
 #[test]
 fn or_values_and_names_are_quoted_by_the_tree_grammar() {
-    let q = select(&Table::new("people")).filter(col("name").eq("Doe, John").or(col("name").in_list(["a,b", "c"])).or(col("a.b").eq("(x)")));
+    let q =
+        select(&Table::new("people")).filter(col("name").eq("Doe, John").or(col("name").in_list(["a,b", "c"])).or(col("a.b").eq("(x)")));
     let req = compile(&q).unwrap();
     assert_eq!(param(&req, "or"), [r#"(name.eq."Doe, John",name.in.("a,b",c),"a.b".eq."(x)")"#]);
 }

@@ -35,7 +35,11 @@ pub fn split_url(req: &HttpRequest) -> (String, Vec<(String, String)>) {
 
 /// `Prefer` split into its parts, sorted.
 pub fn prefer_parts(req: &HttpRequest) -> Vec<String> {
-    let mut parts: Vec<String> = req.header("Prefer").map(|p| p.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let mut parts: Vec<String> =
+        req.header("Prefer").map(|p| p.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
     parts.sort();
     parts
 }
+
+pub mod model;
+pub mod server;
