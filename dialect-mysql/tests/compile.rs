@@ -191,3 +191,58 @@ fn bulk_insert_is_split_under_65535_placeholders() {
     assert_eq!(parts[0].params[0], Value::I64(0));
     assert_eq!(parts[1].params[0], Value::I64(parts[0].params.len() as i64));
 }
+
+#[test]
+fn returning_is_appended_when_the_server_has_it() {
+    use athanor_mysql::compile::{capabilities, compile, DEFAULT_MAX_PACKET};
+    let caps = capabilities(true);
+    let ins = insert_into(&candles()).columns(["symbol"]).values([Value::from("BTC")]).returning(["id", "symbol"]);
+    let (s, p) = sql(compile(&caps, &athanor_core::query::AsStatement::as_statement(&ins).unwrap(), DEFAULT_MAX_PACKET).unwrap());
+    assert_eq!(s, "INSERT INTO `ohlcv_1m` (`symbol`) VALUES (?) RETURNING `id`, `symbol`");
+    assert_eq!(p, vec![Value::from("BTC")]);
+    let mut del = delete_from(&candles()).filter(col("id").eq(1)).ast().clone();
+    del.returning = vec!["id".into()];
+    let (s, _) = sql(compile(&caps, &Statement::Delete(del.clone()), DEFAULT_MAX_PACKET).unwrap());
+    assert_eq!(s, "DELETE FROM `ohlcv_1m` WHERE `id` = ? RETURNING `id`");
+    // UPDATE … RETURNING exists on neither MySQL nor MariaDB.
+    let mut upd = update(&candles()).set_value("note", "x").filter(col("id").eq(1)).ast().clone();
+    upd.returning = vec!["id".into()];
+    assert!(matches!(compile(&caps, &Statement::Update(upd), DEFAULT_MAX_PACKET), Err(Error::Unsupported { dialect: "mysql", .. })));
+    // MySQL (no RETURNING at all) refuses the DELETE form too.
+    assert!(matches!(
+        compile(&capabilities(false), &Statement::Delete(del), DEFAULT_MAX_PACKET),
+        Err(Error::Unsupported { dialect: "mysql", .. })
+    ));
+}
+
+#[test]
+fn bulk_insert_is_split_under_the_packet_size() {
+    use athanor_mysql::compile::{capabilities, packet_budget, plan};
+    let mut q = insert_into(&candles()).columns(["symbol", "note"]);
+    let big = "x".repeat(10_000);
+    for i in 0..200 {
+        q = q.values([Value::from(format!("s{i}")), Value::from(big.as_str())]);
+    }
+    let stmt = athanor_core::query::AsStatement::as_statement(&q).unwrap();
+    let max_packet = 1024 * 1024;
+    let parts = plan(&capabilities(false), &stmt, max_packet).unwrap();
+    assert!(parts.len() >= 3, "{} parts", parts.len());
+    for p in &parts {
+        let bytes: usize = p.params.iter().map(|v| if let Value::String(s) = v { s.len() } else { 0 }).sum();
+        assert!(bytes <= packet_budget(max_packet), "{bytes}");
+        assert!(p.sql.starts_with("INSERT INTO `ohlcv_1m` (`symbol`, `note`) VALUES (?, ?), "));
+    }
+    assert_eq!(parts.iter().map(|p| p.params.len()).sum::<usize>(), 400);
+    assert_eq!(parts[0].params[0], Value::from("s0"));
+}
+
+#[test]
+fn engine_creation_does_not_connect_and_debug_hides_the_password() {
+    // Port 1 has no server: building the engine and compiling must still work.
+    let e = common::engine_at("mysql+pymysql://bot:Sekr1t%40pw@127.0.0.1:1/app?charset=utf8mb4");
+    assert_eq!(e.dialect(), "mysql");
+    let shown = format!("{e:?} {:?} {}", e.backend(), e.url());
+    assert!(!shown.contains("Sekr1t"), "{shown}");
+    assert!(shown.contains("127.0.0.1:1"), "{shown}");
+    assert!(e.compile(&select(&candles()).limit(1)).is_ok());
+}
