@@ -147,6 +147,15 @@ fn values_and_primary_key_values() {
         ]
     );
     assert_eq!(c.primary_key_values(), vec![Value::I64(0)]);
+    let mut extra = c.values();
+    extra.push(Value::I64(1));
+    let wide: std::sync::Arc<[String]> = Candle::COLUMNS.iter().map(|s| s.to_string()).chain(["x".to_string()]).collect::<Vec<_>>().into();
+    let err = Candle::from_row(&Row::new(wide, extra), &mut Default::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot decode column `ohlcv_1m.*`: model `Candle` reads 6 columns (id, symbol, ts, close, volume, note) in field order, but the row has 7"
+    );
+
     let l = InstrumentListing { venue: "XNAS".into(), code: "AAPL".into(), ..Default::default() };
     assert_eq!(l.primary_key_values(), vec![Value::String("XNAS".into()), Value::String("AAPL".into())]);
     assert_eq!(l.values().len(), 8);

@@ -96,9 +96,16 @@ fn from_row(def: &ModelDef) -> TokenStream {
         init
     });
     let inits: Vec<_> = inits.collect();
+    let n = i;
+    let names: Vec<&str> = def.fields.iter().filter(|f| !f.skip).map(|f| f.column.as_str()).collect();
+    let at = format!("{}.*", def.table);
+    let msg = format!("model `{ident}` reads {n} columns ({}) in field order, but the row has ", names.join(", "));
     quote! {
         impl __a::model::FromRow for #ident {
             fn from_row(row: &dyn __a::RowAccess, _cache: &mut __a::model::RowCache) -> __a::Result<Self> {
+                if row.len() != #n {
+                    return ::core::result::Result::Err(__a::Error::decode(#at, ::std::format!("{}{}", #msg, row.len())));
+                }
                 ::core::result::Result::Ok(#ident { #(#inits,)* })
             }
         }
