@@ -10,7 +10,9 @@ use crate::response::{parse_rows, ContentRange, JsonRow};
 use crate::DIALECT;
 use async_trait::async_trait;
 use athanor_core::ast::{SelectKind, Statement};
-use athanor_core::{Backend, BackendConnection, Capabilities, Error, ExecResult, HttpRequest, Result, Row, RowAccess, RowSink, TxOptions, Value};
+use athanor_core::{
+    Backend, BackendConnection, Capabilities, Error, ExecResult, HttpRequest, Result, Row, RowAccess, RowSink, TxOptions, Value,
+};
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
 use std::fmt;
@@ -62,7 +64,10 @@ pub struct SupabaseBackend {
 
 impl fmt::Debug for SupabaseBackend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SupabaseBackend").field("config", &self.inner.config).field("bearer", &self.inner.bearer.as_ref().map(|_| "***")).finish()
+        f.debug_struct("SupabaseBackend")
+            .field("config", &self.inner.config)
+            .field("bearer", &self.inner.bearer.as_ref().map(|_| "***"))
+            .finish()
     }
 }
 
@@ -89,7 +94,10 @@ impl SupabaseBackend {
     /// (the `apikey` header keeps the project key).
     pub fn with_bearer(&self, jwt: &str) -> Result<SupabaseBackend> {
         if jwt.is_empty() || jwt.chars().any(|c| c.is_control() || !c.is_ascii()) {
-            return Err(Error::InvalidOption { key: "bearer".into(), reason: "the JWT is empty or has characters that cannot go in an HTTP header".into() });
+            return Err(Error::InvalidOption {
+                key: "bearer".into(),
+                reason: "the JWT is empty or has characters that cannot go in an HTTP header".into(),
+            });
         }
         let inner = Inner { client: self.inner.client.clone(), config: self.inner.config.clone(), bearer: Some(Secret::new(jwt)) };
         Ok(SupabaseBackend { inner: Arc::new(inner) })
@@ -115,7 +123,8 @@ impl Inner {
     }
 
     async fn send_once(&self, req: &HttpRequest) -> Result<HttpResponse> {
-        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| Error::State(format!("bad HTTP method {}", req.method)))?;
+        let method =
+            reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| Error::State(format!("bad HTTP method {}", req.method)))?;
         let mut rb = self.client.request(method, &req.url);
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());

@@ -85,22 +85,34 @@ impl Config {
             Some(d) if d.eq_ignore_ascii_case("http") => "http",
             _ => "https",
         };
-        let host = url.host().filter(|h| !h.is_empty()).ok_or_else(|| url_err(UrlPart::Host, "a REST URL needs a host (the project, e.g. xyz.supabase.co)"))?;
+        let host = url
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| url_err(UrlPart::Host, "a REST URL needs a host (the project, e.g. xyz.supabase.co)"))?;
         let host = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
         let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-        let path = match url.database().map(|d| d.trim_matches('/')).filter(|d| !d.is_empty()) {
-            None if supabase => "/rest/v1".to_owned(),
-            None => String::new(),
-            Some(_) if supabase => return Err(url_err(UrlPart::Database, "a supabase URL takes no path (the REST path /rest/v1 is implied); use postgrest+https://host/path for another base")),
-            Some(p) => format!("/{}", crate::encode::encode_path(p)),
-        };
+        let path =
+            match url.database().map(|d| d.trim_matches('/')).filter(|d| !d.is_empty()) {
+                None if supabase => "/rest/v1".to_owned(),
+                None => String::new(),
+                Some(_) if supabase => return Err(url_err(
+                    UrlPart::Database,
+                    "a supabase URL takes no path (the REST path /rest/v1 is implied); use postgrest+https://host/path for another base",
+                )),
+                Some(p) => format!("/{}", crate::encode::encode_path(p)),
+            };
         let (options, rest) = options.clone().merge_url(url)?;
         let mut key = url.password().filter(|p| !p.is_empty()).map(Secret::new);
         let mut schema = None;
         let mut timeout = DEFAULT_TIMEOUT;
         for (k, v) in &rest {
             match k.as_str() {
-                "key" if key.is_some() => return Err(Error::InvalidOption { key: "key".into(), reason: "the API key is given twice (password and ?key=)".into() }),
+                "key" if key.is_some() => {
+                    return Err(Error::InvalidOption {
+                        key: "key".into(),
+                        reason: "the API key is given twice (password and ?key=)".into(),
+                    })
+                }
                 "key" => key = Some(Secret::new(v.clone())),
                 "schema" => schema = Some(v.clone()).filter(|s| !s.is_empty()),
                 "timeout" => timeout = parse_secs(k, v)?,
@@ -109,11 +121,17 @@ impl Config {
         }
         if let Some(k) = &key {
             if k.expose().chars().any(|c| c.is_control() || !c.is_ascii()) {
-                return Err(Error::InvalidOption { key: "key".into(), reason: "the API key has characters that cannot go in an HTTP header".into() });
+                return Err(Error::InvalidOption {
+                    key: "key".into(),
+                    reason: "the API key has characters that cannot go in an HTTP header".into(),
+                });
             }
         }
         if supabase && key.is_none() {
-            return Err(Error::InvalidOption { key: "key".into(), reason: "a supabase URL needs the project's API key: supabase://anon:KEY@xyz.supabase.co or ?key=KEY".into() });
+            return Err(Error::InvalidOption {
+                key: "key".into(),
+                reason: "a supabase URL needs the project's API key: supabase://anon:KEY@xyz.supabase.co or ?key=KEY".into(),
+            });
         }
         Ok(Config {
             base_url: format!("{scheme}://{host}{port}{path}"),

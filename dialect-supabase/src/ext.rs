@@ -19,7 +19,10 @@ pub trait SupabaseExt {
 
 impl SupabaseExt for Engine {
     fn supabase(&self) -> Result<&SupabaseBackend> {
-        self.backend().as_any().downcast_ref::<SupabaseBackend>().ok_or_else(|| Error::unsupported(self.dialect(), "Supabase extensions (with_bearer, rpc)"))
+        self.backend()
+            .as_any()
+            .downcast_ref::<SupabaseBackend>()
+            .ok_or_else(|| Error::unsupported(self.dialect(), "Supabase extensions (with_bearer, rpc)"))
     }
     fn with_bearer(&self, jwt: &str) -> Result<Engine> {
         let backend = self.supabase()?.with_bearer(jwt)?;

@@ -104,7 +104,9 @@ impl<'a> JsonRow<'a> {
                 names: cols.iter().map(String::as_str).collect(),
                 values: cols.iter().map(|c| obj.0.iter().find(|(k, _)| k == c).map(|(_, v)| *v)).collect(),
             },
-            None => JsonRow { names: obj.0.iter().map(|(k, _)| k.as_ref()).collect(), values: obj.0.iter().map(|(_, v)| Some(*v)).collect() },
+            None => {
+                JsonRow { names: obj.0.iter().map(|(k, _)| k.as_ref()).collect(), values: obj.0.iter().map(|(_, v)| Some(*v)).collect() }
+            }
         }
     }
 }

@@ -14,7 +14,31 @@ use std::sync::Arc;
 /// Operators the server reads in `op.value` form; a GET argument that looks like one is taken as
 /// a filter on the result, not as an argument.
 const OPERATORS: &[&str] = &[
-    "eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch", "in", "is", "isdistinct", "fts", "plfts", "phfts", "wfts", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj",
+    "eq",
+    "neq",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "like",
+    "ilike",
+    "match",
+    "imatch",
+    "in",
+    "is",
+    "isdistinct",
+    "fts",
+    "plfts",
+    "phfts",
+    "wfts",
+    "cs",
+    "cd",
+    "ov",
+    "sl",
+    "sr",
+    "nxr",
+    "nxl",
+    "adj",
 ];
 /// Query keys the server reserves; they cannot carry GET arguments.
 const RESERVED: &[&str] = &["select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"];
@@ -27,7 +51,8 @@ fn looks_like_filter(v: &str) -> bool {
 }
 
 fn get_arg(name: &str, v: &serde_json::Value) -> Result<String> {
-    let bad = |why: &str| Err(Error::InvalidQuery(format!("rpc argument `{name}` cannot be sent by GET: {why}; call without .get() to POST it")));
+    let bad =
+        |why: &str| Err(Error::InvalidQuery(format!("rpc argument `{name}` cannot be sent by GET: {why}; call without .get() to POST it")));
     let text = match v {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => n.to_string(),

@@ -77,7 +77,13 @@ async fn count_and_exists_read_content_range() {
 #[tokio::test]
 async fn one_and_first_send_limits() {
     let two = r#"[{"id":1},{"id":2}]"#;
-    let mock = Mock::start(vec![Reply::json(200, two), Reply::json(200, "[]"), Reply::json(200, r#"[{"id":1}]"#), Reply::error(406, "PGRST116", "Cannot coerce the result to a single JSON object")]).await;
+    let mock = Mock::start(vec![
+        Reply::json(200, two),
+        Reply::json(200, "[]"),
+        Reply::json(200, r#"[{"id":1}]"#),
+        Reply::error(406, "PGRST116", "Cannot coerce the result to a single JSON object"),
+    ])
+    .await;
     let e = engine_for(&mock, "");
     let q = || select(&Table::new("t")).columns([col("id")]);
     assert!(matches!(q().one(&e).await, Err(Error::MultipleRows)));
@@ -90,14 +96,36 @@ async fn one_and_first_send_limits() {
 
 #[tokio::test]
 async fn writes_report_rows_affected_and_returning_rows() {
-    let stored = r#"[{"id":7,"symbol":"BTC","ts":"2024-01-01T00:00:00","close":"1.10","uid":"67e55044-10b1-426f-9247-bb680e5fe0c8","note":null}]"#;
-    let mock = Mock::start(vec![Reply::empty(201).range("*/2"), Reply::json(201, stored).range("*/1"), Reply::empty(204).range("0-2/3"), Reply::empty(204).range("*/1")]).await;
+    let stored =
+        r#"[{"id":7,"symbol":"BTC","ts":"2024-01-01T00:00:00","close":"1.10","uid":"67e55044-10b1-426f-9247-bb680e5fe0c8","note":null}]"#;
+    let mock = Mock::start(vec![
+        Reply::empty(201).range("*/2"),
+        Reply::json(201, stored).range("*/1"),
+        Reply::empty(204).range("0-2/3"),
+        Reply::empty(204).range("*/1"),
+    ])
+    .await;
     let e = engine_for(&mock, "");
-    let c = Candle { id: 0, symbol: "BTC".into(), ts: "2024-01-01T00:00:00".parse().unwrap(), close: "1.10".parse().unwrap(), uid: "67e55044-10b1-426f-9247-bb680e5fe0c8".parse().unwrap(), note: None };
+    let c = Candle {
+        id: 0,
+        symbol: "BTC".into(),
+        ts: "2024-01-01T00:00:00".parse().unwrap(),
+        close: "1.10".parse().unwrap(),
+        uid: "67e55044-10b1-426f-9247-bb680e5fe0c8".parse().unwrap(),
+        note: None,
+    };
     assert_eq!(Candle::insert_many(&[c.clone(), c.clone()]).execute(&e).await.unwrap(), 2);
     let saved = c.insert().execute(&e).await.unwrap();
     assert_eq!(saved.id, 7);
-    assert_eq!(Candle::update().set(athanor_core::Column::<Candle, Option<String>>::new("note"), Some("n".to_owned())).filter(col("id").lt(4)).execute(&e).await.unwrap(), 3);
+    assert_eq!(
+        Candle::update()
+            .set(athanor_core::Column::<Candle, Option<String>>::new("note"), Some("n".to_owned()))
+            .filter(col("id").lt(4))
+            .execute(&e)
+            .await
+            .unwrap(),
+        3
+    );
     assert_eq!(Candle::delete().filter(col("id").eq(7)).execute(&e).await.unwrap(), 1);
     let seen = mock.seen();
     assert_eq!(seen[0].method, "POST");
@@ -131,7 +159,10 @@ async fn error_bodies_become_typed_errors_without_secrets() {
     let e = engine_for(&mock, "");
     let q = || select(&Table::new("t"));
     let d = db_err(q().all(&e).await);
-    assert_eq!((d.kind, d.status, d.code.as_deref(), d.details.as_deref()), (DbErrorKind::UniqueViolation, Some(409), Some("23505"), Some("some details")));
+    assert_eq!(
+        (d.kind, d.status, d.code.as_deref(), d.details.as_deref()),
+        (DbErrorKind::UniqueViolation, Some(409), Some("23505"), Some("some details"))
+    );
     assert_eq!(db_err(q().all(&e).await).kind, DbErrorKind::ForeignKeyViolation);
     assert_eq!(db_err(q().all(&e).await).kind, DbErrorKind::NotNullViolation);
     assert_eq!(db_err(q().all(&e).await).kind, DbErrorKind::TableNotFound);
@@ -191,7 +222,13 @@ async fn unsupported_features_send_nothing() {
 
 #[tokio::test]
 async fn bearer_and_rpc() {
-    let mock = Mock::start(vec![Reply::json(200, "[]"), Reply::json(200, r#"[{"ts":"2024-01-01T00:00:00","vwap":1.5}]"#), Reply::json(200, "42"), Reply::empty(204)]).await;
+    let mock = Mock::start(vec![
+        Reply::json(200, "[]"),
+        Reply::json(200, r#"[{"ts":"2024-01-01T00:00:00","vwap":1.5}]"#),
+        Reply::json(200, "42"),
+        Reply::empty(204),
+    ])
+    .await;
     let e = engine_for(&mock, "?schema=analytics");
     let user = e.with_bearer("user.jwt.token").unwrap();
     select(&Table::new("t")).all(&user).await.unwrap();
@@ -203,7 +240,10 @@ async fn bearer_and_rpc() {
     let seen = mock.seen();
     assert_eq!(seen[0].header("authorization"), Some("Bearer user.jwt.token"));
     assert_eq!(seen[0].header("apikey"), Some(KEY));
-    assert_eq!((seen[1].method.as_str(), seen[1].uri.as_str(), seen[1].body.as_str()), ("POST", "/rest/v1/rpc/vwap", r#"{"p_symbol":"BTC"}"#));
+    assert_eq!(
+        (seen[1].method.as_str(), seen[1].uri.as_str(), seen[1].body.as_str()),
+        ("POST", "/rest/v1/rpc/vwap", r#"{"p_symbol":"BTC"}"#)
+    );
     assert_eq!(seen[1].header("content-profile"), Some("analytics"));
     assert_eq!((seen[2].method.as_str(), seen[2].uri.as_str()), ("GET", "/rest/v1/rpc/answer?n=1"));
     assert_eq!(seen[2].header("accept-profile"), Some("analytics"));

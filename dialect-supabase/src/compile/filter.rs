@@ -155,7 +155,9 @@ fn leaf(e: &Expr) -> Result<Option<(Leaf, bool)>> {
             None => return Ok(None),
         },
         Expr::Agg { .. } => return Err(Error::unsupported(DIALECT, "aggregates in filters (HAVING)")),
-        Expr::Column(_) | Expr::Value(_) => return Err(Error::unsupported(DIALECT, "a bare column or value as a filter (compare it with a value)")),
+        Expr::Column(_) | Expr::Value(_) => {
+            return Err(Error::unsupported(DIALECT, "a bare column or value as a filter (compare it with a value)"))
+        }
         Expr::And(_) | Expr::Or(_) | Expr::Between { .. } => return Ok(None),
     }))
 }
@@ -178,7 +180,9 @@ fn tree_item(e: &Expr) -> Result<String> {
     let (name, items) = match node {
         Expr::And(items) => ("and", items.iter().map(tree_item).collect::<Result<Vec<_>>>()?),
         Expr::Or(items) => ("or", items.iter().map(tree_item).collect::<Result<Vec<_>>>()?),
-        Expr::Between { expr, low, high } => ("and", between_parts(expr, low, high)?.into_iter().map(|l| format!("{}.{}.{}", l.field, l.op, l.operand(true))).collect()),
+        Expr::Between { expr, low, high } => {
+            ("and", between_parts(expr, low, high)?.into_iter().map(|l| format!("{}.{}.{}", l.field, l.op, l.operand(true))).collect())
+        }
         _ => return Err(Error::unsupported(DIALECT, "this filter expression")),
     };
     Ok(format!("{not}{name}({})", items.join(",")))
@@ -218,9 +222,10 @@ fn top_level(e: &Expr, out: &mut Vec<(String, String)>) -> Result<()> {
             let (key, items) = match inner.as_ref() {
                 Expr::And(items) => ("not.and", items.iter().map(tree_item).collect::<Result<Vec<_>>>()?),
                 Expr::Or(items) => ("not.or", items.iter().map(tree_item).collect::<Result<Vec<_>>>()?),
-                Expr::Between { expr, low, high } => {
-                    ("not.and", between_parts(expr, low, high)?.into_iter().map(|l| format!("{}.{}.{}", l.field, l.op, l.operand(true))).collect())
-                }
+                Expr::Between { expr, low, high } => (
+                    "not.and",
+                    between_parts(expr, low, high)?.into_iter().map(|l| format!("{}.{}.{}", l.field, l.op, l.operand(true))).collect(),
+                ),
                 _ => return Err(Error::unsupported(DIALECT, "this negated filter expression")),
             };
             out.push((key.into(), format!("({})", items.join(","))));

@@ -20,7 +20,9 @@ pub fn compile_parts(stmt: &Statement) -> Result<RequestParts> {
         Statement::Update(u) => write::compile_update(u),
         Statement::Delete(d) => write::compile_delete(d),
         Statement::Raw(_) => Err(Error::unsupported(DIALECT, "raw SQL (text()); use rpc() to call a database function")),
-        Statement::CreateTable(_) | Statement::DropTable(_) => Err(Error::unsupported(DIALECT, "DDL (create_all/drop_all); create tables with a migration")),
+        Statement::CreateTable(_) | Statement::DropTable(_) => {
+            Err(Error::unsupported(DIALECT, "DDL (create_all/drop_all); create tables with a migration"))
+        }
         #[allow(unreachable_patterns)]
         other => Err(Error::unsupported(DIALECT, other.kind())),
     }

@@ -28,7 +28,12 @@ pub fn compile_insert(stmt: &Insert) -> Result<RequestParts> {
             OnConflictAction::Update(cols) => {
                 // merge-duplicates overwrites every column sent, so a partial update list is only
                 // faithful when it covers every inserted column outside the conflict target.
-                let left: Vec<&str> = stmt.columns.iter().map(|c| c.as_ref()).filter(|c| !oc.target.iter().any(|t| t == c) && !cols.iter().any(|u| u == c)).collect();
+                let left: Vec<&str> = stmt
+                    .columns
+                    .iter()
+                    .map(|c| c.as_ref())
+                    .filter(|c| !oc.target.iter().any(|t| t == c) && !cols.iter().any(|u| u == c))
+                    .collect();
                 if !oc.target.is_empty() && !left.is_empty() {
                     return Err(Error::unsupported(
                         DIALECT,

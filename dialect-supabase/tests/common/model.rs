@@ -19,7 +19,14 @@ pub struct Candle {
 
 impl FromRow for Candle {
     fn from_row(row: &dyn RowAccess, _cache: &mut RowCache) -> Result<Self> {
-        Ok(Candle { id: get_at(row, 0)?, symbol: get_at(row, 1)?, ts: get_at(row, 2)?, close: get_at(row, 3)?, uid: get_at(row, 4)?, note: get_at(row, 5)? })
+        Ok(Candle {
+            id: get_at(row, 0)?,
+            symbol: get_at(row, 1)?,
+            ts: get_at(row, 2)?,
+            close: get_at(row, 3)?,
+            uid: get_at(row, 4)?,
+            note: get_at(row, 5)?,
+        })
     }
 }
 
@@ -49,7 +56,14 @@ impl Model for Candle {
         })
     }
     fn values(&self) -> Vec<Value> {
-        vec![self.id.to_value(), self.symbol.to_value(), self.ts.to_value(), self.close.to_value(), self.uid.to_value(), self.note.to_value()]
+        vec![
+            self.id.to_value(),
+            self.symbol.to_value(),
+            self.ts.to_value(),
+            self.close.to_value(),
+            self.uid.to_value(),
+            self.note.to_value(),
+        ]
     }
     fn primary_key_values(&self) -> Vec<Value> {
         vec![self.id.to_value()]
