@@ -1,0 +1,52 @@
+//! Connection options end to end: unix socket, TLS modes, connect_timeout.
+
+mod common;
+
+use athanor_core::{text, DbErrorKind, Error};
+use std::time::{Duration, Instant};
+
+const SOCKET: &str = "/run/mysqld/mysqld.sock";
+
+#[tokio::test]
+async fn unix_socket_connects() {
+    assert!(std::path::Path::new(SOCKET).exists(), "the test server's socket {SOCKET} is missing");
+    let e = common::engine_at(&format!("mysql+aiomysql://root@/test?unix_socket={SOCKET}"));
+    let r = text("SELECT @@socket AS s, DATABASE() AS d").fetch_one(&e).await.unwrap();
+    assert_eq!(r.get::<String>("d").unwrap(), "test");
+    assert_eq!(r.get::<String>("s").unwrap(), SOCKET);
+}
+
+#[tokio::test]
+async fn ssl_mode_disabled_and_preferred_work_without_server_tls() {
+    for mode in ["disabled", "preferred", "DISABLED"] {
+        let e = common::engine_at(&format!("{}?ssl_mode={mode}", common::URL));
+        let r = text("SELECT 1 AS one").fetch_one(&e).await.unwrap();
+        assert_eq!(r.get::<i64>("one").unwrap(), 1, "{mode}");
+    }
+}
+
+#[tokio::test]
+async fn ssl_mode_required_fails_typed_when_the_server_has_no_tls() {
+    // The test server runs with have_ssl=DISABLED.
+    let e = common::engine_at("mysql://root:Tls_pw_9x@127.0.0.1:3306/test?ssl_mode=required&pool_timeout=3");
+    let err = text("SELECT 1").execute(&e).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("Tls_pw_9x"), "{shown}");
+    match &err {
+        Error::Database(d) => assert_eq!(d.kind, DbErrorKind::ConnectFailed, "{err}"),
+        Error::PoolTimeout { last_error: Some(last), .. } => assert!(last.contains("ConnectFailed"), "{last}"),
+        other => panic!("expected a connect failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn connect_timeout_bounds_the_wait() {
+    let e = common::engine_at("mysql://root@127.0.0.1:1/test?connect_timeout=1");
+    let started = Instant::now();
+    let err = text("SELECT 1").execute(&e).await.unwrap_err();
+    match err {
+        Error::PoolTimeout { waited, .. } => assert_eq!(waited, Duration::from_secs(1)),
+        other => panic!("expected PoolTimeout, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
+}
