@@ -248,3 +248,48 @@ async fn mariadb_returning_after_first_connect() {
     }
     e.drop_all(&[&t]).await.unwrap();
 }
+
+#[tokio::test]
+async fn multi_statement_bulk_insert_is_all_or_nothing() {
+    let t = Table::new(common::unique("atomic"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("a", ColumnType::I64))
+        .column(ColumnDef::new("b", ColumnType::I64))
+        .primary_key(["id"]);
+    let e = setup(&t).await;
+    // 30k rows × 3 columns = 90k placeholders: two statements; the duplicate key is in the second.
+    let mut q = insert_into(&t).columns(["id", "a", "b"]);
+    for i in 0..30_000i64 {
+        q = q.values([Value::I64(if i == 29_999 { 0 } else { i }), Value::I64(i), Value::I64(-i)]);
+    }
+    let err = q.clone().execute(&e).await.unwrap_err();
+    assert_eq!(err.db_kind(), Some(athanor_core::DbErrorKind::UniqueViolation), "{err}");
+    assert_eq!(select(&t).count(&e).await.unwrap(), 0, "the first statement's rows were rolled back");
+    // Inside a caller's transaction the caller decides.
+    let mut tx = e.begin().await.unwrap();
+    let mut ok = insert_into(&t).columns(["id", "a", "b"]);
+    for i in 0..30_000i64 {
+        ok = ok.values([Value::I64(i), Value::I64(i), Value::I64(-i)]);
+    }
+    assert_eq!(ok.execute(&mut tx).await.unwrap().rows_affected, 30_000);
+    tx.rollback().await.unwrap();
+    assert_eq!(select(&t).count(&e).await.unwrap(), 0);
+    e.drop_all(&[&t]).await.unwrap();
+}
+
+#[tokio::test]
+async fn repeated_statements_are_prepared_once_per_connection() {
+    let e = common::engine();
+    let mut c = e.connect().await.unwrap();
+    let prepares = |r: Row| r.get::<String>("Value").unwrap().parse::<u64>().unwrap();
+    let before = prepares(text("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").fetch_one(&mut c).await.unwrap());
+    for i in 0..10i64 {
+        let r = text("SELECT table_name FROM information_schema.tables WHERE table_schema = :s")
+            .bind("s", format!("nope{i}"))
+            .fetch_all(&mut c)
+            .await;
+        assert!(r.unwrap().is_empty());
+    }
+    let after = prepares(text("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").fetch_one(&mut c).await.unwrap());
+    assert_eq!(after - before, 1, "ten runs of one SQL text should prepare once");
+}
