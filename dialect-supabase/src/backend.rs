@@ -114,7 +114,7 @@ impl SupabaseBackend {
 }
 
 impl Inner {
-    fn context(&self) -> RequestContext<'_> {
+    pub(crate) fn context(&self) -> RequestContext<'_> {
         RequestContext { config: &self.config, bearer: self.bearer.as_ref() }
     }
 
@@ -122,7 +122,9 @@ impl Inner {
         self.config.key.iter().chain(self.bearer.iter()).map(Secret::expose).collect()
     }
 
-    async fn send_once(&self, req: &HttpRequest) -> Result<HttpResponse> {
+    /// Sends once; a non-success status is read whole and returned as an error, a success is
+    /// returned with its body unread.
+    async fn send_once(&self, req: &HttpRequest) -> Result<reqwest::Response> {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| Error::State(format!("bad HTTP method {}", req.method)))?;
         let mut rb = self.client.request(method, &req.url);
@@ -134,15 +136,15 @@ impl Inner {
         }
         let resp = rb.send().await.map_err(|e| from_transport(&e, &self.secrets()))?;
         let status = resp.status().as_u16();
-        let content_range = resp.headers().get("content-range").and_then(|v| v.to_str().ok()).and_then(ContentRange::parse);
-        let body = resp.bytes().await.map_err(|e| from_transport(&e, &self.secrets()))?;
         if !(200..300).contains(&status) {
+            let body = resp.bytes().await.map_err(|e| from_transport(&e, &self.secrets()))?;
             return Err(from_response(status, &body, &self.secrets()));
         }
-        Ok(HttpResponse { status, content_range, body: Vec::from(body) })
+        Ok(resp)
     }
 
-    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse> {
+    /// Sends with retries for idempotent reads answered 503/520; the body is left unread.
+    pub(crate) async fn send_head(&self, req: &HttpRequest) -> Result<reqwest::Response> {
         if self.config.echo {
             tracing::info!(target: "athanor::supabase", "{req}");
         }
@@ -158,6 +160,18 @@ impl Inner {
                 other => return other,
             }
         }
+    }
+
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse> {
+        let resp = self.send_head(req).await?;
+        let status = resp.status().as_u16();
+        let content_range = resp.headers().get("content-range").and_then(|v| v.to_str().ok()).and_then(ContentRange::parse);
+        let body = resp.bytes().await.map_err(|e| self.transport(&e))?;
+        Ok(HttpResponse { status, content_range, body: Vec::from(body) })
+    }
+
+    pub(crate) fn transport(&self, e: &reqwest::Error) -> Error {
+        from_transport(e, &self.secrets())
     }
 
     /// Sends `stmt`, hands each result row to `sink`, and returns the rows affected.
@@ -211,12 +225,16 @@ impl Inner {
 }
 
 fn stream_rows<'a>(inner: Arc<Inner>, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-    // PostgREST sends one JSON document; it is read whole, then yielded row by row.
-    let fut = async move { inner.rows(&stmt).await };
-    Box::pin(futures_util::stream::once(fut).flat_map(|r| match r {
-        Ok(rows) => futures_util::stream::iter(rows.into_iter().map(Ok)).left_stream(),
-        Err(e) => futures_util::stream::iter(vec![Err(e)]).right_stream(),
-    }))
+    match &stmt {
+        Statement::Select(s) if s.kind == SelectKind::Rows => crate::stream::select_stream(inner, stmt),
+        _ => {
+            let fut = async move { inner.rows(&stmt).await };
+            Box::pin(futures_util::stream::once(fut).flat_map(|r| match r {
+                Ok(rows) => futures_util::stream::iter(rows.into_iter().map(Ok)).left_stream(),
+                Err(e) => futures_util::stream::iter(vec![Err(e)]).right_stream(),
+            }))
+        }
+    }
 }
 
 #[async_trait]

@@ -21,6 +21,7 @@ pub mod ext;
 pub mod request;
 pub mod response;
 pub mod rpc;
+mod stream;
 
 pub use backend::{SupabaseBackend, SupabaseConnection};
 pub use config::Config;

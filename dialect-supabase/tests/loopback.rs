@@ -249,3 +249,23 @@ async fn bearer_and_rpc() {
     assert_eq!(seen[2].header("accept-profile"), Some("analytics"));
     assert_eq!(seen[2].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
 }
+
+#[tokio::test]
+async fn streams_large_results_row_by_row_and_report_errors() {
+    let rows: Vec<String> = (0..5000).map(|i| format!(r#"{{"id":{i},"name":"row \"{i}\", [x]"}}"#)).collect();
+    let body = format!("[{}]", rows.join(",\n"));
+    let mock =
+        Mock::start(vec![Reply::empty(503), Reply::json(200, &body), Reply::error(404, "PGRST205", "no table"), Reply::json(200, "[1,2]")])
+            .await;
+    let e = engine_for(&mock, "");
+    let q = || select(&Table::new("t")).columns([col("id"), col("name")]);
+    let got: Vec<athanor_core::Row> = q().stream(&e).map(|r| r.unwrap()).collect().await;
+    assert_eq!(got.len(), 5000);
+    assert_eq!(got[4999].get::<i64>("id").unwrap(), 4999);
+    assert_eq!(got[7].get::<String>("name").unwrap(), "row \"7\", [x]");
+    let first: Vec<_> = q().stream(&e).collect().await;
+    assert!(matches!(&first[..], [Err(Error::Database(d))] if d.kind == DbErrorKind::TableNotFound), "{first:?}");
+    let bad: Vec<_> = q().stream(&e).collect().await;
+    assert!(matches!(&bad[..], [Err(Error::Decode { .. })]), "{bad:?}");
+    assert_eq!(mock.seen().len(), 4, "the 503 was retried");
+}
