@@ -10,7 +10,7 @@ use crate::row::MyRow;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::{
-    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, ValueKind,
+    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, Value, ValueKind,
 };
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
@@ -54,10 +54,13 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
     if state.version.get().is_none() {
         let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
         let r = MyRow(&row);
-        let version = r.get(0, ValueKind::String).ok().and_then(|v| v.to_string_opt()).unwrap_or_default();
+        let version = match r.get(0, ValueKind::String) {
+            Ok(Value::String(v)) => v,
+            _ => String::new(),
+        };
         let packet = match r.get(1, ValueKind::U64) {
-            Ok(athanor_core::Value::U64(p)) => p as usize,
-            Ok(athanor_core::Value::I64(p)) if p > 0 => p as usize,
+            Ok(Value::U64(p)) => p as usize,
+            Ok(Value::I64(p)) if p > 0 => p as usize,
             _ => DEFAULT_MAX_PACKET,
         };
         state.max_packet.store(packet, Ordering::Relaxed);
@@ -65,18 +68,6 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
         let _ = state.version.set(version);
     }
     Ok(())
-}
-
-trait StringOpt {
-    fn to_string_opt(self) -> Option<String>;
-}
-impl StringOpt for athanor_core::Value {
-    fn to_string_opt(self) -> Option<String> {
-        match self {
-            athanor_core::Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
 }
 
 /// Shared by the backend and its connections.

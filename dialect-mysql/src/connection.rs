@@ -95,8 +95,8 @@ impl MyConnection {
 
     /// Opens a transaction for a multi-statement insert at depth 0 (so it is all or nothing);
     /// returns whether it did.
-    async fn begin_if(&mut self, plan: &[athanor_core::SqlQuery]) -> Result<bool> {
-        let own = plan.len() > 1 && is_insert(plan) && self.transaction_depth() == 0;
+    async fn begin_if(&mut self, stmt: &Statement, plan: &[athanor_core::SqlQuery]) -> Result<bool> {
+        let own = plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0;
         if own {
             self.begin(&TxOptions::default()).await?;
         }
@@ -117,22 +117,18 @@ impl MyConnection {
     }
 }
 
-fn is_insert(plan: &[athanor_core::SqlQuery]) -> bool {
-    plan.first().is_some_and(|q| q.sql.starts_with("INSERT"))
-}
-
 #[async_trait]
 impl BackendConnection for MyConnection {
     async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
         let plan = self.inner.plan(stmt)?;
-        let own = self.begin_if(&plan).await?;
+        let own = self.begin_if(stmt, &plan).await?;
         let r = self.run_all(plan, bind::text_ok(stmt)).await;
         self.end_if(own, r).await
     }
 
     async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         let plan = self.inner.plan(stmt)?;
-        let own = self.begin_if(&plan).await?;
+        let own = self.begin_if(stmt, &plan).await?;
         let r = self.fetch_all(plan, bind::text_ok(stmt), sink).await;
         self.end_if(own, r).await
     }
