@@ -177,3 +177,25 @@ fn schema_sets_the_profile_header_by_method() {
     assert_eq!(del.http().unwrap().header("Content-Profile"), Some("analytics"));
     assert_eq!(del.http().unwrap().header("Accept-Profile"), None);
 }
+
+#[test]
+fn an_update_list_without_target_implies_the_conflict_key() {
+    // Position-like: composite key (account, symbol), update every other column.
+    let q = insert_into(&Table::new("positions"))
+        .columns(["account", "symbol", "qty"])
+        .values([Value::from("a"), "BTC".into(), 1.into()])
+        .on_conflict_update(["qty"]);
+    let req = compile(&q).unwrap();
+    assert_eq!(pairs(&req), [p("on_conflict", "account,symbol")]);
+    // Every inserted column updated: the server's default (primary key) applies.
+    let q = insert_into(&Table::new("c"))
+        .columns(["symbol", "close"])
+        .values([Value::from("BTC"), 1.into()])
+        .on_conflict_update(["symbol", "close"]);
+    assert!(pairs(&compile(&q).unwrap()).is_empty());
+    // Do-nothing without target: no on_conflict either.
+    let q = insert_into(&Table::new("c")).columns(["symbol"]).values(["BTC"]).on_conflict_do_nothing();
+    let req = compile(&q).unwrap();
+    assert!(pairs(&req).is_empty());
+    assert_eq!(prefer_parts(&req), ["count=exact", "resolution=ignore-duplicates"]);
+}

@@ -19,32 +19,37 @@ fn returning(req: &mut RequestParts, cols: &[Cow<'static, str>]) {
 }
 
 /// Compiles an INSERT: one row is a JSON object, several are an array with `columns=`.
-/// ON CONFLICT becomes `Prefer: resolution=…` and `on_conflict=`.
+/// ON CONFLICT becomes `Prefer: resolution=…` and `on_conflict=`. Without a named target,
+/// ignore-duplicates resolves on the primary key (the server's default), and an update list
+/// implies the target: the inserted columns it leaves out.
 pub fn compile_insert(stmt: &Insert) -> Result<RequestParts> {
     let mut req = RequestParts::new("POST", stmt.table.to_string());
     if let Some(oc) = &stmt.on_conflict {
+        let mut target: Vec<&str> = oc.target.iter().map(|c| c.as_ref()).collect();
         match &oc.action {
             OnConflictAction::DoNothing => req.prefer.push("resolution=ignore-duplicates"),
             OnConflictAction::Update(cols) => {
-                // merge-duplicates overwrites every column sent, so a partial update list is only
-                // faithful when it covers every inserted column outside the conflict target.
-                let left: Vec<&str> = stmt
-                    .columns
-                    .iter()
-                    .map(|c| c.as_ref())
-                    .filter(|c| !oc.target.iter().any(|t| t == c) && !cols.iter().any(|u| u == c))
-                    .collect();
-                if !oc.target.is_empty() && !left.is_empty() {
+                // merge-duplicates overwrites every column sent. The columns sent but not listed
+                // for update must therefore be the conflict key (equal on conflict).
+                let left: Vec<&str> =
+                    stmt.columns.iter().map(|c| c.as_ref()).filter(|c| !target.contains(c) && !cols.iter().any(|u| u == c)).collect();
+                if !target.is_empty() && !left.is_empty() {
                     return Err(Error::unsupported(
                         DIALECT,
                         format!("ON CONFLICT updating only some columns: PostgREST's merge-duplicates would also overwrite {left:?}; add them to the update list"),
                     ));
                 }
+                if target.is_empty() {
+                    // No target named: the columns left out of the update list are taken as the
+                    // conflict key. If they are not a unique key the server refuses (42P10)
+                    // rather than silently overwriting them.
+                    target = left;
+                }
                 req.prefer.push("resolution=merge-duplicates");
             }
         }
-        if !oc.target.is_empty() {
-            req.param("on_conflict", oc.target.iter().map(|c| list_name(c)).collect::<Vec<_>>().join(","));
+        if !target.is_empty() {
+            req.param("on_conflict", target.iter().map(|c| list_name(c)).collect::<Vec<_>>().join(","));
         }
     }
     let object = |row: &Vec<athanor_core::Value>| -> serde_json::Value {
