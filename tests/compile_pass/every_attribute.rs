@@ -56,3 +56,11 @@ fn main() {
     let _ = Pair::get_by_key((1u32, "x"));
     let _: &'static athanor::Table = Pair::table();
 }
+
+/// Inserts with conflict columns given as typed handles (same type), references to them, or names.
+#[allow(dead_code)]
+fn upserts(c: Candle) {
+    let _ = Candle::insert(&c).on_conflict_update(&[Candle::CLOSE]);
+    let _ = Candle::insert_many(&[c.clone()]).on_conflict_update(&[Candle::SYMBOL, Candle::EXCHANGE]);
+    let _ = Candle::insert_many(&[c]).on_conflict_update([Candle::CLOSE.name(), Candle::NOTE.name()]);
+}

@@ -43,6 +43,12 @@ impl ColumnName for &'static str {
         self
     }
 }
+/// So `&[Candle::CLOSE, Candle::VOLUME]` works where a list of columns is taken.
+impl<C: ColumnName> ColumnName for &C {
+    fn column_name(&self) -> &'static str {
+        (**self).column_name()
+    }
+}
 
 /// `SELECT * FROM table` for a Core [`Table`]; rows come back as [`Row`].
 pub fn select(table: &Table) -> Select<Row> {
