@@ -15,7 +15,7 @@ use crate::ddl::{quote_ident, MySqlDdl};
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, Statement};
 use athanor_core::sql::{self, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
-use athanor_core::{Capabilities, Compiled, Result, SqlQuery};
+use athanor_core::{Capabilities, ColumnType, Compiled, Result, SqlQuery, Table};
 use std::borrow::Cow;
 
 /// Most placeholders in one MySQL prepared statement.
@@ -74,10 +74,28 @@ fn one(caps: &Capabilities, stmt: &Statement) -> Result<Vec<SqlQuery>> {
             q.sql.push_str(&returning_clause(&d.returning));
             vec![q]
         }
-        Statement::CreateTable(t) => create_table_sql(&MySqlDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: Vec::new() }).collect(),
+        Statement::CreateTable(t) => create_table_sql(&MySqlDdl, t)?
+            .into_iter()
+            .map(|sql| SqlQuery { sql: prefix_long_index_columns(t, sql), params: Vec::new() })
+            .collect(),
         Statement::DropTable(name) => vec![SqlQuery { sql: drop_table_sql(&MySqlDdl, name), params: Vec::new() }],
         other => vec![core(caps, other)?],
     })
+}
+
+/// MySQL cannot index a whole TEXT/BLOB/JSON column: plain indexes on one get a 255-character
+/// prefix (`INDEX ix (col(255))`). Unique keys are left whole (MariaDB hashes long unique keys).
+fn prefix_long_index_columns(t: &Table, sql: String) -> String {
+    let long = |c: &str| t.get_column(c).is_some_and(|c| matches!(c.ty, ColumnType::Text | ColumnType::Bytes));
+    let mut sql = sql;
+    for ix in t.all_indexes().iter().filter(|ix| !ix.unique && ix.columns.iter().any(|c| long(c))) {
+        let name = quote_ident(&ix.name.chars().take(64).collect::<String>());
+        let plain: Vec<String> = ix.columns.iter().map(|c| quote_ident(c)).collect();
+        let prefixed: Vec<String> =
+            ix.columns.iter().map(|c| if long(c) { format!("{}(255)", quote_ident(c)) } else { quote_ident(c) }).collect();
+        sql = sql.replace(&format!("INDEX {name} ({})", plain.join(", ")), &format!("INDEX {name} ({})", prefixed.join(", ")));
+    }
+    sql
 }
 
 /// The statements to run for `stmt`, in order: one, except for DDL with separate statements and

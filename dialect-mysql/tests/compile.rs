@@ -173,6 +173,12 @@ fn create_table_ddl() {
          CONSTRAINT `uq_ohlcv_1m_symbol_ts` UNIQUE (`symbol`, `ts`)\n\
          ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
     );
+    let notes = Table::new("notes")
+        .column(ColumnDef::new("body", ColumnType::Text).index())
+        .column(ColumnDef::new("k", ColumnType::I32))
+        .index(["k", "body"]);
+    let (s, _) = sql(e.compile(&Statement::CreateTable(Arc::new(notes))).unwrap());
+    assert!(s.contains("INDEX `ix_notes_body` (`body`(255))") && s.contains("INDEX `ix_notes_k_body` (`k`, `body`(255))"), "{s}");
     let (s, _) = sql(e.compile(&Statement::DropTable("we`ird".into())).unwrap());
     assert_eq!(s, "DROP TABLE IF EXISTS `we``ird`");
 }

@@ -22,7 +22,7 @@ fn all_types(name: String) -> Table {
         .column(ColumnDef::new("money", ColumnType::Decimal { precision: Some(38), scale: Some(18) }))
         .column(ColumnDef::new("price", ColumnType::Decimal { precision: None, scale: None }))
         .column(ColumnDef::new("s", ColumnType::String { max_len: Some(200) }))
-        .column(ColumnDef::new("body", ColumnType::Text))
+        .column(ColumnDef::new("body", ColumnType::Text).index())
         .column(ColumnDef::new("bin", ColumnType::Bytes))
         .column(ColumnDef::new("d", ColumnType::Date))
         .column(ColumnDef::new("t", ColumnType::Time))
