@@ -1,0 +1,112 @@
+//! The floor: ten bare `MySqlConnection`s behind a semaphore, no liveness check on checkout or
+//! return (the peer baseline's `rust-sqlx-bareconn`), for every workload.
+
+use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W2_QUERIES, W2_TASKS, W5_TX};
+use crate::sqlx_impl::{insert_query, insert_target, Ohlcv, SELECT_ALL, SELECT_ONE, UPDATE_ONE};
+use crate::workload::{Input, Res, Workload};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::Connection;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// The smallest pool there is: a semaphore over a stack of connections.
+pub struct BarePool {
+    conns: Mutex<Vec<MySqlConnection>>,
+    permits: Semaphore,
+}
+
+impl BarePool {
+    /// Opens `n` connections.
+    pub async fn connect(opts: &MySqlConnectOptions, n: usize) -> Res<Self> {
+        let mut conns = Vec::with_capacity(n);
+        for _ in 0..n {
+            conns.push(MySqlConnection::connect_with(opts).await?);
+        }
+        Ok(BarePool { conns: Mutex::new(conns), permits: Semaphore::new(n) })
+    }
+
+    async fn take(&self) -> (SemaphorePermit<'_>, MySqlConnection) {
+        let permit = self.permits.acquire().await.expect("semaphore open");
+        let conn = self.conns.lock().unwrap().pop().expect("a connection per permit");
+        (permit, conn)
+    }
+
+    fn give(&self, conn: MySqlConnection) {
+        self.conns.lock().unwrap().push(conn);
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        let conns: Vec<_> = std::mem::take(&mut *self.conns.lock().unwrap());
+        for c in conns {
+            let _ = c.close().await;
+        }
+    }
+}
+
+/// Runs one timed repetition of `w`.
+pub async fn run(bare: &Arc<BarePool>, w: Workload, rep: usize, imp: usize, input: &Input) -> Res<usize> {
+    match w {
+        Workload::W1 => {
+            let (permit, mut conn) = bare.take().await;
+            let rows: Vec<Ohlcv> = sqlx::query_as(SELECT_ALL).fetch_all(&mut conn).await?;
+            bare.give(conn);
+            drop(permit);
+            assert_eq!(rows.len(), N_ROWS);
+            std::hint::black_box(&rows);
+            Ok(rows.len())
+        }
+        Workload::W2 => {
+            let mut set = tokio::task::JoinSet::new();
+            for t in 0..W2_TASKS {
+                let bare = bare.clone();
+                set.spawn(async move {
+                    let mut n = 0usize;
+                    let mut k = t;
+                    while k < W2_QUERIES {
+                        let (permit, mut conn) = bare.take().await;
+                        let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&mut conn).await?;
+                        bare.give(conn);
+                        drop(permit);
+                        std::hint::black_box(&r);
+                        n += 1;
+                        k += W2_TASKS;
+                    }
+                    Ok::<usize, sqlx::Error>(n)
+                });
+            }
+            let mut total = 0;
+            while let Some(r) = set.join_next().await {
+                total += r??;
+            }
+            assert_eq!(total, W2_QUERIES);
+            Ok(total)
+        }
+        Workload::W3 | Workload::W4 => {
+            let Input::Raw(rows) = input else { unreachable!("raw input") };
+            let (table, upsert) = insert_target(w);
+            for chunk in rows.chunks(BATCH) {
+                let (permit, mut conn) = bare.take().await;
+                insert_query(table, chunk, upsert).build().execute(&mut conn).await?;
+                bare.give(conn);
+                drop(permit);
+            }
+            Ok(rows.len())
+        }
+        Workload::W5 => {
+            for k in 0..W5_TX {
+                let (c, v) = w5_values(k, rep, imp);
+                let (permit, mut conn) = bare.take().await;
+                {
+                    let mut tx = conn.begin().await?;
+                    let n = sqlx::query(UPDATE_ONE).bind(c).bind(v).bind(w5_id(k)).execute(&mut *tx).await?.rows_affected();
+                    assert_eq!(n, 1);
+                    tx.commit().await?;
+                }
+                bare.give(conn);
+                drop(permit);
+            }
+            Ok(W5_TX)
+        }
+    }
+}

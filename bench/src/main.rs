@@ -1,0 +1,196 @@
+//! `athanor-bench`: the peer workloads W1–W5 (../shared/bench/WORKLOADS.md) for Athanor, raw sqlx
+//! and ten bare connections, interleaved in one process.
+//!
+//! ```text
+//! cargo run --release -p athanor-bench -- --url mysql://root@127.0.0.1:3306/athanor_bench \
+//!     [--workloads W1,W3] [--reps 5] [--warmup 1] [--impls athanor,sqlx,bareconn,athanor-noping]
+//! cargo run --release -p athanor-bench -- --url sqlite://        # W1, W3, W4: Athanor and sqlx-sqlite
+//! ```
+//!
+//! For each workload: the warm-up rounds, then `reps` rounds; in each round every implementation
+//! runs once (untimed set-up first), in an order that rotates from round to round. Prints one
+//! JSON line per (implementation, workload) with the median, then a Markdown table of ratios.
+
+mod athanor_impl;
+mod bareconn_impl;
+mod data;
+mod models;
+mod mysql_setup;
+mod report;
+mod sqlite_impl;
+mod sqlx_impl;
+mod workload;
+
+use athanor::{Engine, EngineOptions};
+use data::POOL_SIZE;
+use report::Measurement;
+use std::sync::Arc;
+use std::time::Instant;
+use workload::{input_for, Impl, Res, Workload};
+
+/// Command-line arguments.
+struct Args {
+    url: String,
+    workloads: Vec<Workload>,
+    impls: Option<Vec<Impl>>,
+    reps: usize,
+    warmup: usize,
+}
+
+const USAGE: &str = "usage: athanor-bench --url <mysql://…|sqlite://…> [--workloads W1,W3] [--reps N] [--warmup N] [--impls athanor,sqlx,bareconn,athanor-noping]";
+
+fn parse_args() -> Res<Args> {
+    let mut a = Args { url: String::new(), workloads: Workload::ALL.to_vec(), impls: None, reps: 5, warmup: 1 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--url" => a.url = value()?,
+            "--workloads" => a.workloads = value()?.split(',').map(Workload::parse).collect::<Res<_>>()?,
+            "--impls" => a.impls = Some(value()?.split(',').map(Impl::parse).collect::<Res<_>>()?),
+            "--reps" => a.reps = value()?.parse::<usize>()?.max(1),
+            "--warmup" => a.warmup = value()?.parse()?,
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}").into()),
+        }
+    }
+    if a.url.is_empty() {
+        return Err(USAGE.into());
+    }
+    Ok(a)
+}
+
+/// Everything the implementations run on.
+enum Db {
+    MySql {
+        setup: tokio::sync::Mutex<sqlx::MySqlConnection>,
+        pool: sqlx::MySqlPool,
+        bare: Option<Arc<bareconn_impl::BarePool>>,
+        noping: Option<Engine>,
+    },
+    Sqlite {
+        pool: sqlx::SqlitePool,
+    },
+}
+
+struct Ctx {
+    engine: Engine,
+    db: Db,
+}
+
+fn pool_options() -> EngineOptions {
+    EngineOptions::new().max_connections(POOL_SIZE).min_connections(POOL_SIZE)
+}
+
+async fn open(args: &Args, impls: &[Impl]) -> Res<Ctx> {
+    if args.url.starts_with("sqlite") {
+        let engine = athanor::create_engine_with(&args.url, pool_options())?;
+        let ddl = sqlite_impl::prepare_athanor(&engine).await?;
+        eprintln!("SQLite tables from the models (create_all):\n  {}", ddl.join("\n  "));
+        let pool = sqlite_impl::pool(&args.url, POOL_SIZE).await?;
+        sqlite_impl::prepare_sqlx(&pool, &ddl).await?;
+        return Ok(Ctx { engine, db: Db::Sqlite { pool } });
+    }
+    let t = mysql_setup::target(&args.url)?;
+    let setup = mysql_setup::prepare(&t).await?;
+    let engine = athanor::create_engine_with(&t.athanor_url, pool_options())?;
+    show_model_ddl(&engine);
+    let pool =
+        sqlx::mysql::MySqlPoolOptions::new().max_connections(POOL_SIZE).min_connections(POOL_SIZE).connect_with(t.opts.clone()).await?;
+    let bare = match impls.contains(&Impl::BareConn) {
+        true => Some(Arc::new(bareconn_impl::BarePool::connect(&t.opts, POOL_SIZE as usize).await?)),
+        false => None,
+    };
+    let noping = match impls.contains(&Impl::AthanorNoPing) {
+        true => Some(athanor::create_engine_with(&t.athanor_url, pool_options().pre_ping(false))?),
+        false => None,
+    };
+    Ok(Ctx { engine, db: Db::MySql { setup: tokio::sync::Mutex::new(setup), pool, bare, noping } })
+}
+
+/// Prints what `create_all` would emit for the model, next to WORKLOADS.md's DDL (the tables are
+/// created with the latter: see the report for the differences).
+fn show_model_ddl(engine: &Engine) {
+    use athanor::Model;
+    let stmt = athanor::ast::Statement::CreateTable(Arc::new(models::Candle::table().clone()));
+    match engine.compile(&stmt) {
+        Ok(c) => eprintln!("create_all would emit:\n  {c}\ncreated instead (WORKLOADS.md):\n  {}", mysql_setup::create_sql(data::T_MAIN)),
+        Err(e) => eprintln!("create_all DDL does not compile: {e}"),
+    }
+}
+
+/// Untimed set-up before one repetition of `w` by `imp`.
+async fn before_rep(ctx: &Ctx, imp: Impl, w: Workload) -> Res<()> {
+    match &ctx.db {
+        Db::MySql { setup, .. } => mysql_setup::before_rep(&mut *setup.lock().await, w).await,
+        Db::Sqlite { pool } if imp == Impl::Sqlx => sqlite_impl::before_rep_sqlx(pool, w).await,
+        Db::Sqlite { .. } => sqlite_impl::before_rep_athanor(&ctx.engine, w).await,
+    }
+}
+
+/// One repetition of `w` by `imp`: set-up, input, then the timed part. Returns (rows, seconds).
+async fn run_once(ctx: &Ctx, imp: Impl, w: Workload, rep: usize) -> Res<(usize, f64)> {
+    before_rep(ctx, imp, w).await?;
+    let input = input_for(w, rep, imp);
+    let t0 = Instant::now();
+    let rows = match (&ctx.db, imp) {
+        (_, Impl::Athanor) => athanor_impl::run(&ctx.engine, w, rep, imp.index(), &input).await?,
+        (Db::MySql { noping: Some(e), .. }, Impl::AthanorNoPing) => athanor_impl::run(e, w, rep, imp.index(), &input).await?,
+        (Db::MySql { pool, .. }, Impl::Sqlx) => sqlx_impl::run(pool, w, rep, imp.index(), &input).await?,
+        (Db::MySql { bare: Some(b), .. }, Impl::BareConn) => bareconn_impl::run(b, w, rep, imp.index(), &input).await?,
+        (Db::Sqlite { pool }, Impl::Sqlx) => sqlite_impl::run(pool, w, &input).await?,
+        (_, other) => return Err(format!("{} does not run on this database", other.name()).into()),
+    };
+    let secs = t0.elapsed().as_secs_f64();
+    drop(input);
+    Ok((rows, secs))
+}
+
+#[tokio::main]
+async fn main() -> Res<()> {
+    let args = parse_args()?;
+    let sqlite = args.url.starts_with("sqlite");
+    let impls = args.impls.clone().unwrap_or_else(|| match sqlite {
+        true => vec![Impl::Athanor, Impl::Sqlx],
+        false => vec![Impl::Athanor, Impl::Sqlx, Impl::BareConn],
+    });
+    if sqlite && impls.iter().any(|i| !matches!(i, Impl::Athanor | Impl::Sqlx)) {
+        return Err("SQLite runs athanor and sqlx only".into());
+    }
+    let ctx = open(&args, &impls).await?;
+    let mut all = Vec::new();
+    for (wi, &w) in args.workloads.iter().enumerate() {
+        if sqlite && matches!(w, Workload::W2 | Workload::W5) {
+            eprintln!("{}: skipped on SQLite (W1, W3, W4 only)", w.name());
+            continue;
+        }
+        let mut ms: Vec<Measurement> = impls.iter().map(|&imp| Measurement { imp, workload: w, rows: 0, samples: Vec::new() }).collect();
+        for round in 0..args.warmup + args.reps {
+            for j in 0..impls.len() {
+                let k = (j + round + wi) % impls.len();
+                let (rows, secs) = run_once(&ctx, impls[k], w, round).await?;
+                if round >= args.warmup {
+                    ms[k].rows = rows;
+                    ms[k].samples.push(secs);
+                }
+            }
+        }
+        for m in &ms {
+            println!("{}", m.json_line());
+        }
+        all.extend(ms);
+    }
+    println!();
+    print!("{}", report::table(&all, &impls, &args.workloads));
+    ctx.engine.dispose().await;
+    if let Db::MySql { pool, bare, noping, .. } = &ctx.db {
+        pool.close().await;
+        if let Some(b) = bare {
+            b.close().await;
+        }
+        if let Some(e) = noping {
+            e.dispose().await;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Medians, the JSON line per (implementation, workload) and the closing Markdown table.
+
+use crate::workload::{Impl, Workload};
+
+/// The timed samples of one implementation on one workload.
+pub struct Measurement {
+    /// Implementation.
+    pub imp: Impl,
+    /// Workload.
+    pub workload: Workload,
+    /// Rows (or operations) per repetition.
+    pub rows: usize,
+    /// Seconds per timed repetition, in run order.
+    pub samples: Vec<f64>,
+}
+
+/// The median of `v` (mean of the middle two for an even count).
+pub fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+impl Measurement {
+    /// Median seconds.
+    pub fn seconds(&self) -> f64 {
+        median(&self.samples)
+    }
+
+    /// `{"impl","workload","seconds","rows","reps","samples"}`.
+    pub fn json_line(&self) -> String {
+        serde_json::json!({
+            "impl": self.imp.name(),
+            "workload": self.workload.name(),
+            "seconds": self.seconds(),
+            "rows": self.rows,
+            "reps": self.samples.len(),
+            "samples": self.samples,
+        })
+        .to_string()
+    }
+}
+
+fn find(ms: &[Measurement], imp: Impl, w: Workload) -> Option<f64> {
+    ms.iter().find(|m| m.imp == imp && m.workload == w).map(Measurement::seconds)
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or("–".into(), |s| format!("{s:.3}"))
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+        _ => "–".into(),
+    }
+}
+
+/// The Markdown table: median seconds per implementation, then Athanor/sqlx and Athanor/bareconn.
+pub fn table(ms: &[Measurement], impls: &[Impl], workloads: &[Workload]) -> String {
+    let mut out = String::from("| workload |");
+    for i in impls {
+        out.push_str(&format!(" {} (s) |", i.name()));
+    }
+    out.push_str(" athanor/sqlx | athanor/bareconn |\n|---|");
+    for _ in impls {
+        out.push_str("---:|");
+    }
+    out.push_str("---:|---:|\n");
+    for &w in workloads {
+        if !ms.iter().any(|m| m.workload == w) {
+            continue;
+        }
+        out.push_str(&format!("| {} |", w.name()));
+        for &i in impls {
+            out.push_str(&format!(" {} |", cell(find(ms, i, w))));
+        }
+        let a = find(ms, Impl::Athanor, w);
+        out.push_str(&format!(" {} | {} |\n", ratio(a, find(ms, Impl::Sqlx, w)), ratio(a, find(ms, Impl::BareConn, w))));
+    }
+    out
+}
