@@ -42,6 +42,14 @@ pub struct AllTypes {
     pub opt_price: Option<Decimal>,
     pub opt_stamp: Option<NaiveDateTime>,
     pub opt_flag: Option<bool>,
+    pub opt_uint: Option<u32>,
+    pub opt_double: Option<f64>,
+    pub opt_blob: Option<Vec<u8>>,
+    pub opt_day: Option<NaiveDate>,
+    pub opt_time: Option<NaiveTime>,
+    pub opt_utc: Option<DateTime<Utc>>,
+    pub opt_doc: Option<athanor::serde_json::Value>,
+    pub opt_uid: Option<Uuid>,
     #[athanor(skip)]
     pub scratch: Vec<String>,
 }

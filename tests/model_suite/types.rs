@@ -36,6 +36,14 @@ fn full_row() -> AllTypes {
         opt_price: Some(dec!(-0.0001)),
         opt_stamp: Some(ts(6, 0)),
         opt_flag: Some(false),
+        opt_uint: Some(7),
+        opt_double: Some(-2.5),
+        opt_blob: Some(vec![9, 0, 9]),
+        opt_day: Some(NaiveDate::from_ymd_opt(1999, 12, 31).unwrap()),
+        opt_time: Some(athanor::chrono::NaiveTime::from_hms_micro_opt(8, 0, 0, 500).unwrap()),
+        opt_utc: Some(Utc.with_ymd_and_hms(2030, 6, 1, 12, 0, 0).unwrap() + athanor::chrono::Duration::microseconds(1)),
+        opt_doc: Some(json!({"k": "v"})),
+        opt_uid: Some(Uuid::parse_str("00000000-0000-4000-8000-000000000001").unwrap()),
         scratch: vec!["not stored".into()],
     }
 }
@@ -71,6 +79,14 @@ fn edge_row() -> AllTypes {
         opt_price: None,
         opt_stamp: None,
         opt_flag: None,
+        opt_uint: None,
+        opt_double: None,
+        opt_blob: None,
+        opt_day: None,
+        opt_time: None,
+        opt_utc: None,
+        opt_doc: None,
+        opt_uid: None,
         scratch: Vec::new(),
     }
 }
