@@ -6,6 +6,7 @@ use crate::encode::array_element;
 use crate::ext::SupabaseExt;
 use crate::request::{RequestContext, RequestParts};
 use crate::response::{json_to_value, JsonRow, RawObject};
+use athanor_core::model::{FromRow, RowCache};
 use athanor_core::row::column_names;
 use athanor_core::{Engine, Error, HttpRequest, Result, Row, ValueKind};
 use serde_json::value::RawValue;
@@ -146,6 +147,12 @@ impl Rpc {
         let req = self.compile()?;
         let resp = self.backend()?.send(&req).await?;
         decode_rpc(&self.function, &resp.body)
+    }
+    /// Calls the function and decodes each row into `T` (a model whose fields match the
+    /// function's result columns, in order).
+    pub async fn fetch_as<T: FromRow>(self) -> Result<Vec<T>> {
+        let mut cache = RowCache::default();
+        self.fetch_all().await?.iter().map(|r| T::from_row(r, &mut cache)).collect()
     }
     /// Calls the function and returns its raw JSON result (`null` for a void function).
     pub async fn fetch_json(self) -> Result<serde_json::Value> {

@@ -227,6 +227,7 @@ async fn bearer_and_rpc() {
         Reply::json(200, r#"[{"ts":"2024-01-01T00:00:00","vwap":1.5}]"#),
         Reply::json(200, "42"),
         Reply::empty(204),
+        Reply::json(200, CANDLES),
     ])
     .await;
     let e = engine_for(&mock, "?schema=analytics");
@@ -237,6 +238,8 @@ async fn bearer_and_rpc() {
     let scalar = e.rpc("answer", serde_json::json!({"n": 1})).get().fetch_all().await.unwrap();
     assert_eq!(scalar[0].get::<i64>("answer").unwrap(), 42);
     assert!(e.rpc("refresh", serde_json::Value::Null).fetch_all().await.unwrap().is_empty());
+    let candles: Vec<Candle> = e.rpc("latest_candles", serde_json::json!({"n": 2})).fetch_as().await.unwrap();
+    assert_eq!(candles[1].close, "42001.5".parse::<Decimal>().unwrap());
     let seen = mock.seen();
     assert_eq!(seen[0].header("authorization"), Some("Bearer user.jwt.token"));
     assert_eq!(seen[0].header("apikey"), Some(KEY));
