@@ -44,6 +44,15 @@ struct InstrumentListing {
     cached: Vec<u32>,
 }
 
+/// A key that is `None` until the database generates it.
+#[derive(Model, Debug, Clone, PartialEq)]
+struct Memo {
+    #[athanor(primary_key, auto_increment)]
+    id: Option<i64>,
+    #[athanor(text)]
+    body: String,
+}
+
 fn sample() -> Candle {
     Candle {
         id: 0,
@@ -213,4 +222,26 @@ fn compiles_typed_queries_on_sqlite() {
     assert!(sql.contains(r#"UPDATE "ohlcv_1m" SET "note" = ?"#) && sql.contains(r#"WHERE "id" = ?"#), "{sql}");
     let del = Candle::delete().filter(Candle::NOTE.is_null());
     assert!(engine.compile(&del).unwrap().to_string().contains(r#"DELETE FROM "ohlcv_1m" WHERE "note" IS NULL"#));
+}
+
+#[test]
+fn optional_generated_key() {
+    let id = Memo::table().get_column("id").unwrap();
+    assert!(id.auto_increment && !id.nullable, "a primary key column is NOT NULL even as Option");
+    let mut m = Memo { id: None, body: "x".into() };
+    m.set_generated_key(Value::U64(5)).unwrap();
+    assert_eq!(m.id, Some(5));
+}
+
+#[tokio::test]
+async fn optional_generated_key_on_sqlite() {
+    let engine = athanor::create_engine("sqlite://").unwrap();
+    engine.create_all(&[Memo::table()]).await.unwrap();
+    let first = Memo { id: None, body: "first".into() }.insert().execute(&engine).await.unwrap();
+    let second = Memo { id: None, body: "second".into() }.insert().execute(&engine).await.unwrap();
+    assert!(first.id.is_some() && second.id > first.id, "{first:?} {second:?}");
+    assert_eq!(Memo::get_by_key(second.id).one(&engine).await.unwrap(), second);
+    Memo::insert_many(&[Memo { id: None, body: "bulk".into() }]).execute(&engine).await.unwrap();
+    assert_eq!(Memo::select().count(&engine).await.unwrap(), 3);
+    assert_eq!(Memo::select().filter(Memo::BODY.like("%s%")).count(&engine).await.unwrap(), 2);
 }

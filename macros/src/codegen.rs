@@ -206,6 +206,10 @@ fn column_def(f: &FieldDef) -> TokenStream {
         let (p, s) = (opt(f.precision), opt(f.scale));
         adjust.push(quote!(c.ty = __a::ColumnType::Decimal { precision: #p, scale: #s };));
     }
+    if f.primary_key {
+        // `Option<i64>` keys (None until inserted) are still NOT NULL columns.
+        adjust.push(quote!(c.nullable = false;));
+    }
     if f.auto_increment {
         adjust.push(quote!(c.auto_increment = true;));
     }
