@@ -14,6 +14,7 @@
 use crate::ddl::{quote_ident, MySqlDdl};
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, Statement};
+
 use athanor_core::sql::{self, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
 use athanor_core::{Capabilities, ColumnType, Compiled, Result, SqlQuery, Table};
 use std::borrow::Cow;
@@ -102,20 +103,9 @@ fn prefix_long_index_columns(t: &Table, sql: String) -> String {
 /// bulk inserts over the placeholder or packet limit.
 pub fn plan(caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Vec<SqlQuery>> {
     if let Statement::Insert(i) = stmt {
-        let chunks = insert_chunks(i, caps.max_params, packet_budget(max_packet));
-        if chunks.len() > 1 {
-            let mut out = Vec::with_capacity(chunks.len());
-            for r in chunks {
-                let part = Insert {
-                    table: i.table.clone(),
-                    columns: i.columns.clone(),
-                    rows: i.rows[r].to_vec(),
-                    on_conflict: i.on_conflict.clone(),
-                    returning: i.returning.clone(),
-                };
-                out.extend(one(caps, &Statement::Insert(part))?);
-            }
-            return Ok(out);
+        if !i.columns.is_empty() {
+            let chunks = insert_chunks(i, caps.max_params, packet_budget(max_packet));
+            return chunks.into_iter().map(|r| crate::insert::render(caps, i, r)).collect();
         }
     }
     one(caps, stmt)

@@ -11,6 +11,7 @@ pub mod compile;
 pub mod connection;
 pub mod ddl;
 pub mod error;
+mod insert;
 pub mod options;
 pub mod row;
 
