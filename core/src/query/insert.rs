@@ -141,7 +141,8 @@ impl<M: Model + Clone> InsertOne<M> {
         self.on_conflict = Some(OnConflict { target: Vec::new(), action: OnConflictAction::DoNothing });
         self
     }
-    /// Inserts and returns the row as stored, with its generated key.
+    /// Inserts and returns the row as stored, with its generated key. With
+    /// `on_conflict_do_nothing`, a skipped row is [`Error::NotFound`] on dialects with RETURNING.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<M> {
         let ast = self.ast();
         let generated = M::AUTO_INCREMENT.is_some() && ast.columns.len() < M::COLUMNS.len();
@@ -160,7 +161,8 @@ impl<M: Model + Clone> InsertOne<M> {
                 Ok(())
             })
             .await?;
-            return stored.ok_or_else(|| Error::State("INSERT … RETURNING returned no row".into()));
+            // No row back means ON CONFLICT DO NOTHING skipped the insert.
+            return stored.ok_or(Error::NotFound);
         }
         let res = exec.execute(&Statement::Insert(ast)).await?;
         let id = res.last_insert_id.ok_or_else(|| Error::State("the server reported no generated key".into()))?;
