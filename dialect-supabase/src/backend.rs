@@ -9,7 +9,7 @@ use crate::request::RequestContext;
 use crate::response::{parse_rows, ContentRange, JsonRow};
 use crate::DIALECT;
 use async_trait::async_trait;
-use athanor_core::ast::{SelectKind, Statement};
+use athanor_core::ast::{Select, SelectKind, Statement};
 use athanor_core::{
     Backend, BackendConnection, Capabilities, Error, ExecResult, HttpRequest, Result, Row, RowAccess, RowSink, TxOptions, Value,
 };
@@ -205,10 +205,32 @@ impl Inner {
             }
             n = rows.len() as u64;
         }
-        if !matches!(stmt, Statement::Select(_)) {
-            n = resp.content_range.and_then(|c| c.total).unwrap_or(n);
+        match stmt {
+            Statement::Select(s) => self.check_truncation(s, n).await?,
+            _ => n = resp.content_range.and_then(|c| c.total).unwrap_or(n),
         }
         Ok(ExecResult { rows_affected: n, last_insert_id: None })
+    }
+
+    /// A read that came back exactly `max_rows` full (with no smaller limit) may have been cut by
+    /// the server's `db-max-rows`: one `HEAD … offset=N&limit=1` tells, and a cut result is an
+    /// error rather than silently short.
+    pub(crate) async fn check_truncation(&self, s: &Select, returned: u64) -> Result<()> {
+        let Some(cap) = self.config.max_rows else { return Ok(()) };
+        if returned != cap || s.limit.is_some_and(|l| l <= cap) {
+            return Ok(());
+        }
+        let mut probe = s.clone();
+        probe.kind = SelectKind::Exists;
+        probe.limit = None;
+        probe.offset = Some(s.offset.unwrap_or(0) + returned);
+        let req = compile(&Statement::Select(probe), &self.context())?;
+        if self.send(&req).await?.content_range.and_then(|c| c.range).is_some() {
+            return Err(Error::InvalidQuery(format!(
+                "the server cut the result at its max-rows cap ({cap} rows); page with .limit()/.offset(), or set max_rows= to the server's db-max-rows"
+            )));
+        }
+        Ok(())
     }
 
     async fn rows(&self, stmt: &Statement) -> Result<Vec<Row>> {

@@ -1,13 +1,16 @@
 //! Engine settings read from the URL: REST base URL, API key, schema, timeout.
 
 use athanor_core::error::{UrlError, UrlPart};
-use athanor_core::options::{parse_secs, unknown_option};
+use athanor_core::options::{parse_num, parse_secs, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use std::fmt;
 use std::time::Duration;
 
 /// URL query keys this dialect reads, besides the shared pool keys.
-pub const OPTION_KEYS: &[&str] = &["key", "schema", "timeout"];
+pub const OPTION_KEYS: &[&str] = &["key", "max_rows", "schema", "timeout"];
+
+/// Supabase's default `db-max-rows`: a read returns at most this many rows whatever its limit.
+pub const SUPABASE_MAX_ROWS: u64 = 1000;
 
 /// Default request timeout when the URL has no `timeout=`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,6 +59,10 @@ pub struct Config {
     pub max_idle_per_host: Option<usize>,
     /// Log each request (redacted) through `tracing` (`echo`).
     pub echo: bool,
+    /// The server's `db-max-rows` cap (`max_rows=`; 1000 for `supabase`, none for `postgrest`,
+    /// `0` turns the check off). A read that comes back exactly this full is checked for more
+    /// rows, and refused instead of silently truncated.
+    pub max_rows: Option<u64>,
 }
 
 impl fmt::Debug for Config {
@@ -68,6 +75,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("max_idle_per_host", &self.max_idle_per_host)
             .field("echo", &self.echo)
+            .field("max_rows", &self.max_rows)
             .finish()
     }
 }
@@ -105,6 +113,7 @@ impl Config {
         let mut key = url.password().filter(|p| !p.is_empty()).map(Secret::new);
         let mut schema = None;
         let mut timeout = DEFAULT_TIMEOUT;
+        let mut max_rows = supabase.then_some(SUPABASE_MAX_ROWS);
         for (k, v) in &rest {
             match k.as_str() {
                 "key" if key.is_some() => {
@@ -116,6 +125,7 @@ impl Config {
                 "key" => key = Some(Secret::new(v.clone())),
                 "schema" => schema = Some(v.clone()).filter(|s| !s.is_empty()),
                 "timeout" => timeout = parse_secs(k, v)?,
+                "max_rows" => max_rows = Some(parse_num::<u64>(k, v)?).filter(|n| *n > 0),
                 other => return Err(unknown_option("supabase", other, OPTION_KEYS)),
             }
         }
@@ -141,6 +151,7 @@ impl Config {
             connect_timeout: options.acquire_timeout,
             max_idle_per_host: options.max_connections.map(|n| n as usize),
             echo: options.echo.unwrap_or(false),
+            max_rows,
         })
     }
 }

@@ -98,6 +98,7 @@ struct State {
     resp: Option<reqwest::Response>,
     scanner: Scanner,
     pending: VecDeque<Row>,
+    rows: u64,
     done: bool,
 }
 
@@ -114,6 +115,9 @@ impl State {
                 return Err(malformed("the response ended before the array closed"));
             }
             self.done = true;
+            if let Statement::Select(s) = &self.stmt {
+                self.inner.check_truncation(s, self.rows).await?;
+            }
             return Ok(());
         };
         self.scanner.feed(&bytes);
@@ -122,6 +126,7 @@ impl State {
             let row = JsonRow::new(&raw, self.columns.as_deref());
             let names = self.names.get_or_insert_with(|| column_names(&row));
             self.pending.push_back(Row::from_access(&row, names)?);
+            self.rows += 1;
         }
         Ok(())
     }
@@ -129,8 +134,17 @@ impl State {
 
 /// Streams the rows of a `SELECT` as they arrive.
 pub(crate) fn select_stream<'a>(inner: Arc<Inner>, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-    let state =
-        State { inner, stmt, columns: None, names: None, resp: None, scanner: Scanner::default(), pending: VecDeque::new(), done: false };
+    let state = State {
+        inner,
+        stmt,
+        columns: None,
+        names: None,
+        resp: None,
+        scanner: Scanner::default(),
+        pending: VecDeque::new(),
+        rows: 0,
+        done: false,
+    };
     Box::pin(futures_util::stream::unfold(state, |mut st| async move {
         loop {
             if let Some(row) = st.pending.pop_front() {

@@ -26,6 +26,10 @@ fn key_schema_timeout() {
     let c = config("supabase://xyz.supabase.co?key=q-key").unwrap();
     assert_eq!(c.key.unwrap().expose(), "q-key");
     assert!(config("postgrest+http://host:3000").unwrap().key.is_none());
+    assert_eq!(config("supabase://anon:k@x.supabase.co").unwrap().max_rows, Some(1000));
+    assert_eq!(config("supabase://anon:k@x.supabase.co?max_rows=0").unwrap().max_rows, None);
+    assert_eq!(config("postgrest+http://host:3000").unwrap().max_rows, None);
+    assert_eq!(config("postgrest+http://host:3000?max_rows=500").unwrap().max_rows, Some(500));
 }
 
 #[test]

@@ -272,3 +272,29 @@ async fn streams_large_results_row_by_row_and_report_errors() {
     assert!(matches!(&bad[..], [Err(Error::Decode { .. })]), "{bad:?}");
     assert_eq!(mock.seen().len(), 4, "the 503 was retried");
 }
+
+#[tokio::test]
+async fn a_result_cut_at_max_rows_is_an_error_not_a_short_answer() {
+    let two = r#"[{"id":1},{"id":2}]"#;
+    let mock = Mock::start(vec![
+        Reply::json(200, two),
+        Reply::empty(200).range("0-0/*"),
+        Reply::json(200, two),
+        Reply::empty(200).range("*/*"),
+        Reply::json(200, two),
+        Reply::json(200, two),
+        Reply::empty(200).range("0-0/*"),
+    ])
+    .await;
+    let e = engine_for(&mock, "?max_rows=2");
+    let q = || select(&Table::new("t")).columns([col("id")]);
+    let err = q().all(&e).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(ref m) if m.contains("max-rows")), "{err}");
+    assert_eq!(q().all(&e).await.unwrap().len(), 2, "exactly two rows, nothing more");
+    assert_eq!(q().limit(2).all(&e).await.unwrap().len(), 2, "a limit within the cap needs no check");
+    let streamed: Vec<_> = q().stream(&e).collect().await;
+    assert!(matches!(streamed.last(), Some(Err(Error::InvalidQuery(_)))), "{streamed:?}");
+    let seen = mock.seen();
+    assert_eq!((seen[1].method.as_str(), seen[1].uri.as_str()), ("HEAD", "/rest/v1/t?select=*&offset=2&limit=1"));
+    assert_eq!(seen.len(), 7);
+}
