@@ -34,17 +34,18 @@ impl Measurement {
         median(&self.samples)
     }
 
-    /// `{"impl","workload","seconds","rows","reps","samples"}`.
+    /// `{"impl","workload","seconds","rows","reps","samples"}`, in that key order.
     pub fn json_line(&self) -> String {
-        serde_json::json!({
-            "impl": self.imp.name(),
-            "workload": self.workload.name(),
-            "seconds": self.seconds(),
-            "rows": self.rows,
-            "reps": self.samples.len(),
-            "samples": self.samples,
-        })
-        .to_string()
+        let samples: Vec<String> = self.samples.iter().map(|s| serde_json::json!(s).to_string()).collect();
+        format!(
+            "{{\"impl\":{},\"workload\":{},\"seconds\":{},\"rows\":{},\"reps\":{},\"samples\":[{}]}}",
+            serde_json::json!(self.imp.name()),
+            serde_json::json!(self.workload.name()),
+            serde_json::json!(self.seconds()),
+            self.rows,
+            self.samples.len(),
+            samples.join(",")
+        )
     }
 }
 
