@@ -46,11 +46,17 @@ fn edge_space(s: &str) -> bool {
     s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace)
 }
 
+/// Query keys the server reserves, and logic-tree words: a column with one of these names is
+/// quoted so it is read as a column.
+const RESERVED_NAMES: &[&str] = &["select", "columns", "on_conflict", "order", "limit", "offset", "and", "or", "not"];
+
 /// A column name as a filter key or logic-tree field: unquoted when the server's name grammar
-/// allows it (letters, digits, `_ $ -` and inner spaces, no `->`), quoted otherwise.
+/// allows it (letters, digits, `_ $ -` and inner spaces, no `->`) and it is not a reserved key,
+/// quoted otherwise.
 pub fn filter_name(name: &str) -> String {
     let plain = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | ' ' | '-');
-    if name.is_empty() || edge_space(name) || name.contains("->") || !name.chars().all(plain) {
+    let reserved = RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(name));
+    if reserved || name.is_empty() || edge_space(name) || name.contains("->") || !name.chars().all(plain) {
         quote(name)
     } else {
         name.to_owned()

@@ -199,3 +199,9 @@ fn an_update_list_without_target_implies_the_conflict_key() {
     assert!(pairs(&req).is_empty());
     assert_eq!(prefer_parts(&req), ["count=exact", "resolution=ignore-duplicates"]);
 }
+
+#[test]
+fn columns_named_like_reserved_keys_are_quoted_in_filters() {
+    let req = compile(&select(&Table::new("t")).filter(col("order").eq(5)).filter(col("limit").gt(1).or(col("not").is_null()))).unwrap();
+    assert_eq!(pairs(&req)[1..], [p("\"order\"", "eq.5"), p("or", "(\"limit\".gt.1,\"not\".is.null)")]);
+}
