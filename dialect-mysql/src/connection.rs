@@ -62,16 +62,6 @@ impl MyConnection {
         MyConnection { conn, inner }
     }
 
-    /// The server's id for this connection (`CONNECTION_ID()`), e.g. to `KILL` it.
-    pub async fn connection_id(&mut self) -> Result<u64> {
-        let row = sqlx::query("SELECT CONNECTION_ID()").fetch_one(&mut *self.conn).await.map_err(|e| self.inner.err_now(e))?;
-        match athanor_core::RowAccess::get(&MyRow(&row), 0, athanor_core::ValueKind::U64)? {
-            athanor_core::Value::U64(id) => Ok(id),
-            athanor_core::Value::I64(id) => Ok(id as u64),
-            other => Err(Error::decode("CONNECTION_ID()", other.type_name())),
-        }
-    }
-
     async fn run_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool) -> Result<ExecResult> {
         let mut total = ExecResult::default();
         for q in plan {

@@ -75,7 +75,9 @@ fn non_empty(key: &str, v: &str) -> Result<String> {
 /// Parses the URL and code options.
 pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     let (engine, rest) = options.clone().merge_url(url)?;
-    let mut c = MySqlConnectOptions::new().charset("utf8mb4");
+    // sqlx turns on PIPES_AS_CONCAT by default; aiomysql/asyncmy keep the server's sql_mode, where
+    // `||` is OR. Keep the server's meaning so raw SQL ported from Python behaves the same.
+    let mut c = MySqlConnectOptions::new().charset("utf8mb4").pipes_as_concat(false);
     if let Some(h) = url.host() {
         c = c.host(h);
     } else {

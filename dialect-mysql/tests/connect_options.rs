@@ -50,3 +50,13 @@ async fn connect_timeout_bounds_the_wait() {
     }
     assert!(started.elapsed() < Duration::from_secs(8), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn double_pipe_keeps_the_servers_meaning() {
+    // As with aiomysql/asyncmy: no PIPES_AS_CONCAT unless the server's sql_mode has it.
+    let e = common::engine();
+    let r = text("SELECT 1 || 0 AS v, @@session.sql_mode AS m").fetch_one(&e).await.unwrap();
+    let mode = r.get::<String>("m").unwrap();
+    assert!(!mode.contains("PIPES_AS_CONCAT"), "{mode}");
+    assert_eq!(r.get::<i64>("v").unwrap(), 1);
+}
