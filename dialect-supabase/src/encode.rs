@@ -23,9 +23,14 @@ pub fn encode_query(s: &str) -> String {
     utf8_percent_encode(s, QUERY).to_string()
 }
 
+/// Percent-encodes one path segment (a `/` inside it is encoded too).
+pub fn encode_segment(s: &str) -> String {
+    utf8_percent_encode(s, SEGMENT).to_string()
+}
+
 /// Percent-encodes each `/`-separated segment of a path.
 pub fn encode_path(p: &str) -> String {
-    p.split('/').map(|s| utf8_percent_encode(s, SEGMENT).to_string()).collect::<Vec<_>>().join("/")
+    p.split('/').map(encode_segment).collect::<Vec<_>>().join("/")
 }
 
 /// `"…"` with `"` and `\` backslash-escaped: the server's quoted-value grammar.

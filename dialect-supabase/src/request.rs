@@ -1,7 +1,7 @@
 //! Assembling an [`HttpRequest`]: path, encoded query, credentials, profile and `Prefer` headers.
 
 use crate::config::{Config, Secret};
-use crate::encode::{encode_path, encode_query};
+use crate::encode::{encode_query, encode_segment};
 use athanor_core::{Error, HttpRequest, Result};
 
 /// Longest request URL the dialect sends. Servers and gateways answer 414 (or drop the request)
@@ -22,8 +22,9 @@ pub struct RequestContext<'a> {
 pub struct RequestParts {
     /// HTTP method.
     pub method: &'static str,
-    /// Path below the base, unencoded (`ohlcv_1m`, `rpc/fn`).
-    pub path: String,
+    /// Path segments below the base, unencoded (`["ohlcv_1m"]`, `["rpc", "fn"]`); each is
+    /// percent-encoded whole, so a `/` in a table name stays part of the name.
+    pub path: Vec<String>,
     /// Query pairs, unencoded, in sending order.
     pub query: Vec<(String, String)>,
     /// `Prefer` parts.
@@ -35,9 +36,14 @@ pub struct RequestParts {
 }
 
 impl RequestParts {
-    /// A request for `method` on the relation or function `path`.
-    pub fn new(method: &'static str, path: impl Into<String>) -> Self {
-        RequestParts { method, path: path.into(), query: Vec::new(), prefer: Vec::new(), accept: None, body: None }
+    /// A request for `method` on the table or view `relation`.
+    pub fn new(method: &'static str, relation: impl Into<String>) -> Self {
+        RequestParts { method, path: vec![relation.into()], query: Vec::new(), prefer: Vec::new(), accept: None, body: None }
+    }
+
+    /// A request for `method` on the database function `function` (`/rpc/function`).
+    pub fn rpc(method: &'static str, function: impl Into<String>) -> Self {
+        RequestParts { path: vec!["rpc".into(), function.into()], ..RequestParts::new(method, "") }
     }
 
     /// Appends a query pair.
@@ -47,7 +53,11 @@ impl RequestParts {
 
     /// Renders the request with the context's base URL, credentials and profile header.
     pub fn finish(self, ctx: &RequestContext<'_>) -> Result<HttpRequest> {
-        let mut url = format!("{}/{}", ctx.config.base_url, encode_path(&self.path));
+        let mut url = ctx.config.base_url.clone();
+        for segment in &self.path {
+            url.push('/');
+            url.push_str(&encode_segment(segment));
+        }
         for (i, (k, v)) in self.query.iter().enumerate() {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(&encode_query(k));

@@ -102,7 +102,15 @@ impl<'a> JsonRow<'a> {
         match columns {
             Some(cols) => JsonRow {
                 names: cols.iter().map(String::as_str).collect(),
-                values: cols.iter().map(|c| obj.0.iter().find(|(k, _)| k == c).map(|(_, v)| *v)).collect(),
+                // The server sends keys in select order: try the same position before searching.
+                values: cols
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| match obj.0.get(i) {
+                        Some((k, v)) if k == c => Some(*v),
+                        _ => obj.0.iter().find(|(k, _)| k == c).map(|(_, v)| *v),
+                    })
+                    .collect(),
             },
             None => {
                 JsonRow { names: obj.0.iter().map(|(k, _)| k.as_ref()).collect(), values: obj.0.iter().map(|(_, v)| Some(*v)).collect() }

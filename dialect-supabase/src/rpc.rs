@@ -79,7 +79,7 @@ pub fn compile_rpc(ctx: &RequestContext<'_>, function: &str, args: &serde_json::
         serde_json::Value::Null => &empty,
         _ => return Err(Error::InvalidQuery("rpc arguments must be a JSON object of named arguments".into())),
     };
-    let mut req = RequestParts::new(if get { "GET" } else { "POST" }, format!("rpc/{function}"));
+    let mut req = RequestParts::rpc(if get { "GET" } else { "POST" }, function);
     if get {
         for (k, v) in map {
             let text = get_arg(k, v)?;

@@ -205,3 +205,9 @@ fn columns_named_like_reserved_keys_are_quoted_in_filters() {
     let req = compile(&select(&Table::new("t")).filter(col("order").eq(5)).filter(col("limit").gt(1).or(col("not").is_null()))).unwrap();
     assert_eq!(pairs(&req)[1..], [p("\"order\"", "eq.5"), p("or", "(\"limit\".gt.1,\"not\".is.null)")]);
 }
+
+#[test]
+fn table_names_are_one_encoded_path_segment() {
+    let req = compile(&select(&Table::new("a/b?c#d"))).unwrap();
+    assert!(req.url.starts_with("https://xyz.supabase.co/rest/v1/a%2Fb%3Fc%23d?select="), "{}", req.url);
+}
