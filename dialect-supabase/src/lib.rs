@@ -13,6 +13,8 @@
 //! transactions are [`athanor_core::Error::Unsupported`] before any request is sent.
 //! [`SupabaseExt`] adds `with_bearer` (a signed-in user's JWT) and `rpc` on an engine.
 
+#![warn(missing_docs)]
+
 pub mod backend;
 pub mod compile;
 pub mod config;
