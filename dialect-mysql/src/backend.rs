@@ -85,9 +85,28 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    /// The pool, created on first call.
+    /// The pool, created on first call. With `minsize` > 0 it then opens that many connections in
+    /// the background, as aiomysql's `create_pool` does (sqlx's lazy pool would only top up when
+    /// reaping).
     pub fn pool(&self) -> &MySqlPool {
-        self.pool.get_or_init(|| (self.make_pool)())
+        self.pool.get_or_init(|| {
+            let pool = (self.make_pool)();
+            let min = pool.options().get_min_connections();
+            if min > 0 {
+                let warm = pool.clone();
+                sqlx_core::rt::spawn(async move {
+                    // Holding each checked-out connection makes the next acquire open a new one.
+                    let mut held = Vec::with_capacity(min as usize);
+                    for _ in 0..min {
+                        match warm.acquire().await {
+                            Ok(c) => held.push(c),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            }
+            pool
+        })
     }
 
     pub fn caps(&self) -> Capabilities {
