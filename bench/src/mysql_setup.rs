@@ -87,8 +87,7 @@ pub async fn prepare(t: &MySqlTarget) -> Res<MySqlConnection> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ohlcv_1m").fetch_one(&mut conn).await?;
     assert_eq!(n as usize, N_ROWS);
     eprintln!("database {} ready: {n} rows in {T_MAIN}", t.database);
-    let (version, flush): (String, u64) =
-        sqlx::query_as("SELECT VERSION(), @@innodb_flush_log_at_trx_commit").fetch_one(&mut conn).await?;
+    let (version, flush): (String, u64) = sqlx::query_as("SELECT VERSION(), @@innodb_flush_log_at_trx_commit").fetch_one(&mut conn).await?;
     eprintln!("server {version}, innodb_flush_log_at_trx_commit = {flush}");
     if flush != 2 {
         eprintln!(
