@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p athanor-bench -- --url mysql://root@127.0.0.1:3306/athanor_bench \
-//!     [--workloads W1,W3] [--reps 5] [--warmup 1] [--impls athanor,sqlx,bareconn,athanor-noping]
+//!     [--workloads W1,W3] [--reps 5] [--warmup 1] [--impls athanor,sqlx,bareconn,athanor-noping] [--diag]
 //! cargo run --release -p athanor-bench -- --url sqlite://        # W1, W3, W4: Athanor and sqlx-sqlite
 //! ```
 //!
@@ -14,6 +14,7 @@
 mod athanor_impl;
 mod bareconn_impl;
 mod data;
+mod diag;
 mod models;
 mod mysql_setup;
 mod report;
@@ -35,12 +36,13 @@ struct Args {
     impls: Option<Vec<Impl>>,
     reps: usize,
     warmup: usize,
+    diag: bool,
 }
 
-const USAGE: &str = "usage: athanor-bench --url <mysql://…|sqlite://…> [--workloads W1,W3] [--reps N] [--warmup N] [--impls athanor,sqlx,bareconn,athanor-noping]";
+const USAGE: &str = "usage: athanor-bench --url <mysql://…|sqlite://…> [--workloads W1,W3] [--reps N] [--warmup N] [--impls athanor,sqlx,bareconn,athanor-noping] [--diag]";
 
 fn parse_args() -> Res<Args> {
-    let mut a = Args { url: String::new(), workloads: Workload::ALL.to_vec(), impls: None, reps: 5, warmup: 1 };
+    let mut a = Args { url: String::new(), workloads: Workload::ALL.to_vec(), impls: None, reps: 5, warmup: 1, diag: false };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"));
@@ -50,6 +52,7 @@ fn parse_args() -> Res<Args> {
             "--impls" => a.impls = Some(value()?.split(',').map(Impl::parse).collect::<Res<_>>()?),
             "--reps" => a.reps = value()?.parse::<usize>()?.max(1),
             "--warmup" => a.warmup = value()?.parse()?,
+            "--diag" => a.diag = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}").into()),
         }
@@ -158,6 +161,9 @@ async fn main() -> Res<()> {
         return Err("SQLite runs athanor and sqlx only".into());
     }
     let ctx = open(&args, &impls).await?;
+    if args.diag {
+        return diag::run(&ctx.engine);
+    }
     let mut all = Vec::new();
     for (wi, &w) in args.workloads.iter().enumerate() {
         if sqlite && matches!(w, Workload::W2 | Workload::W5) {
