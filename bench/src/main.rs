@@ -150,7 +150,14 @@ async fn run_once(ctx: &Ctx, imp: Impl, w: Workload, rep: usize) -> Res<(usize, 
 }
 
 #[tokio::main]
-async fn main() -> Res<()> {
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("athanor-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Res<()> {
     let args = parse_args()?;
     let sqlite = args.url.starts_with("sqlite");
     let impls = args.impls.clone().unwrap_or_else(|| match sqlite {
