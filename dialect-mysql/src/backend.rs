@@ -1,7 +1,6 @@
 //! [`MySqlBackend`]: one engine's sqlx pool. Connects lazily; learns the server (MariaDB ≥ 10.5
 //! RETURNING, `max_allowed_packet`) on its first connection.
 
-use crate::bind;
 use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::{self, MyConnection};
 use crate::error::{convert, DIALECT};
@@ -13,7 +12,7 @@ use athanor_core::{
     Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, Value, ValueKind,
 };
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor};
 use std::fmt;
@@ -239,38 +238,13 @@ impl Backend for MySqlBackend {
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
         Ok(Box::new(self.acquire_mine().await?))
     }
+    // Through a checked-out `MyConnection` (not the pool's own executor) so a cancelled future
+    // closes its connection instead of handing a half-used one back to the pool.
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        // Inserts may split by the server's packet size, known once connected: take a connection first.
-        if matches!(stmt, Statement::Insert(_) | Statement::CreateTable(_)) || self.inner.state.version.get().is_none() {
-            return self.acquire_mine().await?.execute(stmt).await;
-        }
-        let mut plan = self.inner.plan(stmt)?;
-        if plan.len() != 1 {
-            return self.acquire_mine().await?.execute(stmt).await;
-        }
-        let q = plan.remove(0);
-        match bind::ready(q.sql, &q.params, bind::text_ok(stmt))?.execute(self.inner.pool()).await {
-            Ok(r) => Ok(connection::exec_result(&r)),
-            Err(e) => Err(self.inner.err(e).await),
-        }
+        self.acquire_mine().await?.execute(stmt).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        if matches!(stmt, Statement::Insert(_)) {
-            return self.acquire_mine().await?.fetch(stmt, sink).await;
-        }
-        let mut plan = self.inner.plan(stmt)?;
-        if plan.len() != 1 {
-            return self.acquire_mine().await?.fetch(stmt, sink).await;
-        }
-        let q = plan.remove(0);
-        let mut rows = bind::ready(q.sql, &q.params, bind::text_ok(stmt))?.fetch(self.inner.pool());
-        loop {
-            match rows.try_next().await {
-                Ok(Some(row)) => sink(&MyRow(&row))?,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(self.inner.err(e).await),
-            }
-        }
+        self.acquire_mine().await?.fetch(stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         let query = match connection::single(&self.inner, &stmt) {

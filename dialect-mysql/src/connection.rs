@@ -1,14 +1,23 @@
 //! [`MyConnection`]: one pooled connection, with transactions and savepoints through sqlx's
 //! `MySqlTransactionManager` (so a rollback queued from `Drop` is flushed before the connection's
 //! next use or its return to the pool).
+//!
+//! Cancellation: sqlx cannot always resume a MySQL connection whose statement future was dropped
+//! mid-flight (e.g. between sending a prepare and reading its answer), and its release ping may
+//! then hang. So each operation marks the connection busy; one found still busy (its future was
+//! dropped) is closed, never returned to the pool, and a borrowed connection is replaced by a
+//! fresh one at its next use. A transaction open on the discarded connection is gone (the server
+//! rolled it back): until the caller rolls back, its statements and its commit fail with
+//! `ConnectionLost`.
 
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
+use crate::error::DIALECT;
 use crate::row::MyRow;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
-use athanor_core::{BackendConnection, Error, ExecResult, Result, Row, RowSink, TxOptions};
+use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, TxOptions};
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::mysql::{MySql, MySqlQueryResult, MySqlRow, MySqlTransactionManager};
@@ -23,6 +32,11 @@ use std::sync::Arc;
 pub struct MyConnection {
     conn: PoolConnection<MySql>,
     inner: Arc<Inner>,
+    /// An operation started on `conn` and has not finished: still set at the next use (or at
+    /// drop) means its future was dropped mid-flight.
+    in_flight: bool,
+    /// Transaction levels that died with a discarded connection, not yet rolled back by the caller.
+    lost_depth: usize,
 }
 
 impl fmt::Debug for MyConnection {
@@ -59,7 +73,44 @@ pub(crate) fn to_row(row: MySqlRow, names: &mut Option<Arc<[String]>>) -> Result
 
 impl MyConnection {
     pub(crate) fn new(conn: PoolConnection<MySql>, inner: Arc<Inner>) -> Self {
-        MyConnection { conn, inner }
+        MyConnection { conn, inner, in_flight: false, lost_depth: 0 }
+    }
+
+    fn lost(&self) -> Error {
+        Error::Database(DatabaseError::new(
+            DIALECT,
+            DbErrorKind::ConnectionLost,
+            None,
+            "an earlier statement on this connection was cancelled mid-flight; the connection was replaced and its open transaction rolled back",
+        ))
+    }
+
+    /// Replaces the connection if a cancelled operation left it mid-flight; the transaction
+    /// levels it had become `lost_depth`.
+    async fn replace_if_abandoned(&mut self) -> Result<()> {
+        if !self.in_flight {
+            return Ok(());
+        }
+        let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
+        let fresh = match self.inner.pool().acquire().await {
+            Ok(c) => c,
+            Err(e) => return Err(self.inner.err(e).await),
+        };
+        let mut old = std::mem::replace(&mut self.conn, fresh);
+        old.close_on_drop();
+        drop(old);
+        self.in_flight = false;
+        self.lost_depth += depth;
+        Ok(())
+    }
+
+    /// Before a statement: a usable connection, and no lost transaction pending.
+    async fn ready(&mut self) -> Result<()> {
+        self.replace_if_abandoned().await?;
+        if self.lost_depth > 0 {
+            return Err(self.lost());
+        }
+        Ok(())
     }
 
     async fn run_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool) -> Result<ExecResult> {
@@ -83,57 +134,37 @@ impl MyConnection {
         Ok(())
     }
 
-    /// Opens a transaction for a multi-statement insert at depth 0 (so it is all or nothing);
-    /// returns whether it did.
-    async fn begin_if(&mut self, stmt: &Statement, plan: &[athanor_core::SqlQuery]) -> Result<bool> {
-        let own = plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0;
-        if own {
-            self.begin(&TxOptions::default()).await?;
-        }
-        Ok(own)
+    /// True when `stmt` compiled to several INSERTs at depth 0: they run in a transaction of their
+    /// own so the bulk insert is all or nothing.
+    fn needs_own_tx(&self, stmt: &Statement, plan: &[athanor_core::SqlQuery]) -> bool {
+        plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
     }
 
-    /// Commits (on success) or rolls back what `begin_if` opened.
-    async fn end_if<T>(&mut self, own: bool, r: Result<T>) -> Result<T> {
-        if own {
-            match &r {
-                Ok(_) => self.commit().await?,
-                Err(_) => {
-                    let _ = self.rollback().await;
-                }
-            }
-        }
-        r
-    }
-}
-
-#[async_trait]
-impl BackendConnection for MyConnection {
-    async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
+    async fn execute_now(&mut self, stmt: &Statement) -> Result<ExecResult> {
         let plan = self.inner.plan(stmt)?;
-        let own = self.begin_if(stmt, &plan).await?;
-        let r = self.run_all(plan, bind::text_ok(stmt)).await;
-        self.end_if(own, r).await
+        let text = bind::text_ok(stmt);
+        if !self.needs_own_tx(stmt, &plan) {
+            return self.run_all(plan, text).await;
+        }
+        self.begin_now(&TxOptions::default()).await?;
+        let mut tx = OwnTx(Some(self));
+        let r = tx.conn().run_all(plan, text).await;
+        tx.finish(r).await
     }
 
-    async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+    async fn fetch_now(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         let plan = self.inner.plan(stmt)?;
-        let own = self.begin_if(stmt, &plan).await?;
-        let r = self.fetch_all(plan, bind::text_ok(stmt), sink).await;
-        self.end_if(own, r).await
+        let text = bind::text_ok(stmt);
+        if !self.needs_own_tx(stmt, &plan) {
+            return self.fetch_all(plan, text, sink).await;
+        }
+        self.begin_now(&TxOptions::default()).await?;
+        let mut tx = OwnTx(Some(self));
+        let r = tx.conn().fetch_all(plan, text, sink).await;
+        tx.finish(r).await
     }
 
-    fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        let query = match single(&self.inner, &stmt) {
-            Ok(q) => q,
-            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e) })),
-        };
-        let inner = self.inner.clone();
-        let mut names = None;
-        Box::pin(query.fetch(&mut *self.conn).map(move |r| to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
-    }
-
-    async fn begin(&mut self, options: &TxOptions) -> Result<()> {
+    async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
         let depth = self.transaction_depth();
         if depth > 0 && (options.isolation.is_some() || options.read_only) {
             return Err(Error::State("an isolation level or read-only mode applies only to the outermost transaction".into()));
@@ -152,28 +183,135 @@ impl BackendConnection for MyConnection {
         MySqlTransactionManager::begin(&mut self.conn, stmt).await.map_err(|e| self.inner.err_now(e))
     }
 
-    async fn commit(&mut self) -> Result<()> {
+    async fn commit_now(&mut self) -> Result<()> {
         MySqlTransactionManager::commit(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
     }
 
-    async fn rollback(&mut self) -> Result<()> {
+    async fn rollback_now(&mut self) -> Result<()> {
         MySqlTransactionManager::rollback(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
+    }
+}
+
+/// Holds the transaction a multi-statement insert opened; if the future is dropped before
+/// [`OwnTx::finish`] completes, the drop queues a ROLLBACK (and the busy mark makes the next use
+/// replace the connection anyway).
+struct OwnTx<'a>(Option<&'a mut MyConnection>);
+
+impl OwnTx<'_> {
+    fn conn(&mut self) -> &mut MyConnection {
+        self.0.as_mut().expect("used after finish")
+    }
+
+    /// Commits on success, rolls back on error; returns `r`.
+    async fn finish<T>(mut self, r: Result<T>) -> Result<T> {
+        let c = self.conn();
+        match &r {
+            Ok(_) => c.commit_now().await?,
+            Err(_) => {
+                let _ = c.rollback_now().await;
+            }
+        }
+        self.0 = None;
+        r
+    }
+}
+
+impl Drop for OwnTx<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            MySqlTransactionManager::start_rollback(&mut c.conn);
+        }
+    }
+}
+
+#[async_trait]
+impl BackendConnection for MyConnection {
+    async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
+        self.ready().await?;
+        self.in_flight = true;
+        let r = self.execute_now(stmt).await;
+        self.in_flight = false;
+        r
+    }
+
+    async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.ready().await?;
+        self.in_flight = true;
+        let r = self.fetch_now(stmt, sink).await;
+        self.in_flight = false;
+        r
+    }
+
+    /// Streams are not marked busy: sqlx drains a result whose stream was dropped part-way.
+    fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
+        let start = async move {
+            self.ready().await?;
+            let query = single(&self.inner, &stmt)?;
+            let inner = self.inner.clone();
+            let mut names = None;
+            let conn: &'a mut PoolConnection<MySql> = &mut self.conn;
+            Ok::<_, Error>(query.fetch(&mut **conn).map(move |r| to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
+        };
+        Box::pin(futures_util::stream::once(start).try_flatten())
+    }
+
+    async fn begin(&mut self, options: &TxOptions) -> Result<()> {
+        self.ready().await?;
+        self.in_flight = true;
+        let r = self.begin_now(options).await;
+        self.in_flight = false;
+        r
+    }
+
+    async fn commit(&mut self) -> Result<()> {
+        if self.lost_depth > 0 {
+            self.lost_depth -= 1;
+            return Err(self.lost());
+        }
+        self.ready().await?;
+        self.in_flight = true;
+        let r = self.commit_now().await;
+        self.in_flight = false;
+        r
+    }
+
+    async fn rollback(&mut self) -> Result<()> {
+        self.replace_if_abandoned().await?;
+        if self.lost_depth > 0 {
+            // The server already rolled it back when the connection was discarded.
+            self.lost_depth -= 1;
+            return Ok(());
+        }
+        self.in_flight = true;
+        let r = self.rollback_now().await;
+        self.in_flight = false;
+        r
     }
 
     fn start_rollback(&mut self) {
-        MySqlTransactionManager::start_rollback(&mut self.conn)
+        if self.lost_depth > 0 {
+            self.lost_depth -= 1;
+        } else {
+            MySqlTransactionManager::start_rollback(&mut self.conn)
+        }
     }
 
     fn transaction_depth(&self) -> usize {
-        MySqlTransactionManager::get_transaction_depth(&self.conn)
+        MySqlTransactionManager::get_transaction_depth(&self.conn) + self.lost_depth
     }
 }
 
 impl Drop for MyConnection {
     fn drop(&mut self) {
+        if self.in_flight {
+            // Its future was dropped mid-statement: sqlx may not be able to resume it, and the
+            // server rolls back whatever was open when the connection closes.
+            self.conn.close_on_drop();
+            return;
+        }
         // Queue ROLLBACKs for anything still open; the pool's release ping flushes them.
-        while self.transaction_depth() > 0 {
-            self.start_rollback();
+        while MySqlTransactionManager::get_transaction_depth(&self.conn) > 0 {
+            MySqlTransactionManager::start_rollback(&mut self.conn);
         }
     }
 }

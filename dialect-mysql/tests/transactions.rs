@@ -243,3 +243,59 @@ async fn lock_wait_timeout_is_typed_and_retryable() {
     drop(c);
     f.drop().await;
 }
+
+#[tokio::test]
+async fn cancelled_bulk_insert_leaves_the_connection_clean() {
+    let t = Table::new(common::unique("cbulk"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("a", ColumnType::I64))
+        .column(ColumnDef::new("b", ColumnType::I64))
+        .primary_key(["id"]);
+    let e = common::engine();
+    e.create_all(&[&t]).await.unwrap();
+    let mut q = insert_into(&t).columns(["id", "a", "b"]);
+    for i in 0..60_000i64 {
+        q = q.values([Value::I64(i), Value::I64(i), Value::I64(-i)]);
+    }
+    let mut c = e.connect().await.unwrap();
+    for ms in [5, 20, 50, 100, 200, 60_000] {
+        let r = tokio::time::timeout(std::time::Duration::from_millis(ms), q.clone().execute(&mut c)).await;
+        let in_tx: i64 = text("SELECT @@in_transaction AS t").fetch_one(&mut c).await.unwrap().get("t").unwrap();
+        assert_eq!(in_tx, 0, "after {ms} ms");
+        let n = select(&t).count(&e).await.unwrap();
+        match r {
+            Ok(done) => {
+                assert_eq!(done.unwrap().rows_affected, 60_000);
+                assert_eq!(n, 60_000);
+                break;
+            }
+            Err(_) => assert_eq!(n, 0, "a cancelled bulk insert is all or nothing ({ms} ms)"),
+        }
+    }
+    drop(c);
+    e.drop_all(&[&t]).await.unwrap();
+}
+
+#[tokio::test]
+async fn statement_cancelled_inside_a_transaction_fails_the_transaction() {
+    let f = Fixture::new().await;
+    let mut c = f.e.connect().await.unwrap();
+    {
+        let mut tx = c.begin().await.unwrap();
+        f.add("before").execute(&mut tx).await.unwrap();
+        let slow = text("SELECT SLEEP(2)").execute(&mut tx);
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(100), slow).await.is_err());
+        // The connection was mid-statement: it is replaced, and its transaction is gone.
+        let err = f.add("after").execute(&mut tx).await.unwrap_err();
+        assert_eq!(err.db_kind(), Some(DbErrorKind::ConnectionLost), "{err}");
+        let err = tx.commit().await.unwrap_err();
+        assert_eq!(err.db_kind(), Some(DbErrorKind::ConnectionLost), "{err}");
+    }
+    // The connection itself keeps working, outside any transaction.
+    let in_tx: i64 = text("SELECT @@in_transaction AS t").fetch_one(&mut c).await.unwrap().get("t").unwrap();
+    assert_eq!(in_tx, 0);
+    f.add("later").execute(&mut c).await.unwrap();
+    drop(c);
+    assert_eq!(f.names().await, ["later"]);
+    f.drop().await;
+}
