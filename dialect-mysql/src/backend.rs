@@ -2,7 +2,7 @@
 //! RETURNING, `max_allowed_packet`) on its first connection.
 
 use crate::compile::{self, DEFAULT_MAX_PACKET};
-use crate::connection::{self, MyConnection};
+use crate::connection::MyConnection;
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
 use crate::row::MyRow;
@@ -247,13 +247,14 @@ impl Backend for MySqlBackend {
         self.acquire_mine().await?.fetch(stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        let query = match connection::single(&self.inner, &stmt) {
-            Ok(q) => q,
-            Err(e) => return Box::pin(futures_util::stream::once(async move { Err(e) })),
-        };
-        let inner = self.inner.clone();
-        let mut names = None;
-        Box::pin(query.fetch(self.inner.pool()).map(move |r| connection::to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
+        // The stream owns its connection, so dropping it early returns (or, mid-statement, closes) it.
+        Box::pin(async_stream::try_stream! {
+            let mut conn = self.acquire_mine().await?;
+            let mut rows = conn.stream(stmt);
+            while let Some(row) = rows.next().await {
+                yield row?;
+            }
+        })
     }
     async fn close(&self) {
         if let Some(p) = self.inner.pool.get() {

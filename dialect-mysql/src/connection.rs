@@ -46,12 +46,12 @@ impl fmt::Debug for MyConnection {
 }
 
 /// Rows affected and the first generated key.
-pub(crate) fn exec_result(r: &MySqlQueryResult) -> ExecResult {
+fn exec_result(r: &MySqlQueryResult) -> ExecResult {
     ExecResult { rows_affected: r.rows_affected(), last_insert_id: Some(r.last_insert_id()).filter(|&id| id != 0) }
 }
 
 /// The single statement `stmt` compiles to, bound and ready (streams run one statement).
-pub(crate) fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
+fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
     let mut plan = inner.plan(stmt)?;
     if plan.len() != 1 {
         return Err(Error::InvalidQuery(format!(
@@ -65,7 +65,7 @@ pub(crate) fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
 }
 
 /// An owned [`Row`], sharing the column names of the result set.
-pub(crate) fn to_row(row: MySqlRow, names: &mut Option<Arc<[String]>>) -> Result<Row> {
+fn to_row(row: MySqlRow, names: &mut Option<Arc<[String]>>) -> Result<Row> {
     let access = MyRow(&row);
     let names = names.get_or_insert_with(|| column_names(&access));
     Row::from_access(&access, names)
@@ -242,15 +242,20 @@ impl BackendConnection for MyConnection {
         r
     }
 
-    /// Streams are not marked busy: sqlx drains a result whose stream was dropped part-way.
+    /// Busy until the first row (or the end) arrives: sqlx drains a result whose stream is dropped
+    /// after that, but not one dropped while the statement is still being prepared or sent.
     fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         let start = async move {
             self.ready().await?;
             let query = single(&self.inner, &stmt)?;
-            let inner = self.inner.clone();
+            let MyConnection { conn, inner, in_flight, .. } = self;
+            let inner = inner.clone();
+            *in_flight = true;
             let mut names = None;
-            let conn: &'a mut PoolConnection<MySql> = &mut self.conn;
-            Ok::<_, Error>(query.fetch(&mut **conn).map(move |r| to_row(r.map_err(|e| inner.err_now(e))?, &mut names)))
+            Ok::<_, Error>(query.fetch(&mut **conn).map(move |r| {
+                *in_flight = false;
+                to_row(r.map_err(|e| inner.err_now(e))?, &mut names)
+            }))
         };
         Box::pin(futures_util::stream::once(start).try_flatten())
     }

@@ -293,3 +293,21 @@ async fn repeated_statements_are_prepared_once_per_connection() {
     let after = prepares(text("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").fetch_one(&mut c).await.unwrap());
     assert_eq!(after - before, 1, "ten runs of one SQL text should prepare once");
 }
+
+#[tokio::test]
+async fn dropped_streams_give_their_connections_back() {
+    let e = common::engine_at(&format!("{}?maxsize=2&pool_timeout=5", common::URL));
+    let q = "SELECT seq FROM seq_1_to_5000";
+    for i in 0..20 {
+        let mut s = e.backend().stream(athanor_core::ast::Statement::Raw(athanor_core::ast::Raw { sql: q.into(), binds: vec![] }));
+        let first = s.next().await.unwrap().unwrap();
+        assert_eq!(first.get::<u64>("seq").unwrap(), 1, "iteration {i}");
+        drop(s);
+        // Dropped before its first row arrives, too.
+        let s = e.backend().stream(athanor_core::ast::Statement::Raw(athanor_core::ast::Raw { sql: q.into(), binds: vec![] }));
+        drop(s);
+    }
+    let mut c = e.connect().await.unwrap();
+    let n = text("SELECT COUNT(*) AS n FROM seq_1_to_5000").fetch_one(&mut c).await.unwrap().get::<i64>("n").unwrap();
+    assert_eq!(n, 5000);
+}
