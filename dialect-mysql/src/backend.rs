@@ -137,6 +137,13 @@ impl Inner {
         }
     }
 
+    /// A new connection outside the pool's accounting, set up like the pool's (init statements).
+    pub async fn fresh_raw(&self) -> Result<MySqlConnection> {
+        let mut c = self.probe.connect().await.map_err(|e| self.err_now(e))?;
+        init_connection(&mut c, &self.init, &self.state).await.map_err(|e| self.err_now(e))?;
+        Ok(c)
+    }
+
     /// Converts; a pool timeout tries one direct connection to report why connecting fails.
     pub async fn err(&self, e: sqlx::Error) -> Error {
         if !matches!(e, sqlx::Error::PoolTimedOut) {

@@ -5,8 +5,8 @@
 //! Cancellation: sqlx cannot always resume a MySQL connection whose statement future was dropped
 //! mid-flight (e.g. between sending a prepare and reading its answer), and its release ping may
 //! then hang. So each operation marks the connection busy; one found still busy (its future was
-//! dropped) is closed, never returned to the pool, and a borrowed connection is replaced by a
-//! fresh one at its next use. A transaction open on the discarded connection is gone (the server
+//! dropped) is closed, never returned to the pool, and a borrowed connection gets a new session in
+//! the same pool slot at its next use. A transaction open on the discarded one is gone (the server
 //! rolled it back): until the caller rolls back, its statements and its commit fail with
 //! `ConnectionLost`.
 
@@ -92,13 +92,10 @@ impl MyConnection {
             return Ok(());
         }
         let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
-        let fresh = match self.inner.pool().acquire().await {
-            Ok(c) => c,
-            Err(e) => return Err(self.inner.err(e).await),
-        };
-        let mut old = std::mem::replace(&mut self.conn, fresh);
-        old.close_on_drop();
-        drop(old);
+        // Swap a new raw connection into the same pool slot (taking another slot could wait on
+        // ourselves with a pool of one); the old socket is dropped, which ends its session.
+        let fresh = self.inner.fresh_raw().await?;
+        drop(std::mem::replace(&mut *self.conn, fresh));
         self.in_flight = false;
         self.lost_depth += depth;
         Ok(())

@@ -279,7 +279,9 @@ async fn cancelled_bulk_insert_leaves_the_connection_clean() {
 #[tokio::test]
 async fn statement_cancelled_inside_a_transaction_fails_the_transaction() {
     let f = Fixture::new().await;
-    let mut c = f.e.connect().await.unwrap();
+    // A pool of one: the replacement must not wait for a second pool slot.
+    let one = common::engine_at(&format!("{}?maxsize=1&pool_timeout=3", common::URL));
+    let mut c = one.connect().await.unwrap();
     {
         let mut tx = c.begin().await.unwrap();
         f.add("before").execute(&mut tx).await.unwrap();
@@ -297,5 +299,7 @@ async fn statement_cancelled_inside_a_transaction_fails_the_transaction() {
     f.add("later").execute(&mut c).await.unwrap();
     drop(c);
     assert_eq!(f.names().await, ["later"]);
+    // The slot went back to the pool with the healthy replacement.
+    text("SELECT 1").execute(&one).await.unwrap();
     f.drop().await;
 }
