@@ -5,7 +5,7 @@ use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::MyConnection;
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
-use crate::row::MyRow;
+use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::{
@@ -52,7 +52,8 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
     }
     if state.version.get().is_none() {
         let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
-        let r = MyRow(&row);
+        let mut wires = Wires::default();
+        let r = MyRow::new(&row, wires.of(&row));
         let version = match r.get(0, ValueKind::String) {
             Ok(Value::String(v)) => v,
             _ => String::new(),

@@ -77,8 +77,17 @@ pub fn ready(sql: String, params: &[Value], text_ok: bool) -> Result<Ready> {
     Ok(Ready::Prepared(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?)))
 }
 
-/// True for statements that may go unprepared when they have no parameters.
+/// True for statements that may go unprepared when they have no parameters: DDL, and raw SQL
+/// other than queries (`SET`, `KILL`, `LOCK TABLES`, … are often one-off or not preparable).
+/// Raw `SELECT`/`WITH` queries stay prepared: repeated ones then skip parsing and decode binary.
 pub fn text_ok(stmt: &athanor_core::ast::Statement) -> bool {
     use athanor_core::ast::Statement as S;
-    matches!(stmt, S::Raw(_) | S::CreateTable(_) | S::DropTable(_))
+    match stmt {
+        S::CreateTable(_) | S::DropTable(_) => true,
+        S::Raw(r) => {
+            let head: String = r.sql.trim_start().chars().take(6).collect::<String>().to_ascii_uppercase();
+            !(head.starts_with("SELECT") || head.starts_with("WITH"))
+        }
+        _ => false,
+    }
 }

@@ -13,7 +13,7 @@
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
 use crate::error::DIALECT;
-use crate::row::MyRow;
+use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
@@ -65,9 +65,16 @@ fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
 }
 
 /// An owned [`Row`], sharing the column names of the result set.
-fn to_row(row: MySqlRow, names: &mut Option<Arc<[String]>>) -> Result<Row> {
-    let access = MyRow(&row);
-    let names = names.get_or_insert_with(|| column_names(&access));
+/// Per-result-set state of a stream: shared column names and the read plan.
+#[derive(Default)]
+struct RowState {
+    names: Option<Arc<[String]>>,
+    wires: Wires,
+}
+
+fn to_row(row: MySqlRow, st: &mut RowState) -> Result<Row> {
+    let access = MyRow::new(&row, st.wires.of(&row));
+    let names = st.names.get_or_insert_with(|| column_names(&access));
     Row::from_access(&access, names)
 }
 
@@ -124,8 +131,9 @@ impl MyConnection {
     async fn fetch_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
         for q in plan {
             let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut *self.conn);
+            let mut wires = Wires::default();
             while let Some(row) = rows.try_next().await.map_err(|e| self.inner.err_now(e))? {
-                sink(&MyRow(&row))?;
+                sink(&MyRow::new(&row, wires.of(&row)))?;
             }
         }
         Ok(())
@@ -248,10 +256,10 @@ impl BackendConnection for MyConnection {
             let MyConnection { conn, inner, in_flight, .. } = self;
             let inner = inner.clone();
             *in_flight = true;
-            let mut names = None;
+            let mut st = RowState::default();
             Ok::<_, Error>(query.fetch(&mut **conn).map(move |r| {
                 *in_flight = false;
-                to_row(r.map_err(|e| inner.err_now(e))?, &mut names)
+                to_row(r.map_err(|e| inner.err_now(e))?, &mut st)
             }))
         };
         Box::pin(futures_util::stream::once(start).try_flatten())

@@ -11,24 +11,59 @@ use rust_decimal::Decimal;
 use sqlx::mysql::MySqlRow;
 use sqlx::{Column, Decode, Row, TypeInfo, ValueRef};
 
-/// A borrowed MySQL row as [`RowAccess`].
-pub struct MyRow<'r>(pub &'r MySqlRow);
+/// A borrowed MySQL row as [`RowAccess`], with how each column's wire value is read (worked
+/// out once per result set by [`Wires`]).
+pub struct MyRow<'r> {
+    row: &'r MySqlRow,
+    wires: &'r [Wire],
+}
+
+impl<'r> MyRow<'r> {
+    /// Wraps `row`; `wires` comes from [`Wires::of`] for its result set.
+    pub fn new(row: &'r MySqlRow, wires: &'r [Wire]) -> Self {
+        MyRow { row, wires }
+    }
+}
+
+/// The per-column read plan of one result set, computed from its first row.
+#[derive(Debug, Default)]
+pub struct Wires(Option<Vec<Wire>>);
+
+impl Wires {
+    /// The plan for `row`'s result set (computed on the first call).
+    pub fn of(&mut self, row: &MySqlRow) -> &[Wire] {
+        self.0.get_or_insert_with(|| row.columns().iter().map(|c| wire(c.type_info().name())).collect())
+    }
+}
 
 /// How a column's wire type is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Wire {
+pub enum Wire {
+    /// `TINYINT(1)`.
     Bool,
+    /// Signed integers and `YEAR`.
     Int,
+    /// Unsigned integers.
     Unsigned,
+    /// `FLOAT`, `DOUBLE`.
     Float,
+    /// `DECIMAL`.
     Decimal,
+    /// Character types, `ENUM`, `SET`.
     Text,
+    /// Binary types and anything else.
     Bytes,
+    /// `DATE`.
     Date,
+    /// `TIME`.
     Time,
+    /// `DATETIME`.
     DateTime,
+    /// `TIMESTAMP`.
     Timestamp,
+    /// `JSON` (MySQL).
     Json,
+    /// The `NULL` type.
     Null,
 }
 
@@ -56,20 +91,23 @@ fn dec<'r, T: Decode<'r, sqlx::MySql>>(v: sqlx::mysql::MySqlValueRef<'r>) -> std
 
 impl RowAccess for MyRow<'_> {
     fn len(&self) -> usize {
-        self.0.columns().len()
+        self.row.columns().len()
     }
 
     fn name(&self, i: usize) -> &str {
-        self.0.columns()[i].name()
+        self.row.columns()[i].name()
     }
 
     fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
-        let col_name = || self.0.columns().get(i).map(|c| c.name().to_owned()).unwrap_or_else(|| format!("#{i}"));
-        let raw = self.0.try_get_raw(i).map_err(|e| Error::decode(col_name(), e))?;
+        let col_name = || self.row.columns().get(i).map(|c| c.name().to_owned()).unwrap_or_else(|| format!("#{i}"));
+        let raw = self.row.try_get_raw(i).map_err(|e| Error::decode(col_name(), e))?;
         if raw.is_null() {
             return Ok(Value::Null);
         }
-        let w = wire(raw.type_info().name());
+        let w = match self.wires.get(i) {
+            Some(w) => *w,
+            None => wire(raw.type_info().name()),
+        };
         read(raw, w, kind).map_err(|reason| Error::decode(col_name(), reason))
     }
 }
