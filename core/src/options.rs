@@ -19,6 +19,9 @@ pub struct EngineOptions {
     pub max_lifetime: Option<Duration>,
     /// Check a connection before use (`pool_pre_ping`).
     pub pre_ping: Option<bool>,
+    /// With pre-ping on, ping only connections idle longer than this (`pool_pre_ping_after`,
+    /// seconds; `0` pings at every checkout). Dialects with their own pool default to 1 s.
+    pub pre_ping_after: Option<Duration>,
     /// Prepared statements cached per connection (`statement_cache_size`, `prepared_statement_cache_size`).
     pub statement_cache_capacity: Option<usize>,
     /// Log each statement at INFO through `tracing` (`echo`).
@@ -60,6 +63,11 @@ impl EngineOptions {
         self.pre_ping = Some(on);
         self
     }
+    /// With pre-ping on, pings only connections idle longer than `d` (zero: every checkout).
+    pub fn pre_ping_after(mut self, d: Duration) -> Self {
+        self.pre_ping_after = Some(d);
+        self
+    }
     /// Turns statement logging on or off.
     pub fn echo(mut self, on: bool) -> Self {
         self.echo = Some(on);
@@ -77,6 +85,7 @@ impl EngineOptions {
         "pool_idle_timeout",
         "pool_recycle",
         "pool_pre_ping",
+        "pool_pre_ping_after",
         "statement_cache_size",
         "prepared_statement_cache_size",
         "echo",
@@ -100,6 +109,7 @@ impl EngineOptions {
                 "pool_idle_timeout" => from_url.idle_timeout = Some(parse_secs(k, v)?),
                 "pool_recycle" => from_url.max_lifetime = parse_recycle(k, v)?,
                 "pool_pre_ping" => from_url.pre_ping = Some(parse_bool(k, v)?),
+                "pool_pre_ping_after" => from_url.pre_ping_after = Some(parse_secs(k, v)?),
                 "statement_cache_size" | "prepared_statement_cache_size" => from_url.statement_cache_capacity = Some(parse_num(k, v)?),
                 "echo" => from_url.echo = Some(parse_bool(k, v)?),
                 _ => rest.push((k.clone(), v.clone())),
@@ -128,6 +138,7 @@ impl EngineOptions {
         self.idle_timeout = self.idle_timeout.or(from_url.idle_timeout);
         self.max_lifetime = self.max_lifetime.or(from_url.max_lifetime);
         self.pre_ping = self.pre_ping.or(from_url.pre_ping);
+        self.pre_ping_after = self.pre_ping_after.or(from_url.pre_ping_after);
         self.statement_cache_capacity = self.statement_cache_capacity.or(from_url.statement_cache_capacity);
         self.echo = self.echo.or(from_url.echo);
         Ok((self, rest))
@@ -190,7 +201,8 @@ mod tests {
 
     #[test]
     fn sqlalchemy_spellings() {
-        let (o, _) = merged("mysql://u@h/db?pool_size=5&max_overflow=3&pool_timeout=2.5&pool_recycle=3600&pool_pre_ping=true&echo=1").unwrap();
+        let (o, _) =
+            merged("mysql://u@h/db?pool_size=5&max_overflow=3&pool_timeout=2.5&pool_recycle=3600&pool_pre_ping=true&echo=1").unwrap();
         assert_eq!(o.max_connections, Some(8));
         assert_eq!(o.acquire_timeout, Some(Duration::from_millis(2500)));
         assert_eq!(o.max_lifetime, Some(Duration::from_secs(3600)));
@@ -208,7 +220,11 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        for (url, key) in [("mysql://u@h/db?maxsize=ten", "maxsize"), ("mysql://u@h/db?pool_pre_ping=maybe", "pool_pre_ping"), ("mysql://u@h/db?minsize=9&maxsize=2", "minsize")] {
+        for (url, key) in [
+            ("mysql://u@h/db?maxsize=ten", "maxsize"),
+            ("mysql://u@h/db?pool_pre_ping=maybe", "pool_pre_ping"),
+            ("mysql://u@h/db?minsize=9&maxsize=2", "minsize"),
+        ] {
             match merged(url) {
                 Err(Error::InvalidOption { key: k, .. }) => assert_eq!(k, key),
                 other => panic!("{url}: {other:?}"),

@@ -5,6 +5,7 @@ use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::MyConnection;
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
+use crate::pool::{AcquireError, ConnPool, InitFn, PoolConfig};
 use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
@@ -13,11 +14,14 @@ use athanor_core::{
 };
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlPool, MySqlPoolOptions};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+
+/// With pre-ping on (the default), a checkout pings a connection idle longer than this.
+pub const DEFAULT_PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 use std::time::Duration;
 
 /// What the first connection told us about the server.
@@ -72,10 +76,10 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
 
 /// Shared by the backend and its connections.
 pub(crate) struct Inner {
-    /// Built on first use, inside the async runtime (sqlx spawns its maintenance tasks then), so
-    /// an engine can be created outside one.
-    pool: OnceLock<MySqlPool>,
-    make_pool: Box<dyn Fn() -> MySqlPool + Send + Sync>,
+    /// Athanor's own pool (see `pool.rs`): no ping on release, a ping on checkout only after idling.
+    pool: Arc<ConnPool>,
+    /// `minsize` connections are opened on first use.
+    warmed: std::sync::Once,
     pub state: Arc<ServerState>,
     pub host: String,
     pub echo: bool,
@@ -85,28 +89,11 @@ pub(crate) struct Inner {
 }
 
 impl Inner {
-    /// The pool, created on first call. With `minsize` > 0 it then opens that many connections in
-    /// the background, as aiomysql's `create_pool` does (sqlx's lazy pool would only top up when
-    /// reaping).
-    pub fn pool(&self) -> &MySqlPool {
-        self.pool.get_or_init(|| {
-            let pool = (self.make_pool)();
-            let min = pool.options().get_min_connections();
-            if min > 0 {
-                let warm = pool.clone();
-                sqlx_core::rt::spawn(async move {
-                    // Holding each checked-out connection makes the next acquire open a new one.
-                    let mut held = Vec::with_capacity(min as usize);
-                    for _ in 0..min {
-                        match warm.acquire().await {
-                            Ok(c) => held.push(c),
-                            Err(_) => break,
-                        }
-                    }
-                });
-            }
-            pool
-        })
+    /// The pool; the first call opens `minsize` connections in the background, as aiomysql's
+    /// `create_pool` does.
+    pub fn pool(&self) -> &Arc<ConnPool> {
+        self.warmed.call_once(|| self.pool.warm_up());
+        &self.pool
     }
 
     pub fn caps(&self) -> Capabilities {
@@ -138,29 +125,33 @@ impl Inner {
         }
     }
 
-    /// A new connection outside the pool's accounting, set up like the pool's (init statements).
-    pub async fn fresh_raw(&self) -> Result<MySqlConnection> {
-        let mut c = self.probe.connect().await.map_err(|e| self.err_now(e))?;
-        init_connection(&mut c, &self.init, &self.state).await.map_err(|e| self.err_now(e))?;
-        Ok(c)
-    }
-
-    /// Converts; a pool timeout tries one direct connection to report why connecting fails.
-    pub async fn err(&self, e: sqlx::Error) -> Error {
-        if !matches!(e, sqlx::Error::PoolTimedOut) {
-            return self.err_now(e);
+    /// Converts a failed checkout; a timeout tries one direct connection to report why
+    /// connecting fails.
+    pub async fn acquire_error(&self, e: AcquireError) -> Error {
+        match e {
+            AcquireError::Connect(e) => self.err_now(e),
+            AcquireError::Closed => Error::State("the engine was disposed".into()),
+            AcquireError::Timeout(Some(last)) => Error::PoolTimeout {
+                host: self.host.clone(),
+                waited: self.acquire_timeout,
+                last_error: Some(convert(last, &self.host).to_string()),
+            },
+            AcquireError::Timeout(None) => {
+                // Every connection was busy: try one direct connection to say whether the server
+                // is reachable at all.
+                let probe = async {
+                    let mut c = self.probe.connect().await?;
+                    init_connection(&mut c, &self.init, &self.state).await
+                };
+                let limit = Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1)));
+                let last_error = match tokio::time::timeout(limit, probe).await {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
+                    Err(_) => Some(format!("connecting to {} timed out", self.host)),
+                };
+                Error::PoolTimeout { host: self.host.clone(), waited: self.acquire_timeout, last_error }
+            }
         }
-        let probe = async {
-            let mut c = self.probe.connect().await?;
-            init_connection(&mut c, &self.init, &self.state).await
-        };
-        let last_error =
-            match sqlx_core::rt::timeout(Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1))), probe).await {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
-                Err(_) => Some(format!("connecting to {} timed out", self.host)),
-            };
-        Error::PoolTimeout { host: self.host.clone(), waited: self.acquire_timeout, last_error }
     }
 }
 
@@ -186,21 +177,21 @@ impl MySqlBackend {
         let init = Arc::new(settings.init);
         let e = &settings.engine;
         let (st, ini) = (state.clone(), init.clone());
-        let opts = MySqlPoolOptions::new()
-            .max_connections(e.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS))
-            .min_connections(e.min_connections.unwrap_or(0))
-            .acquire_timeout(settings.acquire_timeout)
-            .idle_timeout(e.idle_timeout.or(Some(Duration::from_secs(600))))
-            .max_lifetime(e.max_lifetime.or(Some(DEFAULT_MAX_LIFETIME)))
-            .test_before_acquire(e.pre_ping.unwrap_or(true))
-            .after_connect(move |conn, _meta| {
-                let (st, ini) = (st.clone(), ini.clone());
-                Box::pin(async move { init_connection(conn, &ini, &st).await })
-            });
-        let connect = settings.connect.clone();
+        let init_fn: InitFn = Arc::new(move |conn| {
+            let (st, ini) = (st.clone(), ini.clone());
+            Box::pin(async move { init_connection(conn, &ini, &st).await })
+        });
+        let config = PoolConfig {
+            max: e.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
+            min: e.min_connections.unwrap_or(0),
+            acquire_timeout: settings.acquire_timeout,
+            idle_timeout: e.idle_timeout.or(Some(Duration::from_secs(600))),
+            max_lifetime: e.max_lifetime.or(Some(DEFAULT_MAX_LIFETIME)),
+            ping_after_idle: e.pre_ping.unwrap_or(true).then(|| e.pre_ping_after.unwrap_or(DEFAULT_PING_AFTER_IDLE)),
+        };
         let inner = Inner {
-            pool: OnceLock::new(),
-            make_pool: Box::new(move || opts.clone().connect_lazy_with(connect.clone())),
+            pool: ConnPool::new(settings.connect.clone(), init_fn, config),
+            warmed: std::sync::Once::new(),
             state,
             host: settings.host,
             echo: e.echo.unwrap_or(false),
@@ -216,15 +207,15 @@ impl MySqlBackend {
         self.inner.state.version.get().map(String::as_str)
     }
 
-    /// The underlying sqlx pool, for raw sqlx access.
-    pub fn pool(&self) -> &MySqlPool {
+    /// The connection pool (size, idle count, settings).
+    pub fn pool(&self) -> &ConnPool {
         self.inner.pool()
     }
 
     async fn acquire_mine(&self) -> Result<MyConnection> {
         match self.inner.pool().acquire().await {
             Ok(c) => Ok(MyConnection::new(c, self.inner.clone())),
-            Err(e) => Err(self.inner.err(e).await),
+            Err(e) => Err(self.inner.acquire_error(e).await),
         }
     }
 }
@@ -265,8 +256,6 @@ impl Backend for MySqlBackend {
         })
     }
     async fn close(&self) {
-        if let Some(p) = self.inner.pool.get() {
-            p.close().await
-        }
+        self.inner.pool.close().await
     }
 }

@@ -13,6 +13,7 @@
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
 use crate::error::DIALECT;
+use crate::pool::Pooled;
 use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
@@ -20,8 +21,7 @@ use athanor_core::row::column_names;
 use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, TxOptions};
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
-use sqlx::mysql::{MySql, MySqlQueryResult, MySqlRow, MySqlTransactionManager};
-use sqlx::pool::PoolConnection;
+use sqlx::mysql::{MySqlQueryResult, MySqlRow, MySqlTransactionManager};
 use sqlx::Executor;
 use sqlx_core::transaction::TransactionManager;
 use std::fmt;
@@ -30,7 +30,7 @@ use std::sync::Arc;
 /// A checked-out MySQL connection; returned to the pool when dropped (rolling back any open
 /// transaction first).
 pub struct MyConnection {
-    conn: PoolConnection<MySql>,
+    conn: Pooled,
     inner: Arc<Inner>,
     /// An operation started on `conn` and has not finished: still set at the next use (or at
     /// drop) means its future was dropped mid-flight.
@@ -79,7 +79,7 @@ fn to_row(row: MySqlRow, st: &mut RowState) -> Result<Row> {
 }
 
 impl MyConnection {
-    pub(crate) fn new(conn: PoolConnection<MySql>, inner: Arc<Inner>) -> Self {
+    pub(crate) fn new(conn: Pooled, inner: Arc<Inner>) -> Self {
         MyConnection { conn, inner, in_flight: false, lost_depth: 0 }
     }
 
@@ -101,11 +101,22 @@ impl MyConnection {
         let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
         // Swap a new raw connection into the same pool slot (taking another slot could wait on
         // ourselves with a pool of one); the old socket is dropped, which ends its session.
-        let fresh = self.inner.fresh_raw().await?;
-        drop(std::mem::replace(&mut *self.conn, fresh));
+        self.conn.replace().await.map_err(|e| self.inner.err_now(e))?;
         self.in_flight = false;
         self.lost_depth += depth;
         Ok(())
+    }
+
+    /// After an operation: a connection that reported itself lost is closed, not pooled (the pool
+    /// does not ping recently used connections).
+    fn after<T>(&mut self, r: Result<T>) -> Result<T> {
+        self.in_flight = false;
+        if let Err(e) = &r {
+            if e.db_kind() == Some(DbErrorKind::ConnectionLost) {
+                self.conn.close_on_drop();
+            }
+        }
+        r
     }
 
     /// Before a statement: a usable connection, and no lost transaction pending.
@@ -235,16 +246,14 @@ impl BackendConnection for MyConnection {
         self.ready().await?;
         self.in_flight = true;
         let r = self.execute_now(stmt).await;
-        self.in_flight = false;
-        r
+        self.after(r)
     }
 
     async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
         self.in_flight = true;
         let r = self.fetch_now(stmt, sink).await;
-        self.in_flight = false;
-        r
+        self.after(r)
     }
 
     /// Busy until the first row (or the end) arrives: sqlx drains a result whose stream is dropped
@@ -269,8 +278,7 @@ impl BackendConnection for MyConnection {
         self.ready().await?;
         self.in_flight = true;
         let r = self.begin_now(options).await;
-        self.in_flight = false;
-        r
+        self.after(r)
     }
 
     async fn commit(&mut self) -> Result<()> {
@@ -281,8 +289,7 @@ impl BackendConnection for MyConnection {
         self.ready().await?;
         self.in_flight = true;
         let r = self.commit_now().await;
-        self.in_flight = false;
-        r
+        self.after(r)
     }
 
     async fn rollback(&mut self) -> Result<()> {
@@ -294,8 +301,7 @@ impl BackendConnection for MyConnection {
         }
         self.in_flight = true;
         let r = self.rollback_now().await;
-        self.in_flight = false;
-        r
+        self.after(r)
     }
 
     fn start_rollback(&mut self) {
@@ -319,7 +325,7 @@ impl Drop for MyConnection {
             self.conn.close_on_drop();
             return;
         }
-        // Queue ROLLBACKs for anything still open; the pool's release ping flushes them.
+        // Queue ROLLBACKs for anything still open; the pool sends them before reusing the connection.
         while MySqlTransactionManager::get_transaction_depth(&self.conn) > 0 {
             MySqlTransactionManager::start_rollback(&mut self.conn);
         }

@@ -13,6 +13,7 @@ pub mod ddl;
 pub mod error;
 mod insert;
 pub mod options;
+pub mod pool;
 pub mod row;
 
 pub use backend::MySqlBackend;

@@ -70,27 +70,29 @@ async fn double_pipe_keeps_the_servers_meaning() {
     assert_eq!(r.get::<i64>("v").unwrap(), 1);
 }
 
-fn pool_of(e: &athanor_core::Engine) -> sqlx::MySqlPool {
-    e.backend().as_any().downcast_ref::<athanor_mysql::MySqlBackend>().expect("a MySQL backend").pool().clone()
+fn pool_of(e: &athanor_core::Engine) -> &athanor_mysql::pool::ConnPool {
+    e.backend().as_any().downcast_ref::<athanor_mysql::MySqlBackend>().expect("a MySQL backend").pool()
 }
 
 #[tokio::test]
 async fn pool_options_take_effect() {
-    // Defaults: pre-ping on, 30 min lifetime, 30 s acquire timeout, 10 connections.
-    let p = pool_of(&common::engine());
-    let o = p.options();
-    assert!(o.get_test_before_acquire());
-    assert_eq!(o.get_max_lifetime(), Some(Duration::from_secs(1800)));
-    assert_eq!(o.get_acquire_timeout(), Duration::from_secs(30));
-    assert_eq!((o.get_min_connections(), o.get_max_connections()), (0, 10));
+    // Defaults: pre-ping after 1 s idle, 30 min lifetime, 30 s acquire timeout, 10 connections.
+    let e = common::engine();
+    let o = pool_of(&e).config().clone();
+    assert_eq!(o.ping_after_idle, Some(Duration::from_secs(1)));
+    assert_eq!(o.max_lifetime, Some(Duration::from_secs(1800)));
+    assert_eq!(o.acquire_timeout, Duration::from_secs(30));
+    assert_eq!((o.min, o.max), (0, 10));
 
     // SQLAlchemy spellings.
     let e = common::engine_at(&format!("{}?pool_size=2&max_overflow=1&pool_recycle=600&pool_pre_ping=false&pool_timeout=7", common::URL));
-    let o = pool_of(&e).options().clone();
-    assert_eq!(o.get_max_connections(), 3);
-    assert_eq!(o.get_max_lifetime(), Some(Duration::from_secs(600)));
-    assert!(!o.get_test_before_acquire());
-    assert_eq!(o.get_acquire_timeout(), Duration::from_secs(7));
+    let o = pool_of(&e).config().clone();
+    assert_eq!(o.max, 3);
+    assert_eq!(o.max_lifetime, Some(Duration::from_secs(600)));
+    assert_eq!(o.ping_after_idle, None);
+    assert_eq!(o.acquire_timeout, Duration::from_secs(7));
+    let e = common::engine_at(&format!("{}?pool_pre_ping_after=0", common::URL));
+    assert_eq!(pool_of(&e).config().ping_after_idle, Some(Duration::ZERO));
 
     // aiomysql spellings: the pool keeps minsize connections open once in use.
     let e = common::engine_at(&format!("{}?minsize=3&maxsize=4", common::URL));
@@ -101,5 +103,5 @@ async fn pool_options_take_effect() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(p.size() >= 3, "pool size {}", p.size());
-    assert_eq!(p.options().get_max_connections(), 4);
+    assert_eq!(p.config().max, 4);
 }

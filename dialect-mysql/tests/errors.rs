@@ -149,7 +149,8 @@ async fn init_command_and_sql_mode_run_on_each_connection() {
 
 #[tokio::test]
 async fn killed_connection_is_connection_lost_and_the_engine_keeps_serving() {
-    let e = common::engine_at(&format!("{}?maxsize=3", common::URL));
+    // Pre-ping after 50 ms idle: the default (1 s) would make this test sleep.
+    let e = common::engine_at(&format!("{}?maxsize=3&pool_pre_ping_after=0.05", common::URL));
     let killer = common::engine();
     let mut conn = e.connect().await.unwrap();
     let id: u64 = text("SELECT CONNECTION_ID() AS id").fetch_one(&mut conn).await.unwrap().get("id").unwrap();
@@ -170,6 +171,7 @@ async fn killed_connection_is_connection_lost_and_the_engine_keeps_serving() {
     for id in &ids {
         text(format!("KILL {id}")).execute(&killer).await.unwrap();
     }
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     for i in 0..20i64 {
         let r = text("SELECT :i AS i, CONNECTION_ID() AS id").bind("i", i).fetch_one(&e).await.unwrap();
         assert_eq!(r.get::<i64>("i").unwrap(), i);

@@ -1,0 +1,81 @@
+//! Athanor's own pool: no round trip on release, a ping on checkout only after idling, queued
+//! rollbacks sent before a connection is reused, cancelled statements never pooled.
+
+mod common;
+
+use athanor_core::text;
+use std::time::Duration;
+
+/// Pings (COM_PING counts as an admin command) seen by the session of the pool's only connection.
+async fn admin_commands(e: &athanor_core::Engine) -> i64 {
+    let r = text("SHOW SESSION STATUS LIKE 'Com_admin_commands'").fetch_one(e).await.unwrap();
+    r.get::<String>("Value").unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn recently_used_connections_are_not_pinged() {
+    let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
+    let before = admin_commands(&e).await;
+    for i in 0..20i64 {
+        let r = text("SELECT :i AS i").bind("i", i).fetch_one(&e).await.unwrap();
+        assert_eq!(r.get::<i64>("i").unwrap(), i);
+    }
+    assert_eq!(admin_commands(&e).await - before, 0, "no ping on acquire or release");
+}
+
+#[tokio::test]
+async fn pre_ping_after_zero_pings_every_checkout() {
+    let e = common::engine_at(&format!("{}?maxsize=1&pool_pre_ping_after=0", common::URL));
+    let before = admin_commands(&e).await;
+    for _ in 0..5 {
+        text("SELECT 1").execute(&e).await.unwrap();
+    }
+    // Five checkouts plus the one that reads the counter.
+    assert_eq!(admin_commands(&e).await - before, 6);
+}
+
+#[tokio::test]
+async fn idle_connections_are_pinged_and_dead_ones_replaced() {
+    let e = common::engine_at(&format!("{}?maxsize=1&pool_pre_ping_after=0.05", common::URL));
+    let id: u64 = text("SELECT CONNECTION_ID() AS id").fetch_one(&e).await.unwrap().get("id").unwrap();
+    text(format!("KILL {id}")).execute(&common::engine()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let again: u64 = text("SELECT CONNECTION_ID() AS id").fetch_one(&e).await.unwrap().get("id").unwrap();
+    assert_ne!(again, id);
+}
+
+#[tokio::test]
+async fn a_dropped_transaction_releases_its_locks_without_another_checkout() {
+    let t = common::unique("pool_locks");
+    let e = common::engine_at(&format!("{}?maxsize=2", common::URL));
+    common::exec(&e, &format!("CREATE TABLE `{t}` (id INT PRIMARY KEY, v INT) ENGINE=InnoDB")).await;
+    common::exec(&e, &format!("INSERT INTO `{t}` VALUES (1, 0)")).await;
+    {
+        let mut tx = e.begin().await.unwrap();
+        text(format!("UPDATE `{t}` SET v = 1 WHERE id = 1")).execute(&mut tx).await.unwrap();
+        // Dropped here: the ROLLBACK is queued and must reach the server promptly.
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Another engine (so not the same pooled connection) must get the row lock at once.
+    let other = common::engine();
+    let mut c = other.connect().await.unwrap();
+    text("SET SESSION innodb_lock_wait_timeout = 1").execute(&mut c).await.unwrap();
+    text(format!("UPDATE `{t}` SET v = 2 WHERE id = 1")).execute(&mut c).await.unwrap();
+    let v: i64 = text(format!("SELECT v FROM `{t}` WHERE id = 1")).fetch_one(&mut c).await.unwrap().get("v").unwrap();
+    assert_eq!(v, 2);
+    drop(c);
+    common::exec(&other, &format!("DROP TABLE `{t}`")).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_statement_does_not_poison_the_pool() {
+    let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
+    let slow = text("SELECT SLEEP(2) AS s");
+    // Cancel mid-statement.
+    let r = tokio::time::timeout(Duration::from_millis(100), slow.fetch_all(&e)).await;
+    assert!(r.is_err(), "the statement should still be running");
+    let started = std::time::Instant::now();
+    let v: i64 = text("SELECT 7 AS v").fetch_one(&e).await.unwrap().get("v").unwrap();
+    assert_eq!(v, 7);
+    assert!(started.elapsed() < Duration::from_millis(1500), "the next query waited for the cancelled one: {:?}", started.elapsed());
+}
