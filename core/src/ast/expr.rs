@@ -96,6 +96,14 @@ impl Expr {
             (a, b) => Expr::And(vec![a, b]),
         }
     }
+    /// `existing AND cond`, or just `cond` when there is nothing yet (how filters accumulate).
+    pub fn and_onto(existing: Option<Expr>, cond: Expr) -> Expr {
+        match existing {
+            Some(e) => e.and(cond),
+            None => cond,
+        }
+    }
+
     /// `self OR other`, flattening nested ORs.
     pub fn or(self, other: Expr) -> Expr {
         match (self, other) {

@@ -30,10 +30,7 @@ impl<M> Delete<M> {
     }
     /// Adds a WHERE condition (ANDed with earlier ones).
     pub fn filter(mut self, cond: Expr) -> Self {
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(f) => f.and(cond),
-            None => cond,
-        });
+        self.stmt.filter = Some(Expr::and_onto(self.stmt.filter.take(), cond));
         self
     }
     /// Allows a DELETE of every row.

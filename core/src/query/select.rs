@@ -52,10 +52,7 @@ impl Select<Row> {
     }
     /// HAVING (ANDed with an earlier one).
     pub fn having(mut self, cond: Expr) -> Self {
-        self.stmt.having = Some(match self.stmt.having.take() {
-            Some(h) => h.and(cond),
-            None => cond,
-        });
+        self.stmt.having = Some(Expr::and_onto(self.stmt.having.take(), cond));
         self
     }
 }
@@ -67,10 +64,7 @@ impl<M: FromRow> Select<M> {
     }
     /// Adds a WHERE condition (ANDed with earlier ones).
     pub fn filter(mut self, cond: Expr) -> Self {
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(f) => f.and(cond),
-            None => cond,
-        });
+        self.stmt.filter = Some(Expr::and_onto(self.stmt.filter.take(), cond));
         self
     }
     /// Adds an ORDER BY term.

@@ -42,10 +42,7 @@ impl<M> Update<M> {
     }
     /// Adds a WHERE condition (ANDed with earlier ones).
     pub fn filter(mut self, cond: Expr) -> Self {
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(f) => f.and(cond),
-            None => cond,
-        });
+        self.stmt.filter = Some(Expr::and_onto(self.stmt.filter.take(), cond));
         self
     }
     /// Allows an UPDATE of every row.
