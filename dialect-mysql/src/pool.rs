@@ -113,10 +113,17 @@ impl ConnPool {
     /// Checks out a connection, opening one if none is idle.
     pub async fn acquire(self: &Arc<Self>) -> Result<Pooled, AcquireError> {
         let deadline = Instant::now() + self.config.acquire_timeout;
-        let permit = match tokio::time::timeout(self.config.acquire_timeout, self.permits.clone().acquire_owned()).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Err(AcquireError::Closed),
-            Err(_) => return Err(AcquireError::Timeout(None)),
+        // Fast path without a timer: a free slot is taken at once.
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(AcquireError::Closed),
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                match tokio::time::timeout(self.config.acquire_timeout, self.permits.clone().acquire_owned()).await {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(_)) => return Err(AcquireError::Closed),
+                    Err(_) => return Err(AcquireError::Timeout(None)),
+                }
+            }
         };
         if self.closed.load(Ordering::Acquire) {
             return Err(AcquireError::Closed);
