@@ -39,7 +39,8 @@ async fn main() -> athanor::Result<()> {
     let first = candle("BTC", 0, dec!(67000.12345678)).insert().execute(&engine).await?;
     println!("inserted one candle, generated id {}", first.id);
 
-    let batch: Vec<Candle> = (1..30).flat_map(|m| [candle("BTC", m, dec!(67000) + Decimal::from(m)), candle("ETH", m, dec!(3500) + Decimal::from(m))]).collect();
+    let batch: Vec<Candle> =
+        (1..30).flat_map(|m| [candle("BTC", m, dec!(67000) + Decimal::from(m)), candle("ETH", m, dec!(3500) + Decimal::from(m))]).collect();
     let n = Candle::insert_many(&batch).execute(&engine).await?;
     println!("bulk-inserted {n} candles");
 
@@ -60,12 +61,16 @@ async fn main() -> athanor::Result<()> {
     let mut tx = engine.begin().await?;
     Candle::delete().filter(Candle::SYMBOL.eq("ETH")).execute(&mut tx).await?;
     tx.rollback().await?;
-    println!("deleted ETH inside a transaction and rolled back: {} ETH candles remain", Candle::select().filter(Candle::SYMBOL.eq("ETH")).count(&engine).await?);
+    println!(
+        "deleted ETH inside a transaction and rolled back: {} ETH candles remain",
+        Candle::select().filter(Candle::SYMBOL.eq("ETH")).count(&engine).await?
+    );
 
-    let rows = text("SELECT symbol, MAX(close) AS hi, COUNT(*) AS n FROM quickstart_candles WHERE close > :floor GROUP BY symbol ORDER BY symbol")
-        .bind("floor", dec!(0))
-        .fetch_all(&engine)
-        .await?;
+    let rows =
+        text("SELECT symbol, MAX(close) AS hi, COUNT(*) AS n FROM quickstart_candles WHERE close > :floor GROUP BY symbol ORDER BY symbol")
+            .bind("floor", dec!(0))
+            .fetch_all(&engine)
+            .await?;
     for r in &rows {
         println!("{}: high {} over {} candles", r.get::<String>("symbol")?, r.get::<Decimal>("hi")?, r.get::<i64>("n")?);
     }

@@ -22,7 +22,7 @@ pub struct Candle {
 
 fn candle(symbol: &str, minute: u32, close: Decimal) -> Candle {
     let ts = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_micro_opt(9, minute, 0, 250_000).unwrap();
-    Candle { id: 0, symbol: symbol.into(), ts, close, volume: dec!(1.5), active: minute % 2 == 0, note: None }
+    Candle { id: 0, symbol: symbol.into(), ts, close, volume: dec!(1.5), active: minute.is_multiple_of(2), note: None }
 }
 
 async fn scratch() -> (String, Engine) {

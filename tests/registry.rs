@@ -1,8 +1,8 @@
 //! Third-party dialects register at run time, as SQLAlchemy's entry points allow.
 
+use async_trait::async_trait;
 use athanor::ast::Statement;
 use athanor::{registry, Backend, BackendConnection, Capabilities, Compiled, DbUrl, Dialect, EngineOptions, Error, Result, Row, SqlQuery};
-use async_trait::async_trait;
 use futures_util::stream::BoxStream;
 use std::sync::Arc;
 

@@ -30,7 +30,10 @@ fn select_with_filter_order_limit() {
         .limit(10)
         .offset(5);
     let (s, p) = sql(e.compile(&q).unwrap());
-    assert_eq!(s, r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC NULLS LAST LIMIT ? OFFSET ?"#);
+    assert_eq!(
+        s,
+        r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC NULLS LAST LIMIT ? OFFSET ?"#
+    );
     assert_eq!(p, vec![Value::from("BTC"), Value::I64(100), Value::U64(10), Value::U64(5)]);
 }
 
@@ -75,14 +78,24 @@ fn group_by_with_aggregates() {
 #[test]
 fn insert_bulk_and_upsert() {
     let e = create_engine("sqlite://").unwrap();
-    let q = insert_into(&candles()).columns(["symbol", "close"]).values([Value::from("BTC"), Value::I64(1)]).values([Value::from("ETH"), Value::I64(2)]);
+    let q = insert_into(&candles())
+        .columns(["symbol", "close"])
+        .values([Value::from("BTC"), Value::I64(1)])
+        .values([Value::from("ETH"), Value::I64(2)]);
     let (s, p) = sql(e.compile(&q).unwrap());
     assert_eq!(s, r#"INSERT INTO "ohlcv_1m" ("symbol", "close") VALUES (?, ?), (?, ?)"#);
     assert_eq!(p.len(), 4);
 
-    let up = insert_into(&candles()).columns(["symbol", "close"]).values([Value::from("BTC"), Value::I64(1)]).on_conflict(["symbol"]).on_conflict_update(["close"]);
+    let up = insert_into(&candles())
+        .columns(["symbol", "close"])
+        .values([Value::from("BTC"), Value::I64(1)])
+        .on_conflict(["symbol"])
+        .on_conflict_update(["close"]);
     let (s, _) = sql(e.compile(&up).unwrap());
-    assert_eq!(s, r#"INSERT INTO "ohlcv_1m" ("symbol", "close") VALUES (?, ?) ON CONFLICT ("symbol") DO UPDATE SET "close" = "excluded"."close""#);
+    assert_eq!(
+        s,
+        r#"INSERT INTO "ohlcv_1m" ("symbol", "close") VALUES (?, ?) ON CONFLICT ("symbol") DO UPDATE SET "close" = "excluded"."close""#
+    );
 
     let nothing = insert_into(&candles()).columns(["symbol"]).values([Value::from("BTC")]).on_conflict_do_nothing();
     let (s, _) = sql(e.compile(&nothing).unwrap());
@@ -108,7 +121,9 @@ fn update_and_delete() {
 #[test]
 fn raw_text_binds_by_name() {
     let e = create_engine("sqlite://").unwrap();
-    let (s, p) = sql(e.compile(&text("SELECT symbol FROM t WHERE ts >= :since AND symbol = :s OR ts < :since").bind("since", "2024").bind("s", "BTC")).unwrap());
+    let (s, p) = sql(e
+        .compile(&text("SELECT symbol FROM t WHERE ts >= :since AND symbol = :s OR ts < :since").bind("since", "2024").bind("s", "BTC"))
+        .unwrap());
     assert_eq!(s, "SELECT symbol FROM t WHERE ts >= ? AND symbol = ? OR ts < ?");
     assert_eq!(p, vec![Value::from("2024"), Value::from("BTC"), Value::from("2024")]);
 }

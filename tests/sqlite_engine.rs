@@ -116,7 +116,8 @@ async fn savepoints_roll_back_only_the_inner_work() {
         add("dropped").execute(&mut sp).await.unwrap();
     }
     tx.commit().await.unwrap();
-    let names: Vec<String> = select(&accounts()).order_by(col("id")).all(&e).await.unwrap().iter().map(|r| r.get::<String>("name").unwrap()).collect();
+    let names: Vec<String> =
+        select(&accounts()).order_by(col("id")).all(&e).await.unwrap().iter().map(|r| r.get::<String>("name").unwrap()).collect();
     assert_eq!(names, ["outer", "kept"]);
 }
 
@@ -147,7 +148,8 @@ async fn one_first_exists_count_and_stream() {
     assert!(q().filter(col("name").eq("c")).exists(&e).await.unwrap());
     assert!(!q().filter(col("name").eq("zz")).exists(&e).await.unwrap());
     assert_eq!(q().limit(2).count(&e).await.unwrap(), 2);
-    let streamed: Vec<String> = q().order_by(col("name").desc()).stream(&e).map(|r| r.unwrap().get::<String>("name").unwrap()).collect().await;
+    let streamed: Vec<String> =
+        q().order_by(col("name").desc()).stream(&e).map(|r| r.unwrap().get::<String>("name").unwrap()).collect().await;
     assert_eq!(streamed, ["c", "b", "a"]);
 }
 
@@ -155,7 +157,12 @@ async fn one_first_exists_count_and_stream() {
 async fn decimal_and_text_round_trip() {
     let e = engine().await;
     let name = "O'Brien \"quoted\" 🐍 測試; DROP TABLE accounts; --";
-    insert_into(&accounts()).columns(["name", "balance"]).values([Value::from(name), Value::from(athanor::dec!(12345.12345678))]).execute(&e).await.unwrap();
+    insert_into(&accounts())
+        .columns(["name", "balance"])
+        .values([Value::from(name), Value::from(athanor::dec!(12345.12345678))])
+        .execute(&e)
+        .await
+        .unwrap();
     let row = select(&accounts()).one(&e).await.unwrap();
     assert_eq!(row.get::<String>("name").unwrap(), name);
     assert_eq!(row.get::<athanor::Decimal>("balance").unwrap(), athanor::dec!(12345.12345678));
@@ -175,7 +182,11 @@ async fn raw_text_with_named_binds() {
     let e = engine().await;
     add("a").execute(&e).await.unwrap();
     add("b").execute(&e).await.unwrap();
-    let rows = text("SELECT name, balance * 2 AS twice FROM accounts WHERE name >= :from ORDER BY name").bind("from", "b").fetch_all(&e).await.unwrap();
+    let rows = text("SELECT name, balance * 2 AS twice FROM accounts WHERE name >= :from ORDER BY name")
+        .bind("from", "b")
+        .fetch_all(&e)
+        .await
+        .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].get::<String>("name").unwrap(), "b");
     assert_eq!(rows[0].get::<f64>("twice").unwrap(), 3.0);
