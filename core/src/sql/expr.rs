@@ -1,11 +1,12 @@
 //! Expressions and ORDER BY → sea-query, with the dialect's emulations (ILIKE).
 
+use super::iden;
 use super::value::to_sea_value;
 use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
 use crate::value::Value;
-use sea_query::{Alias, Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
+use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
 
 pub(super) struct ExprCompiler<'a> {
     pub dialect: &'static str,
@@ -16,7 +17,7 @@ impl ExprCompiler<'_> {
     pub fn expr(&self, e: &Expr) -> Result<sea_query::Expr> {
         use sea_query::Expr as S;
         Ok(match e {
-            Expr::Column(c) => S::col(Alias::new(c.as_ref())),
+            Expr::Column(c) => S::col(iden(c)),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { op, left, right } => {
                 let (l, r) = (self.expr(left)?, self.expr(right)?);

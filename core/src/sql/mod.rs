@@ -17,7 +17,17 @@ use crate::compiled::{Compiled, SqlQuery};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
 use expr::ExprCompiler;
-use sea_query::{Alias, Asterisk, ExprTrait, OnConflict, Query, QueryBuilder};
+use sea_query::{Asterisk, DynIden, ExprTrait, OnConflict, Query, QueryBuilder};
+use std::borrow::Cow;
+
+/// A sea-query identifier for a name: borrowed names (model columns) need no allocation.
+#[allow(clippy::ptr_arg)] // the Cow tells a borrowed 'static name from an owned one
+pub(crate) fn iden(name: &Cow<'static, str>) -> DynIden {
+    match name {
+        Cow::Borrowed(s) => DynIden::from(*s),
+        Cow::Owned(s) => DynIden::from(s.clone()),
+    }
+}
 
 /// One SQL dialect's settings for [`compile`].
 pub struct SqlDialect<'a, B> {
@@ -54,14 +64,14 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
     let mut q = Query::select();
-    q.from(Alias::new(s.table.as_ref()));
+    q.from(iden(&s.table));
     if s.columns.is_empty() {
         q.column(Asterisk);
     }
     for item in &s.columns {
         let e = ec.expr(&item.expr)?;
         match &item.alias {
-            Some(a) => q.expr_as(e, Alias::new(a.as_ref())),
+            Some(a) => q.expr_as(e, iden(a)),
             None => q.expr(e),
         };
     }
@@ -96,26 +106,25 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
             let plain = s.limit.is_none() && s.offset.is_none() && !s.distinct && s.group_by.is_empty();
             if plain {
                 let mut c = Query::select();
-                c.from(Alias::new(s.table.as_ref())).expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count"));
+                c.from(iden(&s.table)).expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count");
                 if let Some(f) = &s.filter {
                     c.and_where(ec.expr(f)?);
                 }
                 c
             } else {
                 let mut c = Query::select();
-                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), Alias::new("count"))
-                    .from_subquery(q, Alias::new("athanor_count"));
+                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count").from_subquery(q, "athanor_count");
                 c
             }
         }
         SelectKind::Exists => {
             let mut inner = Query::select();
-            inner.expr(sea_query::Expr::val(1)).from(Alias::new(s.table.as_ref()));
+            inner.expr(sea_query::Expr::val(1)).from(iden(&s.table));
             if let Some(f) = &s.filter {
                 inner.and_where(ec.expr(f)?);
             }
             let mut c = Query::select();
-            c.expr_as(sea_query::Expr::exists(inner), Alias::new("exists"));
+            c.expr_as(sea_query::Expr::exists(inner), "exists");
             c
         }
     })
@@ -126,7 +135,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
         return Err(Error::unsupported(ec.dialect, "INSERT … RETURNING"));
     }
     let mut q = Query::insert();
-    q.into_table(Alias::new(i.table.as_ref())).columns(i.columns.iter().map(|c| Alias::new(c.as_ref())));
+    q.into_table(iden(&i.table)).columns(i.columns.iter().map(iden));
     for row in &i.rows {
         q.values(row.iter().map(|v| sea_query::Expr::val(to_sea_value(v)))).map_err(|e| Error::InvalidQuery(e.to_string()))?;
     }
@@ -137,8 +146,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
                 "an ON CONFLICT target (ON DUPLICATE KEY UPDATE applies to every unique key; leave the target empty)",
             ));
         }
-        let mut c =
-            if oc.target.is_empty() { OnConflict::new() } else { OnConflict::columns(oc.target.iter().map(|c| Alias::new(c.as_ref()))) };
+        let mut c = if oc.target.is_empty() { OnConflict::new() } else { OnConflict::columns(oc.target.iter().map(iden)) };
         match &oc.action {
             OnConflictAction::DoNothing if ec.caps.on_conflict_target => {
                 c.do_nothing();
@@ -147,19 +155,19 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
                 // MySQL: `ON DUPLICATE KEY UPDATE first = first` keeps the row without INSERT IGNORE's
                 // side effect of turning other errors into warnings.
                 let first = i.columns.first().ok_or_else(|| Error::InvalidQuery("INSERT with no columns".into()))?;
-                c.do_nothing_on([Alias::new(first.as_ref())]);
+                c.do_nothing_on([iden(first)]);
             }
             OnConflictAction::Update(cols) if cols.is_empty() => {
                 return Err(Error::InvalidQuery("on_conflict_update with no columns".into()));
             }
             OnConflictAction::Update(cols) => {
-                c.update_columns(cols.iter().map(|c| Alias::new(c.as_ref())));
+                c.update_columns(cols.iter().map(iden));
             }
         }
         q.on_conflict(c);
     }
     if !i.returning.is_empty() {
-        q.returning(Query::returning().columns(i.returning.iter().map(|c| Alias::new(c.as_ref()))));
+        q.returning(Query::returning().columns(i.returning.iter().map(iden)));
     }
     Ok(q)
 }
@@ -172,15 +180,15 @@ fn update(ec: &ExprCompiler<'_>, u: &Update) -> Result<sea_query::UpdateStatemen
         return Err(Error::InvalidQuery("UPDATE with no SET".into()));
     }
     let mut q = Query::update();
-    q.table(Alias::new(u.table.as_ref()));
+    q.table(iden(&u.table));
     for (c, e) in &u.set {
-        q.value(Alias::new(c.as_ref()), ec.expr(e)?);
+        q.value(iden(c), ec.expr(e)?);
     }
     if let Some(f) = &u.filter {
         q.and_where(ec.expr(f)?);
     }
     if !u.returning.is_empty() {
-        q.returning(Query::returning().columns(u.returning.iter().map(|c| Alias::new(c.as_ref()))));
+        q.returning(Query::returning().columns(u.returning.iter().map(iden)));
     }
     Ok(q)
 }
@@ -190,12 +198,12 @@ fn delete(ec: &ExprCompiler<'_>, d: &Delete) -> Result<sea_query::DeleteStatemen
         return Err(Error::unsupported(ec.dialect, "DELETE … RETURNING"));
     }
     let mut q = Query::delete();
-    q.from_table(Alias::new(d.table.as_ref()));
+    q.from_table(iden(&d.table));
     if let Some(f) = &d.filter {
         q.and_where(ec.expr(f)?);
     }
     if !d.returning.is_empty() {
-        q.returning(Query::returning().columns(d.returning.iter().map(|c| Alias::new(c.as_ref()))));
+        q.returning(Query::returning().columns(d.returning.iter().map(iden)));
     }
     Ok(q)
 }
