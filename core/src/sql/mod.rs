@@ -1,6 +1,7 @@
 //! AST → SQL through sea-query, shared by the SQL dialects. Capabilities are checked first, so
 //! nothing sea-query would drop or rewrite silently (RETURNING, conflict targets) gets through.
 
+mod cache;
 mod chunk;
 mod ddl;
 mod expr;
@@ -39,8 +40,25 @@ pub struct SqlDialect<'a, B> {
     pub builder: fn() -> B,
 }
 
-/// Compiles a DML statement or raw SQL (not DDL) for a `?`-placeholder SQL dialect.
+/// Compiles a DML statement or raw SQL (not DDL) for a `?`-placeholder SQL dialect. SELECT,
+/// UPDATE and DELETE are cached by shape: a statement repeated with other values skips sea-query.
 pub fn compile<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
+    let caps = d.caps;
+    let flags = caps.ilike as u8 | (caps.group_by as u8) << 1 | (caps.update_returning as u8) << 2 | (caps.delete_returning as u8) << 3;
+    let Some((key, values)) = cache::shape(d.name, flags, stmt) else {
+        return compile_uncached(d, stmt);
+    };
+    if let Some(q) = cache::lookup(&key, &values) {
+        return Ok(Compiled::Sql(q));
+    }
+    match compile_uncached(d, &cache::with_sentinels(stmt)) {
+        Ok(Compiled::Sql(q)) => Ok(Compiled::Sql(cache::store(key, &q, &values))),
+        // Errors do not depend on values; report the caller's statement anyway.
+        _ => compile_uncached(d, stmt),
+    }
+}
+
+fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
     let ec = ExprCompiler { dialect: d.name, caps: d.caps };
     let (sql, values) = match stmt {
         Statement::Select(s) => select(&ec, s)?.build((d.builder)()),

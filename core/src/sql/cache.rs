@@ -1,0 +1,399 @@
+//! Compiled SQL cached per statement shape, so a query repeated with new values (a point select
+//! in a loop) skips sea-query.
+//!
+//! The shape is every part of a SELECT, UPDATE or DELETE except its values, written out as bytes.
+//! On a miss the statement is compiled with each value replaced by a numbered sentinel; the
+//! parameters sea-query emits then say, slot by slot, which of the statement's values goes where
+//! (or which constant the compiler added, like the `1 = 2` of an empty `IN`). A hit costs one walk
+//! of the statement and a lookup.
+
+use crate::ast::{Delete, Expr, OrderBy, Select, Statement, Update};
+use crate::compiled::SqlQuery;
+use crate::value::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+const SENTINEL: u64 = 0xA7A4_5EA0_0000_0000;
+const SENTINEL_MASK: u64 = 0xFFFF_FFFF_0000_0000;
+/// Shapes kept before the cache starts over (a program has a bounded set of query shapes).
+const CAPACITY: usize = 2048;
+
+/// Where each placeholder's value comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    /// The statement's n-th value, in walk order.
+    Value(usize),
+    /// A value the compiler added.
+    Const(Value),
+}
+
+#[derive(Debug)]
+struct Entry {
+    sql: String,
+    slots: Vec<Slot>,
+}
+
+type Cache = Mutex<HashMap<Vec<u8>, Arc<Entry>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The shape key and values of a statement, or `None` for statements not worth caching.
+/// `dialect` and `flags` (the capabilities that change the SQL) are part of the key.
+pub(super) fn shape(dialect: &str, flags: u8, stmt: &Statement) -> Option<(Vec<u8>, Vec<Value>)> {
+    let mut w = Walk { key: Vec::with_capacity(128), values: Vec::new() };
+    w.name(dialect);
+    w.tag(flags);
+    match stmt {
+        Statement::Select(s) => w.select(s),
+        Statement::Update(u) => w.update(u),
+        Statement::Delete(d) => w.delete(d),
+        _ => return None,
+    }
+    Some((w.key, w.values))
+}
+
+/// Looks up a shape; on a hit, the query with `values` placed in its slots.
+pub(super) fn lookup(key: &[u8], values: &[Value]) -> Option<SqlQuery> {
+    let entry = cache().lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()?;
+    Some(fill(&entry, values))
+}
+
+fn fill(entry: &Entry, values: &[Value]) -> SqlQuery {
+    let params = entry
+        .slots
+        .iter()
+        .map(|s| match s {
+            Slot::Value(i) => values[*i].clone(),
+            Slot::Const(v) => v.clone(),
+        })
+        .collect();
+    SqlQuery { sql: entry.sql.clone(), params }
+}
+
+/// The statement with every value replaced by a numbered sentinel, to compile once.
+pub(super) fn with_sentinels(stmt: &Statement) -> Statement {
+    let mut copy = stmt.clone();
+    let mut n = 0u64;
+    let mut next = || {
+        let v = Value::U64(SENTINEL | n);
+        n += 1;
+        v
+    };
+    match &mut copy {
+        Statement::Select(s) => sentinel_select(s, &mut next),
+        Statement::Update(u) => {
+            for (_, e) in &mut u.set {
+                sentinel_expr(e, &mut next);
+            }
+            if let Some(f) = &mut u.filter {
+                sentinel_expr(f, &mut next);
+            }
+        }
+        Statement::Delete(d) => {
+            if let Some(f) = &mut d.filter {
+                sentinel_expr(f, &mut next);
+            }
+        }
+        _ => {}
+    }
+    copy
+}
+
+/// Stores the compiled form of a sentinel statement under `key` and returns the query for `values`.
+pub(super) fn store(key: Vec<u8>, compiled: &SqlQuery, values: &[Value]) -> SqlQuery {
+    let slots = compiled
+        .params
+        .iter()
+        .map(|p| match p {
+            Value::U64(u) if u & SENTINEL_MASK == SENTINEL => Slot::Value((u & !SENTINEL_MASK) as usize),
+            other => Slot::Const(other.clone()),
+        })
+        .collect();
+    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    let entry = Arc::new(Entry { sql: compiled.sql.clone(), slots });
+    map.insert(key, entry.clone());
+    drop(map);
+    fill(&entry, values)
+}
+
+fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value) {
+    for item in &mut s.columns {
+        sentinel_expr(&mut item.expr, next);
+    }
+    if let Some(f) = &mut s.filter {
+        sentinel_expr(f, next);
+    }
+    for g in &mut s.group_by {
+        sentinel_expr(g, next);
+    }
+    if let Some(h) = &mut s.having {
+        sentinel_expr(h, next);
+    }
+    for o in &mut s.order_by {
+        sentinel_expr(&mut o.expr, next);
+    }
+    for n in [&mut s.limit, &mut s.offset].into_iter().flatten() {
+        let Value::U64(u) = next() else { unreachable!() };
+        *n = u;
+    }
+}
+
+fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
+    match e {
+        Expr::Value(v) => *v = next(),
+        Expr::Column(_) => {}
+        Expr::Binary { left, right, .. } => {
+            sentinel_expr(left, next);
+            sentinel_expr(right, next);
+        }
+        Expr::IsNull(x) | Expr::IsNotNull(x) | Expr::Not(x) => sentinel_expr(x, next),
+        Expr::InList { expr, list, .. } => {
+            sentinel_expr(expr, next);
+            list.iter_mut().for_each(|v| *v = next());
+        }
+        Expr::Between { expr, low, high } => {
+            sentinel_expr(expr, next);
+            sentinel_expr(low, next);
+            sentinel_expr(high, next);
+        }
+        Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(|x| sentinel_expr(x, next)),
+        Expr::Agg { arg, .. } => {
+            if let Some(a) = arg {
+                sentinel_expr(a, next);
+            }
+        }
+    }
+}
+
+/// Writes the shape and collects the values, in the same order as the sentinel walk.
+struct Walk {
+    key: Vec<u8>,
+    values: Vec<Value>,
+}
+
+impl Walk {
+    fn tag(&mut self, t: u8) {
+        self.key.push(t);
+    }
+    fn name(&mut self, s: &str) {
+        self.key.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        self.key.extend_from_slice(s.as_bytes());
+    }
+    fn len(&mut self, n: usize) {
+        self.key.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    fn value(&mut self, v: &Value) {
+        self.tag(b'v');
+        self.values.push(v.clone());
+    }
+    fn select(&mut self, s: &Select) {
+        self.tag(b'S');
+        self.name(&s.table);
+        self.tag(s.distinct as u8);
+        self.tag(s.kind as u8);
+        self.len(s.columns.len());
+        for item in &s.columns {
+            self.expr(&item.expr);
+            match &item.alias {
+                Some(a) => {
+                    self.tag(1);
+                    self.name(a);
+                }
+                None => self.tag(0),
+            }
+        }
+        self.opt_expr(s.filter.as_ref());
+        self.len(s.group_by.len());
+        for g in &s.group_by {
+            self.expr(g);
+        }
+        self.opt_expr(s.having.as_ref());
+        self.len(s.order_by.len());
+        for o in &s.order_by {
+            self.order(o);
+        }
+        for n in [s.limit, s.offset] {
+            match n {
+                Some(n) => self.value(&Value::U64(n)),
+                None => self.tag(0),
+            }
+        }
+    }
+    fn update(&mut self, u: &Update) {
+        self.tag(b'U');
+        self.name(&u.table);
+        self.tag(u.all_rows as u8);
+        self.len(u.set.len());
+        for (c, e) in &u.set {
+            self.name(c);
+            self.expr(e);
+        }
+        self.opt_expr(u.filter.as_ref());
+        self.names(&u.returning);
+    }
+    fn delete(&mut self, d: &Delete) {
+        self.tag(b'D');
+        self.name(&d.table);
+        self.tag(d.all_rows as u8);
+        self.opt_expr(d.filter.as_ref());
+        self.names(&d.returning);
+    }
+    fn names(&mut self, names: &[std::borrow::Cow<'static, str>]) {
+        self.len(names.len());
+        for n in names {
+            self.name(n);
+        }
+    }
+    fn order(&mut self, o: &OrderBy) {
+        self.expr(&o.expr);
+        self.tag(o.desc as u8);
+        self.tag(match o.nulls {
+            None => 0,
+            Some(crate::ast::Nulls::First) => 1,
+            Some(crate::ast::Nulls::Last) => 2,
+        });
+    }
+    fn opt_expr(&mut self, e: Option<&Expr>) {
+        match e {
+            Some(e) => {
+                self.tag(1);
+                self.expr(e);
+            }
+            None => self.tag(0),
+        }
+    }
+    fn expr(&mut self, e: &Expr) {
+        match e {
+            Expr::Column(c) => {
+                self.tag(b'c');
+                self.name(c);
+            }
+            Expr::Value(v) => self.value(v),
+            Expr::Binary { op, left, right } => {
+                self.tag(b'b');
+                self.tag(*op as u8);
+                self.expr(left);
+                self.expr(right);
+            }
+            Expr::IsNull(x) => {
+                self.tag(b'n');
+                self.expr(x);
+            }
+            Expr::IsNotNull(x) => {
+                self.tag(b'N');
+                self.expr(x);
+            }
+            Expr::Not(x) => {
+                self.tag(b'!');
+                self.expr(x);
+            }
+            Expr::InList { expr, list, negated } => {
+                self.tag(b'i');
+                self.tag(*negated as u8);
+                self.expr(expr);
+                self.len(list.len());
+                list.iter().for_each(|v| self.value(v));
+            }
+            Expr::Between { expr, low, high } => {
+                self.tag(b'w');
+                self.expr(expr);
+                self.expr(low);
+                self.expr(high);
+            }
+            Expr::And(v) | Expr::Or(v) => {
+                self.tag(if matches!(e, Expr::And(_)) { b'&' } else { b'|' });
+                self.len(v.len());
+                v.iter().for_each(|x| self.expr(x));
+            }
+            Expr::Agg { func, arg } => {
+                self.tag(b'a');
+                self.tag(*func as u8);
+                self.opt_expr(arg.as_deref());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{compile, compile_uncached, SqlDialect};
+    use crate::ast::{Delete, Expr, SelectItem, SelectKind, Statement, Update};
+    use crate::dialect::Capabilities;
+    use crate::query::col;
+    use crate::value::Value;
+
+    fn statements(salt: i64) -> Vec<Statement> {
+        let v = |x: i64| Value::I64(x + salt);
+        let base = crate::ast::Select { table: "t".into(), ..Default::default() };
+        let sel = |f: Expr| Statement::Select(crate::ast::Select { filter: Some(f), ..base.clone() });
+        vec![
+            sel(col("a").eq(v(1)).and(col("b").gt(v(2)).or(col("c").lt(v(3))))),
+            sel(col("a").in_list([v(1), v(2), v(3)]).and(!col("b").like(format!("x{salt}%")))),
+            sel(col("a").in_list(Vec::<Value>::new()).or(col("b").not_in_list(Vec::<Value>::new()))),
+            sel(col("a").between(v(1), v(9)).and(col("n").is_null()).and(col("m").is_not_null())),
+            sel(col("name").ilike(format!("%{salt}")).and(Expr::And(vec![])).and(Expr::Or(vec![]))),
+            Statement::Select(crate::ast::Select {
+                columns: vec![
+                    SelectItem { expr: col("a").expr(), alias: None },
+                    SelectItem { expr: col("b").max(), alias: Some("hi".into()) },
+                ],
+                group_by: vec![col("a").expr()],
+                having: Some(col("b").max().binary(crate::ast::BinOp::Gt, Expr::Value(v(5)))),
+                order_by: vec![col("a").desc().nulls_last(), col("b").asc().nulls_first()],
+                limit: Some(10 + salt as u64),
+                offset: Some(5 + salt as u64),
+                ..base.clone()
+            }),
+            Statement::Select(crate::ast::Select { offset: Some(3 + salt as u64), ..base.clone() }),
+            Statement::Select(crate::ast::Select { kind: SelectKind::Count, filter: Some(col("a").eq(v(1))), ..base.clone() }),
+            Statement::Select(crate::ast::Select {
+                kind: SelectKind::Count,
+                limit: Some(7),
+                filter: Some(col("a").eq(v(1))),
+                ..base.clone()
+            }),
+            Statement::Select(crate::ast::Select { kind: SelectKind::Exists, filter: Some(col("a").eq(v(1))), ..base.clone() }),
+            Statement::Select(crate::ast::Select { distinct: true, ..base.clone() }),
+            Statement::Update(Update {
+                table: "t".into(),
+                set: vec![("a".into(), Expr::Value(v(1))), ("b".into(), Expr::Value(Value::Null))],
+                filter: Some(col("id").eq(v(7))),
+                ..Default::default()
+            }),
+            Statement::Delete(Delete { table: "t".into(), filter: Some(col("id").in_list([v(1), v(2)])), ..Default::default() }),
+            Statement::Delete(Delete { table: "t".into(), all_rows: true, ..Default::default() }),
+        ]
+    }
+
+    #[test]
+    fn cached_compilation_equals_direct_compilation() {
+        let caps = Capabilities::SQL;
+        let mysql = SqlDialect { name: "cache-test-mysql", caps: &caps, builder: || sea_query::MysqlQueryBuilder };
+        let sqlite = SqlDialect { name: "cache-test-sqlite", caps: &caps, builder: || sea_query::SqliteQueryBuilder };
+        // Salt 0 fills the cache (misses); the other salts hit it with different values.
+        for salt in [0, 1, 42] {
+            for stmt in statements(salt) {
+                assert_eq!(compile(&mysql, &stmt).unwrap(), compile_uncached(&mysql, &stmt).unwrap(), "{stmt:?}");
+                assert_eq!(compile(&sqlite, &stmt).unwrap(), compile_uncached(&sqlite, &stmt).unwrap(), "{stmt:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn different_shapes_never_share_an_entry() {
+        let caps = Capabilities::SQL;
+        let d = SqlDialect { name: "cache-test-shapes", caps: &caps, builder: || sea_query::SqliteQueryBuilder };
+        let all: Vec<String> = statements(0).iter().map(|s| compile(&d, s).unwrap().sql().unwrap().sql.clone()).collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+}
