@@ -5,7 +5,6 @@ use super::value::to_sea_value;
 use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
-use crate::value::Value;
 use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
 
 pub(super) struct ExprCompiler<'a> {
@@ -95,5 +94,3 @@ impl ExprCompiler<'_> {
     }
 }
 
-#[allow(dead_code)]
-fn _value_is_used(_: Value) {}

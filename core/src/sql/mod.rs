@@ -18,7 +18,7 @@ use crate::compiled::{Compiled, SqlQuery};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
 use expr::ExprCompiler;
-use sea_query::{Asterisk, DynIden, ExprTrait, OnConflict, Query, QueryBuilder};
+use sea_query::{Asterisk, DynIden, OnConflict, Query, QueryBuilder};
 use std::borrow::Cow;
 
 /// A sea-query identifier for a name: borrowed names (model columns) need no allocation.
@@ -226,7 +226,3 @@ fn delete(ec: &ExprCompiler<'_>, d: &Delete) -> Result<sea_query::DeleteStatemen
     Ok(q)
 }
 
-#[allow(dead_code)]
-fn _assert_expr_trait_in_scope(e: sea_query::Expr) -> sea_query::Expr {
-    e.not()
-}
