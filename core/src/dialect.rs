@@ -39,6 +39,10 @@ pub struct Capabilities {
     pub ddl: bool,
     /// Most bound parameters in one statement.
     pub max_params: usize,
+    /// `.one()` asks the server for at most two rows (`LIMIT 2`). Cheap over HTTP; SQL servers
+    /// pay more for a bound `LIMIT ?` than a point lookup costs, so SQL dialects instead stop
+    /// reading at the second row.
+    pub one_fetches_two: bool,
 }
 
 impl Capabilities {
@@ -55,6 +59,7 @@ impl Capabilities {
         group_by: true,
         ddl: true,
         max_params: 32_766,
+        one_fetches_two: false,
     };
 }
 

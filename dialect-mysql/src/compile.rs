@@ -38,6 +38,7 @@ pub fn capabilities(returning: bool) -> Capabilities {
         group_by: true,
         ddl: true,
         max_params: MAX_PARAMS,
+        one_fetches_two: false,
     }
 }
 

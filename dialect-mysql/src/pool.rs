@@ -50,6 +50,8 @@ pub struct ConnPool {
     idle: Mutex<Vec<Idle>>,
     open: AtomicU32,
     closed: AtomicBool,
+    tick: tokio::sync::Notify,
+    ticking: AtomicBool,
 }
 
 /// Why an acquire failed.
@@ -74,6 +76,8 @@ impl ConnPool {
             idle: Mutex::new(Vec::new()),
             open: AtomicU32::new(0),
             closed: AtomicBool::new(false),
+            tick: tokio::sync::Notify::new(),
+            ticking: AtomicBool::new(false),
         })
     }
 
@@ -117,13 +121,7 @@ impl ConnPool {
         let permit = match self.permits.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(tokio::sync::TryAcquireError::Closed) => return Err(AcquireError::Closed),
-            Err(tokio::sync::TryAcquireError::NoPermits) => {
-                match tokio::time::timeout(self.config.acquire_timeout, self.permits.clone().acquire_owned()).await {
-                    Ok(Ok(p)) => p,
-                    Ok(Err(_)) => return Err(AcquireError::Closed),
-                    Err(_) => return Err(AcquireError::Timeout(None)),
-                }
-            }
+            Err(tokio::sync::TryAcquireError::NoPermits) => self.wait_for_slot(deadline).await?,
         };
         if self.closed.load(Ordering::Acquire) {
             return Err(AcquireError::Closed);
@@ -151,6 +149,47 @@ impl ConnPool {
             tokio::time::sleep(backoff.min(deadline.saturating_duration_since(Instant::now()))).await;
             backoff = (backoff * 2).min(Duration::from_secs(1));
         }
+    }
+
+    /// Waits for a free slot until `deadline`. A per-wait timer costs more CPU than the query
+    /// itself saves when 64 tasks share 10 connections, so waiters share one ticker instead and
+    /// check their deadline on each tick (timeouts are exact to one tick).
+    async fn wait_for_slot(self: &Arc<Self>, deadline: Instant) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.start_ticker();
+        let acquire = self.permits.clone().acquire_owned();
+        tokio::pin!(acquire);
+        loop {
+            let tick = self.tick.notified();
+            tokio::select! {
+                biased;
+                r = &mut acquire => return r.map_err(|_| AcquireError::Closed),
+                _ = tick => {
+                    if Instant::now() >= deadline {
+                        return Err(AcquireError::Timeout(None));
+                    }
+                }
+            }
+        }
+    }
+
+    /// One task per pool wakes the waiters every tick; it ends when the pool is dropped.
+    fn start_ticker(self: &Arc<Self>) {
+        if self.ticking.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let every = (self.config.acquire_timeout / 20).clamp(Duration::from_millis(5), Duration::from_millis(100));
+        let pool = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                match pool.upgrade() {
+                    Some(p) if !p.closed.load(Ordering::Acquire) => p.tick.notify_waiters(),
+                    _ => break,
+                }
+            }
+        });
     }
 
     fn pop_idle(&self) -> Option<Idle> {

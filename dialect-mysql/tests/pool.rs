@@ -79,3 +79,19 @@ async fn a_cancelled_statement_does_not_poison_the_pool() {
     assert_eq!(v, 7);
     assert!(started.elapsed() < Duration::from_millis(1500), "the next query waited for the cancelled one: {:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn one_that_finds_several_rows_leaves_the_connection_usable() {
+    use athanor_core::schema::{ColumnDef, ColumnType, Table};
+    let t = common::unique("pool_one");
+    let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
+    common::exec(&e, &format!("CREATE TABLE `{t}` (id INT PRIMARY KEY, v INT)")).await;
+    common::exec(&e, &format!("INSERT INTO `{t}` VALUES (1, 7), (2, 7), (3, 7), (4, 8)")).await;
+    let table = Table::new(t.clone()).column(ColumnDef::new("id", ColumnType::I32)).column(ColumnDef::new("v", ColumnType::I32));
+    let err = athanor_core::select(&table).filter(athanor_core::col("v").eq(7)).one(&e).await.unwrap_err();
+    assert!(matches!(err, athanor_core::Error::MultipleRows), "{err:?}");
+    // The same (only) connection still answers correctly: the unread rows were drained.
+    let row = athanor_core::select(&table).filter(athanor_core::col("v").eq(8)).one(&e).await.unwrap();
+    assert_eq!(row.get::<i32>("id").unwrap(), 4);
+    common::exec(&e, &format!("DROP TABLE `{t}`")).await;
+}

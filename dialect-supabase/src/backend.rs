@@ -37,6 +37,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     group_by: false,
     ddl: false,
     max_params: usize::MAX,
+    one_fetches_two: true,
 };
 
 /// A response, read whole.

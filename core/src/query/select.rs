@@ -101,17 +101,25 @@ impl<M: FromRow> Select<M> {
         Ok(out)
     }
 
-    /// Exactly one row: [`Error::NotFound`] for none, [`Error::MultipleRows`] for more.
+    /// Exactly one row: [`Error::NotFound`] for none, [`Error::MultipleRows`] for more. On SQL
+    /// dialects it adds no LIMIT, like SQLAlchemy's `.one()` (a bound `LIMIT ?` costs the server
+    /// more than the point lookup it guards) and stops reading at the second row; REST dialects
+    /// ask for two rows (see [`crate::Capabilities::one_fetches_two`]).
     pub async fn one<'e, E: Executor<'e>>(mut self, exec: E) -> Result<M> {
-        if self.stmt.limit.is_none_or(|l| l > 2) {
+        if exec.capabilities().one_fetches_two && self.stmt.limit.is_none_or(|l| l > 2) {
             self.stmt.limit = Some(2);
         }
-        let mut rows = self.all(exec).await?;
-        match rows.len() {
-            0 => Err(Error::NotFound),
-            1 => Ok(rows.pop().expect("one row")),
-            _ => Err(Error::MultipleRows),
-        }
+        let mut found: Option<M> = None;
+        let mut cache = RowCache::default();
+        exec.fetch(&Statement::Select(self.stmt), &mut |row: &dyn RowAccess| {
+            if found.is_some() {
+                return Err(Error::MultipleRows);
+            }
+            found = Some(M::from_row(row, &mut cache)?);
+            Ok(())
+        })
+        .await?;
+        found.ok_or(Error::NotFound)
     }
 
     /// The first row, if any (adds LIMIT 1).

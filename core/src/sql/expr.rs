@@ -93,4 +93,3 @@ impl ExprCompiler<'_> {
         Ok(())
     }
 }
-

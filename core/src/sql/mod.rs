@@ -225,4 +225,3 @@ fn delete(ec: &ExprCompiler<'_>, d: &Delete) -> Result<sea_query::DeleteStatemen
     }
     Ok(q)
 }
-
