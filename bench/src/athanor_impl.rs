@@ -1,9 +1,9 @@
 //! W1–W5 through Athanor's public API, written the way the README shows: model query builders on
 //! `&Engine`, `engine.begin()` for W5.
 
-use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W2_QUERIES, W2_TASKS, W5_TX};
+use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W5_TX};
 use crate::models::{Candle, CandleW4};
-use crate::workload::{Input, Res, Workload};
+use crate::workload::{run_w2, Input, Res, Workload};
 use athanor::prelude::*;
 
 /// Runs one timed repetition of `w`; returns the rows (or operations) done.
@@ -16,28 +16,13 @@ pub async fn run(engine: &Engine, w: Workload, rep: usize, imp: usize, input: &I
             Ok(rows.len())
         }
         Workload::W2 => {
-            let mut set = tokio::task::JoinSet::new();
-            for t in 0..W2_TASKS {
-                let engine = engine.clone();
-                set.spawn(async move {
-                    let mut n = 0usize;
-                    let mut k = t;
-                    while k < W2_QUERIES {
-                        let r: Candle = Candle::select().filter(Candle::ID.eq(w2_id(k))).one(&engine).await?;
-                        debug_assert_eq!(r.id, w2_id(k));
-                        std::hint::black_box(&r);
-                        n += 1;
-                        k += W2_TASKS;
-                    }
-                    Ok::<usize, athanor::Error>(n)
-                });
-            }
-            let mut total = 0;
-            while let Some(r) = set.join_next().await {
-                total += r??;
-            }
-            assert_eq!(total, W2_QUERIES);
-            Ok(total)
+            run_w2(engine.clone(), |engine: Engine, k| async move {
+                let r: Candle = Candle::select().filter(Candle::ID.eq(w2_id(k))).one(&engine).await?;
+                debug_assert_eq!(r.id, w2_id(k));
+                std::hint::black_box(&r);
+                Ok::<(), athanor::Error>(())
+            })
+            .await
         }
         Workload::W3 => {
             let Input::AthanorW3(rows) = input else { unreachable!("W3 input") };

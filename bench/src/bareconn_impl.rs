@@ -1,9 +1,9 @@
 //! The floor: ten bare `MySqlConnection`s behind a semaphore, no liveness check on checkout or
 //! return (the peer baseline's `rust-sqlx-bareconn`), for every workload.
 
-use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W2_QUERIES, W2_TASKS, W5_TX};
+use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W5_TX};
 use crate::sqlx_impl::{insert_query, insert_target, Ohlcv, SELECT_ALL, SELECT_ONE, UPDATE_ONE};
-use crate::workload::{Input, Res, Workload};
+use crate::workload::{run_w2, Input, Res, Workload};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::Connection;
 use std::sync::{Arc, Mutex};
@@ -57,30 +57,15 @@ pub async fn run(bare: &Arc<BarePool>, w: Workload, rep: usize, imp: usize, inpu
             Ok(rows.len())
         }
         Workload::W2 => {
-            let mut set = tokio::task::JoinSet::new();
-            for t in 0..W2_TASKS {
-                let bare = bare.clone();
-                set.spawn(async move {
-                    let mut n = 0usize;
-                    let mut k = t;
-                    while k < W2_QUERIES {
-                        let (permit, mut conn) = bare.take().await;
-                        let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&mut conn).await?;
-                        bare.give(conn);
-                        drop(permit);
-                        std::hint::black_box(&r);
-                        n += 1;
-                        k += W2_TASKS;
-                    }
-                    Ok::<usize, sqlx::Error>(n)
-                });
-            }
-            let mut total = 0;
-            while let Some(r) = set.join_next().await {
-                total += r??;
-            }
-            assert_eq!(total, W2_QUERIES);
-            Ok(total)
+            run_w2(bare.clone(), |bare: Arc<BarePool>, k| async move {
+                let (permit, mut conn) = bare.take().await;
+                let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&mut conn).await?;
+                bare.give(conn);
+                drop(permit);
+                std::hint::black_box(&r);
+                Ok::<(), sqlx::Error>(())
+            })
+            .await
         }
         Workload::W3 | Workload::W4 => {
             let Input::Raw(rows) = input else { unreachable!("raw input") };

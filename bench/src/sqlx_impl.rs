@@ -1,8 +1,8 @@
 //! W1–W5 in raw sqlx on its default `MySqlPool` (the peer baseline's `rust-sqlx`), plus the
 //! record type and multi-row INSERT builder shared with the bare-connection implementation.
 
-use crate::data::{w2_id, w5_id, w5_values, NewOhlcv, BATCH, N_ROWS, T_W3, T_W4, W2_QUERIES, W2_TASKS, W5_TX};
-use crate::workload::{Input, Res, Workload};
+use crate::data::{w2_id, w5_id, w5_values, NewOhlcv, BATCH, N_ROWS, T_W3, T_W4, W5_TX};
+use crate::workload::{run_w2, Input, Res, Workload};
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use sqlx::mysql::{MySqlPool, MySqlRow};
@@ -77,28 +77,13 @@ pub async fn run(pool: &MySqlPool, w: Workload, rep: usize, imp: usize, input: &
             Ok(rows.len())
         }
         Workload::W2 => {
-            let mut set = tokio::task::JoinSet::new();
-            for t in 0..W2_TASKS {
-                let pool = pool.clone();
-                set.spawn(async move {
-                    let mut n = 0usize;
-                    let mut k = t;
-                    while k < W2_QUERIES {
-                        let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&pool).await?;
-                        debug_assert_eq!(r.id, w2_id(k));
-                        std::hint::black_box(&r);
-                        n += 1;
-                        k += W2_TASKS;
-                    }
-                    Ok::<usize, sqlx::Error>(n)
-                });
-            }
-            let mut total = 0;
-            while let Some(r) = set.join_next().await {
-                total += r??;
-            }
-            assert_eq!(total, W2_QUERIES);
-            Ok(total)
+            run_w2(pool.clone(), |pool: MySqlPool, k| async move {
+                let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&pool).await?;
+                debug_assert_eq!(r.id, w2_id(k));
+                std::hint::black_box(&r);
+                Ok::<(), sqlx::Error>(())
+            })
+            .await
         }
         Workload::W3 | Workload::W4 => {
             let Input::Raw(rows) = input else { unreachable!("raw input") };

@@ -105,3 +105,35 @@ pub fn input_for(w: Workload, rep: usize, imp: Impl) -> Input {
         (true, _) => Input::AthanorW4(raw.into_iter().map(Into::into).collect()),
     }
 }
+
+/// W2's shape, shared by every implementation: `W2_QUERIES` point selects from `W2_TASKS` tasks,
+/// task `t` doing `k = t, t + W2_TASKS, …`; `query(state, k)` runs (and checks) one of them.
+pub async fn run_w2<S, F, Fut, E>(state: S, query: F) -> Res<usize>
+where
+    S: Clone + Send + 'static,
+    F: Fn(S, usize) -> Fut + Copy + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    use crate::data::{W2_QUERIES, W2_TASKS};
+    let mut set = tokio::task::JoinSet::new();
+    for t in 0..W2_TASKS {
+        let state = state.clone();
+        set.spawn(async move {
+            let mut n = 0usize;
+            let mut k = t;
+            while k < W2_QUERIES {
+                query(state.clone(), k).await?;
+                n += 1;
+                k += W2_TASKS;
+            }
+            Ok::<usize, E>(n)
+        });
+    }
+    let mut total = 0;
+    while let Some(r) = set.join_next().await {
+        total += r??;
+    }
+    assert_eq!(total, W2_QUERIES);
+    Ok(total)
+}
