@@ -454,28 +454,36 @@ macro_rules! into_value {
         }
     )*};
 }
-into_value!(
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    bool,
-    String,
-    Vec<u8>,
-    Decimal,
-    NaiveDate,
-    NaiveTime,
-    NaiveDateTime,
-    DateTime<Utc>,
-    serde_json::Value,
-    Uuid
-);
+/// Calls `$m!` with every Rust type that has a column mapping (besides `Option`), so each
+/// per-type impl list is written once.
+macro_rules! with_sql_types {
+    ($m:ident) => {
+        $m!(
+            i8,
+            i16,
+            i32,
+            i64,
+            u8,
+            u16,
+            u32,
+            u64,
+            f32,
+            f64,
+            bool,
+            String,
+            Vec<u8>,
+            Decimal,
+            NaiveDate,
+            NaiveTime,
+            NaiveDateTime,
+            DateTime<Utc>,
+            serde_json::Value,
+            Uuid
+        );
+    };
+}
+pub(crate) use with_sql_types;
+with_sql_types!(into_value);
 impl NotValue for str {}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Value {

@@ -32,28 +32,7 @@ macro_rules! same_type {
         }
     )*};
 }
-same_type!(
-    i8,
-    i16,
-    i32,
-    i64,
-    u8,
-    u16,
-    u32,
-    u64,
-    f32,
-    f64,
-    bool,
-    String,
-    Vec<u8>,
-    Decimal,
-    NaiveDate,
-    NaiveTime,
-    NaiveDateTime,
-    DateTime<Utc>,
-    serde_json::Value,
-    Uuid
-);
+crate::value::with_sql_types!(same_type);
 
 impl Operand<String> for &str {
     fn into_value(self) -> Value {
