@@ -93,9 +93,13 @@ where
 
 /// Runs every compiled piece of `stmt` on one connection, in order, summing rows affected.
 pub(crate) async fn execute_on(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement) -> Result<ExecResult> {
-    let insert = matches!(stmt, Statement::Insert(_));
+    run_all(conn, echo, compile_all(stmt)?, matches!(stmt, Statement::Insert(_))).await
+}
+
+/// Runs already compiled statements on one connection, in order, summing rows affected.
+async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, insert: bool) -> Result<ExecResult> {
     let mut total = ExecResult::default();
-    for q in compile_all(stmt)? {
+    for q in queries {
         let r = run_one(&mut *conn, echo, &q, insert).await?;
         total.rows_affected += r.rows_affected;
         total.last_insert_id = r.last_insert_id.or(total.last_insert_id);
@@ -158,12 +162,13 @@ impl Backend for SqliteBackend {
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
+        let insert = matches!(stmt, Statement::Insert(_));
         if qs.len() == 1 {
-            return run_one(&self.pool, self.echo, &qs.remove(0), matches!(stmt, Statement::Insert(_))).await;
+            return run_one(&self.pool, self.echo, &qs.remove(0), insert).await;
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order.
         let mut conn = self.pool.acquire().await.map_err(map)?;
-        execute_on(&mut conn, self.echo, stmt).await
+        run_all(&mut conn, self.echo, qs, insert).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         fetch_on(&self.pool, self.echo, stmt, sink).await
