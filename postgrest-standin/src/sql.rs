@@ -1,0 +1,211 @@
+//! A read query string plus method and body → one SQL statement with bound parameters, the way
+//! PostgREST builds its queries: rows are aggregated by `json_agg` on the server, writes go
+//! through `json_populate_record(set)` so PostgreSQL converts every JSON value to the column type.
+
+use crate::catalog::TableInfo;
+use crate::error::ApiError;
+use crate::grammar::{Cond, Op, Operand, OrderItem, Query, SelectItem};
+use crate::quote_ident;
+
+/// A bound parameter.
+#[derive(Debug, Clone)]
+pub enum Param {
+    /// Text, cast by the SQL to the column's type.
+    Text(String),
+    /// A `text[]`, cast to the column's array type.
+    List(Vec<Option<String>>),
+}
+
+/// One SQL statement and its parameters. Every statement returns one row:
+/// `(json_agg of the rows as text, number of rows)`.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    /// The statement, with `$n` placeholders.
+    pub text: String,
+    /// The parameters, in placeholder order.
+    pub params: Vec<Param>,
+}
+
+/// How an insert treats a row whose conflict target already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Plain insert: a duplicate is an error.
+    Error,
+    /// `resolution=merge-duplicates`: overwrite the sent columns.
+    Merge,
+    /// `resolution=ignore-duplicates`: keep the existing row.
+    Ignore,
+}
+
+struct Builder<'a> {
+    table: &'a TableInfo,
+    params: Vec<Param>,
+}
+
+impl Builder<'_> {
+    fn bind(&mut self, p: Param) -> String {
+        self.params.push(p);
+        format!("${}", self.params.len())
+    }
+
+    fn column(&self, name: &str) -> Result<String, ApiError> {
+        self.table.type_of(name)?;
+        Ok(quote_ident(name))
+    }
+
+    fn cond(&mut self, c: &Cond) -> Result<String, ApiError> {
+        let joined = |b: &mut Self, items: &[Cond], word: &str, empty: &str| -> Result<String, ApiError> {
+            if items.is_empty() {
+                return Ok(empty.to_owned());
+            }
+            let parts = items.iter().map(|i| b.cond(i)).collect::<Result<Vec<_>, _>>()?;
+            Ok(format!("({})", parts.join(word)))
+        };
+        match c {
+            Cond::And(items) => joined(self, items, " AND ", "TRUE"),
+            Cond::Or(items) => joined(self, items, " OR ", "FALSE"),
+            Cond::Not(inner) => Ok(format!("NOT ({})", self.cond(inner)?)),
+            Cond::Leaf { column, op, operand } => {
+                let ty = self.table.type_of(column)?.to_owned();
+                let col = quote_ident(column);
+                let sql_op = match op {
+                    Op::Eq => "=",
+                    Op::Neq => "<>",
+                    Op::Gt => ">",
+                    Op::Gte => ">=",
+                    Op::Lt => "<",
+                    Op::Lte => "<=",
+                    Op::Like => "LIKE",
+                    Op::ILike => "ILIKE",
+                    Op::In | Op::Is => "",
+                };
+                match (op, operand) {
+                    (Op::Like | Op::ILike, Operand::Text(v)) => Ok(format!("{col}::text {sql_op} {}", self.bind(Param::Text(v.clone())))),
+                    (Op::In, Operand::List(items)) => Ok(format!("{col} = ANY(CAST({} AS {ty}[]))", self.bind(Param::List(items.clone())))),
+                    (Op::Is, Operand::Word(w)) => Ok(format!("{col} IS {}", w.to_uppercase())),
+                    (_, Operand::Text(v)) => Ok(format!("{col} {sql_op} CAST({} AS {ty})", self.bind(Param::Text(v.clone())))),
+                    _ => Err(ApiError::parse(format!("operator {op:?} does not take {operand:?}"))),
+                }
+            }
+        }
+    }
+
+    fn where_clause(&mut self, filters: &[Cond]) -> Result<String, ApiError> {
+        if filters.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(format!(" WHERE {}", self.cond(&Cond::And(filters.to_vec()))?))
+    }
+
+    fn select_list(&self, items: Option<&[SelectItem]>) -> Result<String, ApiError> {
+        let Some(items) = items else { return Ok("*".into()) };
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            if i.column == "*" {
+                out.push("*".to_owned());
+                continue;
+            }
+            let col = self.column(&i.column)?;
+            out.push(match &i.alias {
+                Some(a) => format!("{col} AS {}", quote_ident(a)),
+                None => col,
+            });
+        }
+        Ok(out.join(", "))
+    }
+
+    fn order_by(&self, order: &[OrderItem]) -> Result<String, ApiError> {
+        if order.is_empty() {
+            return Ok(String::new());
+        }
+        let mut out = Vec::with_capacity(order.len());
+        for o in order {
+            let nulls = match o.nulls_first {
+                Some(true) => " NULLS FIRST",
+                Some(false) => " NULLS LAST",
+                None => "",
+            };
+            out.push(format!("{} {}{nulls}", self.column(&o.column)?, if o.desc { "DESC" } else { "ASC" }));
+        }
+        Ok(format!(" ORDER BY {}", out.join(", ")))
+    }
+
+    /// Wraps a data-modifying statement with `RETURNING *` into the aggregate row.
+    fn returning(&self, write: String, q: &Query) -> Result<String, ApiError> {
+        let list = self.select_list(q.select.as_deref())?;
+        Ok(format!("WITH _w AS ({write} RETURNING *) SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM _w) _r"))
+    }
+}
+
+/// The rows of a GET/HEAD, and the statement counting every row the filters match.
+pub fn select(table: &TableInfo, q: &Query) -> Result<(Sql, Sql), ApiError> {
+    let mut b = Builder { table, params: Vec::new() };
+    let filter = b.where_clause(&q.filters)?;
+    let list = b.select_list(q.select.as_deref())?;
+    let order = b.order_by(&q.order)?;
+    let mut page = String::new();
+    if let Some(l) = q.limit {
+        page.push_str(&format!(" LIMIT {l}"));
+    }
+    if let Some(o) = q.offset {
+        page.push_str(&format!(" OFFSET {o}"));
+    }
+    let qt = table.qualified();
+    let rows = format!("SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM {qt}{filter}{order}{page}) _r");
+    let count = format!("SELECT '[]', count(*) FROM {qt}{filter}");
+    Ok((Sql { text: rows, params: b.params.clone() }, Sql { text: count, params: b.params }))
+}
+
+/// A POST of `body` (a JSON array of objects) into the columns `columns`.
+pub fn insert(table: &TableInfo, q: &Query, columns: &[String], body: String, resolution: Resolution) -> Result<Sql, ApiError> {
+    let mut b = Builder { table, params: Vec::new() };
+    if columns.is_empty() {
+        return Err(ApiError::new(400, "PGRST102", "an insert needs at least one column"));
+    }
+    let cols = columns.iter().map(|c| b.column(c)).collect::<Result<Vec<_>, _>>()?.join(", ");
+    let qt = table.qualified();
+    let json = b.bind(Param::Text(body));
+    let mut write = format!("INSERT INTO {qt} ({cols}) SELECT {cols} FROM json_populate_recordset(NULL::{qt}, CAST({json} AS json))");
+    if resolution != Resolution::Error {
+        let target = q.on_conflict.clone().unwrap_or_else(|| table.primary_key.clone());
+        if target.is_empty() {
+            return Err(ApiError::new(400, "PGRST103", "no on_conflict target and the table has no primary key"));
+        }
+        let target = target.iter().map(|c| b.column(c)).collect::<Result<Vec<_>, _>>()?.join(", ");
+        match resolution {
+            Resolution::Merge => {
+                let set = columns.iter().map(|c| format!("{0} = EXCLUDED.{0}", quote_ident(c))).collect::<Vec<_>>().join(", ");
+                write.push_str(&format!(" ON CONFLICT ({target}) DO UPDATE SET {set}"));
+            }
+            _ => write.push_str(&format!(" ON CONFLICT ({target}) DO NOTHING")),
+        }
+    }
+    let text = b.returning(write, q)?;
+    Ok(Sql { text, params: b.params })
+}
+
+/// A PATCH setting `columns` from the JSON object `body` on the rows the filters match.
+pub fn update(table: &TableInfo, q: &Query, columns: &[String], body: String) -> Result<Sql, ApiError> {
+    let mut b = Builder { table, params: Vec::new() };
+    if columns.is_empty() {
+        return Err(ApiError::new(400, "PGRST102", "an update needs at least one column"));
+    }
+    let qt = table.qualified();
+    let json = b.bind(Param::Text(body));
+    let mut set = Vec::with_capacity(columns.len());
+    for c in columns {
+        let col = b.column(c)?;
+        set.push(format!("{col} = (SELECT {col} FROM json_populate_record(NULL::{qt}, CAST({json} AS json)))"));
+    }
+    let filter = b.where_clause(&q.filters)?;
+    let text = b.returning(format!("UPDATE {qt} SET {}{filter}", set.join(", ")), q)?;
+    Ok(Sql { text, params: b.params })
+}
+
+/// A DELETE of the rows the filters match.
+pub fn delete(table: &TableInfo, q: &Query) -> Result<Sql, ApiError> {
+    let mut b = Builder { table, params: Vec::new() };
+    let filter = b.where_clause(&q.filters)?;
+    let text = b.returning(format!("DELETE FROM {}{filter}", table.qualified()), q)?;
+    Ok(Sql { text, params: b.params })
+}
