@@ -215,7 +215,7 @@ impl MySqlBackend {
     async fn acquire_mine(&self) -> Result<MyConnection> {
         match self.inner.pool().acquire().await {
             Ok(c) => Ok(MyConnection::new(c, self.inner.clone())),
-            Err(e) => Err(self.inner.acquire_error(e).await),
+            Err(e) => Err(Box::pin(self.inner.acquire_error(e)).await),
         }
     }
 }
@@ -240,10 +240,10 @@ impl Backend for MySqlBackend {
     // Through a checked-out `MyConnection` (not the pool's own executor) so a cancelled future
     // closes its connection instead of handing a half-used one back to the pool.
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.acquire_mine().await?.execute(stmt).await
+        self.acquire_mine().await?.run_statement(stmt).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.acquire_mine().await?.fetch(stmt, sink).await
+        self.acquire_mine().await?.fetch_rows(stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         // The stream owns its connection, so dropping it early returns (or, mid-statement, closes) it.

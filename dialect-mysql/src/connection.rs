@@ -101,7 +101,9 @@ impl MyConnection {
         let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
         // Swap a new raw connection into the same pool slot (taking another slot could wait on
         // ourselves with a pool of one); the old socket is dropped, which ends its session.
-        self.conn.replace().await.map_err(|e| self.inner.err_now(e))?;
+        // Boxed: the connect future is kilobytes, and it would otherwise be part of every
+        // statement's future.
+        Box::pin(self.conn.replace()).await.map_err(|e| self.inner.err_now(e))?;
         self.in_flight = false;
         self.lost_depth += depth;
         Ok(())
@@ -240,20 +242,33 @@ impl Drop for OwnTx<'_> {
     }
 }
 
-#[async_trait]
-impl BackendConnection for MyConnection {
-    async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
+impl MyConnection {
+    /// Runs a statement returning no rows. Also called directly by the backend, which saves the
+    /// boxed future of the trait method on every pooled statement.
+    pub async fn run_statement(&mut self, stmt: &Statement) -> Result<ExecResult> {
         self.ready().await?;
         self.in_flight = true;
         let r = self.execute_now(stmt).await;
         self.after(r)
     }
 
-    async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+    /// Runs a query, handing each row to `sink` (see [`MyConnection::run_statement`]).
+    pub async fn fetch_rows(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
         self.in_flight = true;
         let r = self.fetch_now(stmt, sink).await;
         self.after(r)
+    }
+}
+
+#[async_trait]
+impl BackendConnection for MyConnection {
+    async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
+        self.run_statement(stmt).await
+    }
+
+    async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+        self.fetch_rows(stmt, sink).await
     }
 
     /// Busy until the first row (or the end) arrives: sqlx drains a result whose stream is dropped

@@ -115,6 +115,9 @@ impl ConnPool {
     }
 
     /// Checks out a connection, opening one if none is idle.
+    ///
+    /// The paths that open or ping a connection are boxed: a connect future is kilobytes, and
+    /// inlined it would be moved and allocated with every checkout's future.
     pub async fn acquire(self: &Arc<Self>) -> Result<Pooled, AcquireError> {
         let deadline = Instant::now() + self.config.acquire_timeout;
         // Fast path without a timer: a free slot is taken at once.
@@ -127,12 +130,17 @@ impl ConnPool {
             return Err(AcquireError::Closed);
         }
         while let Some(idle) = self.pop_idle() {
-            if let Some(c) = self.revive(idle).await {
-                return Ok(Pooled::new(c.0, c.1, self.clone(), permit));
+            if let Some((conn, created)) = self.revive(idle).await {
+                return Ok(Pooled::new(conn, created, self.clone(), permit));
             }
         }
-        // Network errors are retried with backoff until the deadline (the server may be starting);
-        // errors the server sent (access denied, unknown database) are returned at once.
+        let conn = Box::pin(self.open_until(deadline)).await?;
+        Ok(Pooled::new(conn, Instant::now(), self.clone(), permit))
+    }
+
+    /// Opens a connection, retrying network errors with backoff until `deadline` (the server
+    /// may be starting); errors the server sent (access denied, unknown database) end it at once.
+    async fn open_until(&self, deadline: Instant) -> Result<MySqlConnection, AcquireError> {
         let mut backoff = Duration::from_millis(10);
         let mut last = None;
         loop {
@@ -141,7 +149,7 @@ impl ConnPool {
                 return Err(AcquireError::Timeout(last));
             }
             match tokio::time::timeout(remaining, self.open_new()).await {
-                Ok(Ok(conn)) => return Ok(Pooled::new(conn, Instant::now(), self.clone(), permit)),
+                Ok(Ok(conn)) => return Ok(conn),
                 Ok(Err(e)) if matches!(e, sqlx::Error::Database(_)) => return Err(AcquireError::Connect(e)),
                 Ok(Err(e)) => last = Some(e),
                 Err(_) => return Err(AcquireError::Timeout(last)),
@@ -202,7 +210,7 @@ impl ConnPool {
         let expired = self.config.max_lifetime.is_some_and(|l| now.duration_since(idle.created) > l)
             || self.config.idle_timeout.is_some_and(|t| now.duration_since(idle.since) > t);
         let stale = self.config.ping_after_idle.is_some_and(|p| now.duration_since(idle.since) > p);
-        if expired || (stale && idle.conn.ping().await.is_err()) {
+        if expired || (stale && Box::pin(idle.conn.ping()).await.is_err()) {
             self.forget(idle.conn);
             return None;
         }

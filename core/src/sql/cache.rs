@@ -10,7 +10,7 @@
 use crate::ast::{Delete, Expr, OrderBy, Select, Statement, Update};
 use crate::compiled::SqlQuery;
 use crate::value::Value;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 const SENTINEL: u64 = 0xA7A4_5EA0_0000_0000;
@@ -33,11 +33,13 @@ struct Entry {
     slots: Vec<Slot>,
 }
 
-type Cache = Mutex<HashMap<Vec<u8>, Arc<Entry>>>;
+/// Keyed by the shape bytes with FxHash: shapes come from the program's statements (values are
+/// not part of a key), so there is no untrusted input to flood the map with.
+type Cache = Mutex<FxHashMap<Vec<u8>, Arc<Entry>>>;
 
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+    CACHE.get_or_init(|| Mutex::new(FxHashMap::default()))
 }
 
 /// The shape key and values of a statement, or `None` for statements not worth caching.
