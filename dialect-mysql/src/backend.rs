@@ -107,6 +107,16 @@ impl Inner {
         }
     }
 
+    /// The plan, compiled before a connection is checked out once the server is identified
+    /// (compiling needs its RETURNING support and packet size): a pooled connection is then held
+    /// only for the round trip. `None` before the first connection; it compiles after checkout.
+    pub fn plan_before_checkout(&self, stmt: &Statement) -> Result<Option<Vec<SqlQuery>>> {
+        match self.state.version.get() {
+            Some(_) => self.plan(stmt).map(Some),
+            None => Ok(None),
+        }
+    }
+
     pub fn plan(&self, stmt: &Statement) -> Result<Vec<SqlQuery>> {
         let plan = compile::plan(&self.caps(), stmt, self.max_packet())?;
         if self.echo {
@@ -240,10 +250,12 @@ impl Backend for MySqlBackend {
     // Through a checked-out `MyConnection` (not the pool's own executor) so a cancelled future
     // closes its connection instead of handing a half-used one back to the pool.
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        self.acquire_mine().await?.run_statement(stmt).await
+        let plan = self.inner.plan_before_checkout(stmt)?;
+        self.acquire_mine().await?.run_statement(stmt, plan).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.acquire_mine().await?.fetch_rows(stmt, sink).await
+        let plan = self.inner.plan_before_checkout(stmt)?;
+        self.acquire_mine().await?.fetch_rows(stmt, plan, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         // The stream owns its connection, so dropping it early returns (or, mid-statement, closes) it.

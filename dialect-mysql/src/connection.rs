@@ -18,7 +18,7 @@ use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
-use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, TxOptions};
+use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, SqlQuery, TxOptions};
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::mysql::{MySqlQueryResult, MySqlRow, MySqlTransactionManager};
@@ -158,8 +158,11 @@ impl MyConnection {
         plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
     }
 
-    async fn execute_now(&mut self, stmt: &Statement) -> Result<ExecResult> {
-        let plan = self.inner.plan(stmt)?;
+    async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
+        let plan = match plan {
+            Some(p) => p,
+            None => self.inner.plan(stmt)?,
+        };
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.run_all(plan, text).await;
@@ -170,8 +173,11 @@ impl MyConnection {
         tx.finish(r).await
     }
 
-    async fn fetch_now(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        let plan = self.inner.plan(stmt)?;
+    async fn fetch_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
+        let plan = match plan {
+            Some(p) => p,
+            None => self.inner.plan(stmt)?,
+        };
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.fetch_all(plan, text, sink).await;
@@ -243,20 +249,21 @@ impl Drop for OwnTx<'_> {
 }
 
 impl MyConnection {
-    /// Runs a statement returning no rows. Also called directly by the backend, which saves the
-    /// boxed future of the trait method on every pooled statement.
-    pub async fn run_statement(&mut self, stmt: &Statement) -> Result<ExecResult> {
+    /// Runs a statement returning no rows, from `plan` when the caller compiled it already (the
+    /// backend compiles before checking a connection out, so the connection is held only for the
+    /// round trip). Called directly, it also saves the boxed future of the trait method.
+    pub async fn run_statement(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
         self.ready().await?;
         self.in_flight = true;
-        let r = self.execute_now(stmt).await;
+        let r = self.execute_now(stmt, plan).await;
         self.after(r)
     }
 
     /// Runs a query, handing each row to `sink` (see [`MyConnection::run_statement`]).
-    pub async fn fetch_rows(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
+    pub async fn fetch_rows(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
         self.in_flight = true;
-        let r = self.fetch_now(stmt, sink).await;
+        let r = self.fetch_now(stmt, plan, sink).await;
         self.after(r)
     }
 }
@@ -264,11 +271,11 @@ impl MyConnection {
 #[async_trait]
 impl BackendConnection for MyConnection {
     async fn execute(&mut self, stmt: &Statement) -> Result<ExecResult> {
-        self.run_statement(stmt).await
+        self.run_statement(stmt, None).await
     }
 
     async fn fetch(&mut self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        self.fetch_rows(stmt, sink).await
+        self.fetch_rows(stmt, None, sink).await
     }
 
     /// Busy until the first row (or the end) arrives: sqlx drains a result whose stream is dropped

@@ -95,3 +95,17 @@ async fn one_that_finds_several_rows_leaves_the_connection_usable() {
     assert_eq!(row.get::<i32>("id").unwrap(), 4);
     common::exec(&e, &format!("DROP TABLE `{t}`")).await;
 }
+
+/// Statements compile before a connection is checked out: with the only connection held, one
+/// MySQL cannot express fails at once with `Unsupported`, not with a pool timeout.
+#[tokio::test]
+async fn statements_compile_before_checkout() {
+    use athanor_core::query::insert_into;
+    let e = common::engine_at(&format!("{}?maxsize=1&pool_timeout=5", common::URL));
+    text("SELECT 1").execute(&e).await.unwrap(); // identifies the server
+    let held = e.connect().await.unwrap();
+    let stmt = insert_into(&athanor_core::Table::new("t")).columns(["a"]).values([1i64]).on_conflict(["a"]).on_conflict_do_nothing();
+    let err = tokio::time::timeout(Duration::from_secs(2), stmt.execute(&e)).await.expect("no wait for the held connection").unwrap_err();
+    assert!(matches!(err, athanor_core::Error::Unsupported { dialect: "mysql", .. }), "{err}");
+    drop(held);
+}
