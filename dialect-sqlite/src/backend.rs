@@ -47,14 +47,8 @@ pub(crate) fn compile_all(stmt: &Statement) -> Result<Vec<SqlQuery>> {
             Ok(sql::create_table_sql(&SqliteDdl, t)?.into_iter().map(|sql| SqlQuery { sql, params: vec![] }).collect())
         }
         Statement::DropTable(name) => Ok(vec![SqlQuery { sql: sql::drop_table_sql(&SqliteDdl, name), params: vec![] }]),
-        Statement::Insert(ins) if ins.rows.len() * ins.columns.len() > CAPABILITIES.max_params => {
-            let mut out = Vec::new();
-            for r in sql::insert_chunks(ins, CAPABILITIES.max_params, usize::MAX) {
-                let mut part = ins.clone();
-                part.rows = ins.rows[r].to_vec();
-                out.extend(compile_all(&Statement::Insert(part))?);
-            }
-            Ok(out)
+        Statement::Insert(ins) => {
+            sql::insert_chunks(ins, CAPABILITIES.max_params, usize::MAX).into_iter().map(|r| crate::insert::render(ins, r)).collect()
         }
         other => match sql::compile(&d, other)? {
             Compiled::Sql(q) => Ok(vec![q]),
@@ -81,12 +75,12 @@ pub(crate) fn log(echo: bool, q: &SqlQuery) {
 }
 
 /// Runs one compiled statement on any sqlx executor (the pool or one connection).
-pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: &SqlQuery, insert: bool) -> Result<ExecResult>
+pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: SqlQuery, insert: bool) -> Result<ExecResult>
 where
     E: sqlx::Executor<'c, Database = Sqlite>,
 {
-    log(echo, q);
-    let r = bind::query(&q.sql, &q.params)?.execute(exec).await.map_err(map)?;
+    log(echo, &q);
+    let r = bind::query(q)?.execute(exec).await.map_err(map)?;
     let last_insert_id = if insert && r.rows_affected() > 0 { u64::try_from(r.last_insert_rowid()).ok() } else { None };
     Ok(ExecResult { rows_affected: r.rows_affected(), last_insert_id })
 }
@@ -100,7 +94,7 @@ pub(crate) async fn execute_on(conn: &mut sqlx::SqliteConnection, echo: bool, st
 async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, insert: bool) -> Result<ExecResult> {
     let mut total = ExecResult::default();
     for q in queries {
-        let r = run_one(&mut *conn, echo, &q, insert).await?;
+        let r = run_one(&mut *conn, echo, q, insert).await?;
         total.rows_affected += r.rows_affected;
         total.last_insert_id = r.last_insert_id.or(total.last_insert_id);
     }
@@ -114,7 +108,7 @@ where
 {
     let q = single(stmt)?;
     log(echo, &q);
-    let query = bind::query(&q.sql, &q.params)?;
+    let query = bind::query(q)?;
     let mut rows = query.fetch(exec);
     while let Some(row) = rows.try_next().await.map_err(map)? {
         sink(&SqliteRowRef(&row))?;
@@ -130,7 +124,7 @@ where
     Box::pin(async_stream::try_stream! {
         let q = single(&stmt)?;
         log(echo, &q);
-        let query = bind::query(&q.sql, &q.params)?;
+        let query = bind::query(q)?;
         let mut rows = query.fetch(exec);
         let mut names = None;
         while let Some(row) = rows.try_next().await.map_err(map)? {
@@ -164,7 +158,7 @@ impl Backend for SqliteBackend {
         let mut qs = compile_all(stmt)?;
         let insert = matches!(stmt, Statement::Insert(_));
         if qs.len() == 1 {
-            return run_one(&self.pool, self.echo, &qs.remove(0), insert).await;
+            return run_one(&self.pool, self.echo, qs.remove(0), insert).await;
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order.
         let mut conn = self.pool.acquire().await.map_err(map)?;

@@ -12,6 +12,7 @@ mod bind;
 mod connection;
 mod ddl;
 mod error;
+mod insert;
 mod options;
 mod row;
 

@@ -1,0 +1,118 @@
+//! INSERT rendered directly (no sea-query round trip): a bulk insert binds tens of thousands of
+//! values, and converting each to a sea-query value and back cost more than the rendering. The
+//! SQL is the text sea-query's SQLite backend produces (checked in the tests below).
+
+use crate::backend::CAPABILITIES;
+use athanor_core::ast::{Insert, OnConflictAction};
+use athanor_core::{Error, Result, SqlQuery};
+use std::ops::Range;
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn list(names: &[std::borrow::Cow<'static, str>]) -> String {
+    names.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
+}
+
+/// `INSERT INTO … VALUES …` for `rows` of `i`, with its ON CONFLICT and RETURNING clauses.
+pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
+    if i.columns.is_empty() {
+        return Err(Error::InvalidQuery("INSERT with no columns".into()));
+    }
+    debug_assert!(CAPABILITIES.insert_returning && CAPABILITIES.on_conflict_target);
+    let row = format!("({})", vec!["?"; i.columns.len()].join(", "));
+    let mut sql = String::with_capacity(64 + i.columns.len() * 16 + (row.len() + 2) * rows.len());
+    sql.push_str("INSERT INTO ");
+    sql.push_str(&quote(&i.table));
+    sql.push_str(" (");
+    sql.push_str(&list(&i.columns));
+    sql.push_str(") VALUES ");
+    for k in 0..rows.len() {
+        if k > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row);
+    }
+    if let Some(oc) = &i.on_conflict {
+        sql.push_str(" ON CONFLICT ");
+        if !oc.target.is_empty() {
+            sql.push('(');
+            sql.push_str(&list(&oc.target));
+            sql.push(')');
+        }
+        match &oc.action {
+            OnConflictAction::DoNothing => sql.push_str(" DO NOTHING"),
+            OnConflictAction::Update(up) if up.is_empty() => {
+                return Err(Error::InvalidQuery("on_conflict_update with no columns".into()));
+            }
+            OnConflictAction::Update(up) => {
+                let sets: Vec<String> = up.iter().map(|c| quote(c)).map(|q| format!("{q} = \"excluded\".{q}")).collect();
+                sql.push_str(" DO UPDATE SET ");
+                sql.push_str(&sets.join(", "));
+            }
+        }
+    }
+    if !i.returning.is_empty() {
+        sql.push_str(" RETURNING ");
+        sql.push_str(&list(&i.returning));
+    }
+    let mut params = Vec::with_capacity(rows.len() * i.columns.len());
+    for r in &i.rows[rows] {
+        params.extend(r.iter().cloned());
+    }
+    Ok(SqlQuery { sql, params })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use athanor_core::ast::{OnConflict, Statement};
+    use athanor_core::sql::{compile, SqlDialect};
+    use athanor_core::Value;
+
+    fn via_sea_query(i: &Insert) -> SqlQuery {
+        let d = SqlDialect { name: "sqlite", caps: &CAPABILITIES, builder: || sea_query::SqliteQueryBuilder };
+        compile(&d, &Statement::Insert(i.clone())).unwrap().sql().unwrap().clone()
+    }
+
+    #[test]
+    fn same_sql_and_params_as_sea_query() {
+        let base = Insert {
+            table: "t\"x".into(),
+            columns: vec!["a".into(), "b\"".into(), "c".into()],
+            rows: vec![
+                vec![Value::I64(1), Value::from("x"), Value::Null],
+                vec![Value::U64(2), Value::Bytes(vec![0, 1]), Value::Decimal(rust_decimal::Decimal::new(12345, 3))],
+            ],
+            on_conflict: None,
+            returning: vec![],
+        };
+        let conflicts = [
+            None,
+            Some(OnConflict { target: vec![], action: OnConflictAction::DoNothing }),
+            Some(OnConflict { target: vec!["a".into()], action: OnConflictAction::DoNothing }),
+            Some(OnConflict { target: vec!["a".into(), "b\"".into()], action: OnConflictAction::Update(vec!["c".into()]) }),
+            Some(OnConflict { target: vec![], action: OnConflictAction::Update(vec!["a".into(), "b\"".into()]) }),
+        ];
+        for oc in conflicts {
+            for returning in [vec![], vec!["a".into(), "c".into()]] {
+                let i = Insert { on_conflict: oc.clone(), returning, ..base.clone() };
+                assert_eq!(render(&i, 0..2).unwrap(), via_sea_query(&i), "{:?}", i.on_conflict);
+                assert_eq!(render(&i, 1..2).unwrap().params, base.rows[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_update_list_is_refused() {
+        let i = Insert {
+            table: "t".into(),
+            columns: vec!["a".into()],
+            rows: vec![vec![Value::I64(1)]],
+            on_conflict: Some(OnConflict { target: vec![], action: OnConflictAction::Update(vec![]) }),
+            returning: vec![],
+        };
+        assert!(matches!(render(&i, 0..1), Err(Error::InvalidQuery(_))));
+    }
+}
