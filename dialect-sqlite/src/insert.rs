@@ -2,7 +2,6 @@
 //! values, and converting each to a sea-query value and back cost more than the rendering. The
 //! SQL is the text sea-query's SQLite backend produces (checked in the tests below).
 
-use crate::backend::CAPABILITIES;
 use athanor_core::ast::{Insert, OnConflictAction};
 use athanor_core::{Error, Result, SqlQuery};
 use std::ops::Range;
@@ -15,12 +14,12 @@ fn list(names: &[std::borrow::Cow<'static, str>]) -> String {
     names.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
 }
 
-/// `INSERT INTO … VALUES …` for `rows` of `i`, with its ON CONFLICT and RETURNING clauses.
+/// `INSERT INTO … VALUES …` for `rows` of `i`, with its ON CONFLICT and RETURNING clauses
+/// (SQLite supports both, with or without a conflict target).
 pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
     if i.columns.is_empty() {
         return Err(Error::InvalidQuery("INSERT with no columns".into()));
     }
-    debug_assert!(CAPABILITIES.insert_returning && CAPABILITIES.on_conflict_target);
     let row = format!("({})", vec!["?"; i.columns.len()].join(", "));
     let mut sql = String::with_capacity(64 + i.columns.len() * 16 + (row.len() + 2) * rows.len());
     sql.push_str("INSERT INTO ");
@@ -67,6 +66,7 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::CAPABILITIES;
     use athanor_core::ast::{OnConflict, Statement};
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
