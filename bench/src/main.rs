@@ -149,6 +149,16 @@ async fn run_once(ctx: &Ctx, imp: Impl, w: Workload, rep: usize) -> Res<(usize, 
     Ok((rows, secs))
 }
 
+/// The implementation run `j`-th in round `round`: the order rotates each round and runs backwards
+/// every other block of `n` rounds, so each implementation starts a round as often as the others
+/// and follows each of them equally often (what ran just before changes the server's and CPU's
+/// state; a plain rotation of three has one always following the same other).
+fn run_order(n: usize, round: usize, j: usize) -> usize {
+    let forward = (round / n).is_multiple_of(2);
+    let pos = if forward { j } else { n - 1 - j };
+    (pos + round) % n
+}
+
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {
@@ -180,7 +190,7 @@ async fn run() -> Res<()> {
         let mut ms: Vec<Measurement> = impls.iter().map(|&imp| Measurement { imp, workload: w, rows: 0, samples: Vec::new() }).collect();
         for round in 0..args.warmup + args.reps {
             for j in 0..impls.len() {
-                let k = (j + round + wi) % impls.len();
+                let k = run_order(impls.len(), round + wi, j);
                 let (rows, secs) = run_once(&ctx, impls[k], w, round).await?;
                 if round >= args.warmup {
                     ms[k].rows = rows;
@@ -206,4 +216,32 @@ async fn run() -> Res<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run_order;
+
+    #[test]
+    fn every_implementation_follows_every_other_equally_often() {
+        let n = 3;
+        let mut follows = [[0; 3]; 3];
+        let mut first = [0; 3];
+        for round in 0..2 * n {
+            let order: Vec<usize> = (0..n).map(|j| run_order(n, round, j)).collect();
+            let mut sorted = order.clone();
+            sorted.sort();
+            assert_eq!(sorted, [0, 1, 2], "round {round} runs each implementation once");
+            first[order[0]] += 1;
+            for w in order.windows(2) {
+                follows[w[1]][w[0]] += 1;
+            }
+        }
+        assert_eq!(first, [2, 2, 2]);
+        for (a, row) in follows.iter().enumerate() {
+            for (b, &count) in row.iter().enumerate() {
+                assert_eq!(count, if a == b { 0 } else { 2 }, "{a} after {b}");
+            }
+        }
+    }
 }

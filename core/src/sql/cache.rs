@@ -45,7 +45,7 @@ fn cache() -> &'static Cache {
 /// The shape key and values of a statement, or `None` for statements not worth caching.
 /// `dialect` and `flags` (the capabilities that change the SQL) are part of the key.
 pub(super) fn shape(dialect: &str, flags: u8, stmt: &Statement) -> Option<(Vec<u8>, Vec<Value>)> {
-    let mut w = Walk { key: Vec::with_capacity(128), values: Vec::new() };
+    let mut w = Walk { key: Vec::with_capacity(256), values: Vec::with_capacity(4) };
     w.name(dialect);
     w.tag(flags);
     match stmt {
