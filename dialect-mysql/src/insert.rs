@@ -1,10 +1,10 @@
-//! INSERT rendered directly (no sea-query round trip): bulk inserts bind hundreds of thousands of
-//! values, and converting each one to a sea-query value and back cost more than the rendering.
-//! The SQL is the same text sea-query's MySQL backend produces (checked in the tests below).
+//! INSERT rendered directly (no sea-query round trip, see [`insert_values`]). The SQL is the same
+//! text sea-query's MySQL backend produces (checked in the tests below).
 
 use crate::ddl::quote_ident;
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction};
+use athanor_core::sql::{insert_values, quoted_list};
 use athanor_core::{Capabilities, Error, Result, SqlQuery};
 use std::ops::Range;
 
@@ -13,21 +13,7 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
     if !i.returning.is_empty() && !caps.insert_returning {
         return Err(Error::unsupported(DIALECT, "INSERT … RETURNING"));
     }
-    let cols: Vec<String> = i.columns.iter().map(|c| quote_ident(c)).collect();
-    let first = cols.first().ok_or_else(|| Error::InvalidQuery("INSERT with no columns".into()))?;
-    let row = format!("({})", vec!["?"; cols.len()].join(", "));
-    let mut sql = String::with_capacity(64 + cols.len() * 16 + (row.len() + 2) * rows.len());
-    sql.push_str("INSERT INTO ");
-    sql.push_str(&quote_ident(&i.table));
-    sql.push_str(" (");
-    sql.push_str(&cols.join(", "));
-    sql.push_str(") VALUES ");
-    for k in 0..rows.len() {
-        if k > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&row);
-    }
+    let SqlQuery { mut sql, params } = insert_values(quote_ident, i, rows)?;
     if let Some(oc) = &i.on_conflict {
         if !oc.target.is_empty() && !caps.on_conflict_target {
             return Err(Error::unsupported(
@@ -38,9 +24,8 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
         sql.push_str(" ON DUPLICATE KEY UPDATE ");
         match &oc.action {
             OnConflictAction::DoNothing => {
-                sql.push_str(first);
-                sql.push_str(" = ");
-                sql.push_str(first);
+                let first = quote_ident(&i.columns[0]);
+                sql.push_str(&format!("{first} = {first}"));
             }
             OnConflictAction::Update(up) if up.is_empty() => {
                 return Err(Error::InvalidQuery("on_conflict_update with no columns".into()));
@@ -52,13 +37,8 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
         }
     }
     if !i.returning.is_empty() {
-        let list: Vec<String> = i.returning.iter().map(|c| quote_ident(c)).collect();
         sql.push_str(" RETURNING ");
-        sql.push_str(&list.join(", "));
-    }
-    let mut params = Vec::with_capacity(rows.len() * cols.len());
-    for r in &i.rows[rows] {
-        params.extend(r.iter().cloned());
+        sql.push_str(&quoted_list(quote_ident, &i.returning));
     }
     Ok(SqlQuery { sql, params })
 }

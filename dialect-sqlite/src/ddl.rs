@@ -4,6 +4,11 @@ use athanor_core::schema::{ColumnDef, ColumnType};
 use athanor_core::sql::DdlDialect;
 use athanor_core::{Error, Result, Value};
 
+/// `"ident"` with embedded quotes doubled.
+pub(crate) fn quote_ident(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
 /// SQLite's [`DdlDialect`].
 pub struct SqliteDdl;
 
@@ -12,7 +17,7 @@ impl DdlDialect for SqliteDdl {
         "sqlite"
     }
     fn quote(&self, ident: &str) -> String {
-        format!("\"{}\"", ident.replace('"', "\"\""))
+        quote_ident(ident)
     }
     fn column_type(&self, c: &ColumnDef) -> String {
         match &c.ty {

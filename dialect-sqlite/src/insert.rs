@@ -1,43 +1,21 @@
-//! INSERT rendered directly (no sea-query round trip): a bulk insert binds tens of thousands of
-//! values, and converting each to a sea-query value and back cost more than the rendering. The
-//! SQL is the text sea-query's SQLite backend produces (checked in the tests below).
+//! INSERT rendered directly (no sea-query round trip, see [`insert_values`]). The SQL is the text
+//! sea-query's SQLite backend produces (checked in the tests below).
 
+use crate::ddl::quote_ident as quote;
 use athanor_core::ast::{Insert, OnConflictAction};
+use athanor_core::sql::{insert_values, quoted_list};
 use athanor_core::{Error, Result, SqlQuery};
 use std::ops::Range;
-
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
-fn list(names: &[std::borrow::Cow<'static, str>]) -> String {
-    names.iter().map(|c| quote(c)).collect::<Vec<_>>().join(", ")
-}
 
 /// `INSERT INTO … VALUES …` for `rows` of `i`, with its ON CONFLICT and RETURNING clauses
 /// (SQLite supports both, with or without a conflict target).
 pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
-    if i.columns.is_empty() {
-        return Err(Error::InvalidQuery("INSERT with no columns".into()));
-    }
-    let row = format!("({})", vec!["?"; i.columns.len()].join(", "));
-    let mut sql = String::with_capacity(64 + i.columns.len() * 16 + (row.len() + 2) * rows.len());
-    sql.push_str("INSERT INTO ");
-    sql.push_str(&quote(&i.table));
-    sql.push_str(" (");
-    sql.push_str(&list(&i.columns));
-    sql.push_str(") VALUES ");
-    for k in 0..rows.len() {
-        if k > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&row);
-    }
+    let SqlQuery { mut sql, params } = insert_values(quote, i, rows)?;
     if let Some(oc) = &i.on_conflict {
         sql.push_str(" ON CONFLICT ");
         if !oc.target.is_empty() {
             sql.push('(');
-            sql.push_str(&list(&oc.target));
+            sql.push_str(&quoted_list(quote, &oc.target));
             sql.push(')');
         }
         match &oc.action {
@@ -54,11 +32,7 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
     }
     if !i.returning.is_empty() {
         sql.push_str(" RETURNING ");
-        sql.push_str(&list(&i.returning));
-    }
-    let mut params = Vec::with_capacity(rows.len() * i.columns.len());
-    for r in &i.rows[rows] {
-        params.extend(r.iter().cloned());
+        sql.push_str(&quoted_list(quote, &i.returning));
     }
     Ok(SqlQuery { sql, params })
 }

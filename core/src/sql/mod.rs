@@ -5,11 +5,13 @@ mod cache;
 mod chunk;
 mod ddl;
 mod expr;
+mod insert_values;
 mod named_binds;
 mod value;
 
 pub use chunk::{insert_chunks, InsertChunk};
 pub use ddl::{create_table_sql, drop_table_sql, DdlDialect};
+pub use insert_values::{insert_values, quoted_list};
 pub use named_binds::{compile_named_binds, NamedBinds};
 pub use value::{from_sea_value, to_sea_value};
 
