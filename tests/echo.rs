@@ -41,3 +41,23 @@ async fn without_echo_nothing_is_logged_at_info() {
     let log = logged_at_info("sqlite://").await;
     assert!(!log.contains("SELECT"), "{log}");
 }
+
+/// The MariaDB server the MySQL cases use (`ATHANOR_MYSQL_URL`, default root on 127.0.0.1:3306).
+fn mysql_url(query: &str) -> String {
+    let base = std::env::var("ATHANOR_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let sep = if base.contains('?') { '&' } else { '?' };
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}{sep}{query}")
+    }
+}
+
+#[tokio::test]
+async fn echo_on_mysql_logs_statements_but_not_values() {
+    let log = logged_at_info(&mysql_url("echo=true")).await;
+    assert!(log.contains("athanor::sql") && log.contains("SELECT ? AS v"), "{log}");
+    assert!(!log.contains("do-not-log-me"), "{log}");
+    let quiet = logged_at_info(&mysql_url("")).await;
+    assert!(!quiet.contains("SELECT"), "{quiet}");
+}
