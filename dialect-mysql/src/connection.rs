@@ -158,11 +158,13 @@ impl MyConnection {
         plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
     }
 
+    /// The plan the backend compiled before checkout, or `stmt` compiled now.
+    fn plan_or_compile(&self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<Vec<SqlQuery>> {
+        plan.map_or_else(|| self.inner.plan(stmt), Ok)
+    }
+
     async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
-        let plan = match plan {
-            Some(p) => p,
-            None => self.inner.plan(stmt)?,
-        };
+        let plan = self.plan_or_compile(stmt, plan)?;
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.run_all(plan, text).await;
@@ -174,10 +176,7 @@ impl MyConnection {
     }
 
     async fn fetch_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
-        let plan = match plan {
-            Some(p) => p,
-            None => self.inner.plan(stmt)?,
-        };
+        let plan = self.plan_or_compile(stmt, plan)?;
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.fetch_all(plan, text, sink).await;

@@ -108,7 +108,7 @@ async fn serve(shared: &Shared, method: &Method, uri: &Uri, headers: &HeaderMap,
 async fn read_rows(
     shared: &Shared,
     info: &TableInfo,
-    q: &crate::Query,
+    q: &crate::grammar::Query,
     prefer: &Prefer,
     singular: bool,
     head: bool,
@@ -178,7 +178,7 @@ fn invalid_body(why: impl Into<String>) -> ApiError {
 }
 
 /// The insert's columns (`columns=` or the keys every object shares) and its rows as an array.
-fn insert_body(q: &crate::Query, body: &[u8]) -> Result<(Vec<String>, String), ApiError> {
+fn insert_body(q: &crate::grammar::Query, body: &[u8]) -> Result<(Vec<String>, String), ApiError> {
     let parsed: serde_json::Value = serde_json::from_slice(body).map_err(|e| invalid_body(format!("Empty or invalid json: {e}")))?;
     let rows = match parsed {
         serde_json::Value::Array(rows) => rows,

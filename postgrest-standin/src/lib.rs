@@ -18,8 +18,6 @@ mod handler;
 mod sql;
 
 pub use ddl::PgDdl;
-pub use error::ApiError;
-pub use grammar::{parse_query, Cond, Op, Operand, Query};
 
 use athanor_core::schema::{sort_by_dependency, Table};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -107,14 +105,6 @@ impl StandIn {
         }
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Runs SQL directly on the schema (test set-up and checks behind the server's back).
-    pub async fn sql(&self, sql: &str) -> Result<(), sqlx::Error> {
-        let mut tx = self.shared.pool.begin().await?;
-        sqlx::query(AssertSqlSafe(format!("SET LOCAL search_path TO {}", quote_ident(&self.schema)))).execute(&mut *tx).await?;
-        sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut *tx).await?;
-        tx.commit().await
     }
 
     /// Stops the server and drops the schema with everything in it.

@@ -58,5 +58,5 @@ async fn schema(engine: &Engine) {
     engine.drop_all(&tables()).await.expect("drop_all");
     engine.drop_all(&tables()).await.expect("drop_all again (IF EXISTS)");
     engine.create_all(&tables()).await.expect("create_all after drop_all");
-    assert_eq!(Candle::select().count(engine).await.unwrap(), 0);
+    assert_eq!(Candle::select().count(engine).await.expect("count on a new table"), 0);
 }
