@@ -37,6 +37,8 @@ pub use athanor_macros::Model;
 pub mod dialects {
     #[cfg(feature = "mysql")]
     pub use athanor_mysql as mysql;
+    #[cfg(feature = "postgres")]
+    pub use athanor_postgres as postgres;
     #[cfg(feature = "sqlite")]
     pub use athanor_sqlite as sqlite;
     #[cfg(feature = "supabase")]
@@ -71,6 +73,8 @@ pub fn registry() -> &'static DialectRegistry {
         r.register(std::sync::Arc::new(athanor_mysql::MySqlDialect));
         #[cfg(feature = "supabase")]
         r.register(std::sync::Arc::new(athanor_supabase::SupabaseDialect));
+        #[cfg(feature = "postgres")]
+        r.register(std::sync::Arc::new(athanor_postgres::PostgresDialect));
     });
     r
 }

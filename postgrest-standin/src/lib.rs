@@ -11,13 +11,13 @@
 //! operators Athanor never sends are answered with `PGRST100`/`PGRST202`.
 
 mod catalog;
-mod ddl;
 mod error;
 mod grammar;
 mod handler;
 mod sql;
 
-pub use ddl::PgDdl;
+/// PostgreSQL DDL for models, shared with the PostgreSQL dialect.
+pub use athanor_postgres::PgDdl;
 
 use athanor_core::schema::{sort_by_dependency, Table};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

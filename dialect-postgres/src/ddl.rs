@@ -1,14 +1,21 @@
 //! PostgreSQL DDL for a model's [`Table`](athanor_core::Table), through the core's DDL renderer.
+//! Shared with the PostgREST stand-in (`postgrest-standin` re-exports [`PgDdl`]).
 
 use athanor_core::schema::{ColumnDef, ColumnType};
 use athanor_core::sql::DdlDialect;
 use athanor_core::{Error, Result, Value};
+
+/// Quotes a PostgreSQL identifier, doubling embedded `"`.
+pub fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
 
 /// PostgreSQL column types as a Supabase migration would declare them. Unsigned integers take
 /// the next wider signed type (`u64` is `NUMERIC(20, 0)`); auto-increment is an identity column.
 pub struct PgDdl;
 
 fn literal_text(s: &str) -> String {
+    // standard_conforming_strings is on (the default since 9.1): only `'` needs doubling.
     format!("'{}'", s.replace('\'', "''"))
 }
 
@@ -17,7 +24,7 @@ impl DdlDialect for PgDdl {
         "postgresql"
     }
     fn quote(&self, ident: &str) -> String {
-        crate::quote_ident(ident)
+        quote_ident(ident)
     }
     fn column_type(&self, c: &ColumnDef) -> String {
         use ColumnType::*;
@@ -57,7 +64,14 @@ impl DdlDialect for PgDdl {
             Value::F64(f) if f.is_finite() => format!("{f:?}"),
             Value::Decimal(d) => d.to_string(),
             Value::String(s) => literal_text(s),
-            other => return Err(Error::unsupported("postgresql", format!("a {} column default in the stand-in", other.type_name()))),
+            Value::Bytes(b) => format!("'\\x{}'::bytea", b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+            Value::Date(d) => format!("DATE '{d}'"),
+            Value::Time(t) => format!("TIME '{t}'"),
+            Value::DateTime(t) => format!("TIMESTAMP '{}'", t.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::DateTimeUtc(t) => format!("TIMESTAMPTZ '{}'", t.format("%Y-%m-%d %H:%M:%S%.f+00")),
+            Value::Json(j) => format!("{}::jsonb", literal_text(&j.to_string())),
+            Value::Uuid(u) => format!("'{}'::uuid", u.hyphenated()),
+            other => return Err(Error::unsupported("postgresql", format!("a {} column default", other.type_name()))),
         })
     }
     fn max_identifier_len(&self) -> usize {

@@ -1,0 +1,113 @@
+//! Binds [`Value`]s as PostgreSQL parameters.
+//!
+//! - `NULL` is sent with no type (OID 0), so the server infers it from the context, as it does
+//!   for a literal `NULL` (a typed text NULL would not go into an integer column).
+//! - `U64` is sent as `NUMERIC` (PostgreSQL has no unsigned types; the DDL uses `NUMERIC(20, 0)`).
+//! - Behind a transaction pooler statements are unnamed (`persistent(false)`): a named prepared
+//!   statement may land on another server session.
+
+use athanor_core::{Error, Result, Value};
+use futures_core::stream::BoxStream;
+use rust_decimal::Decimal;
+use sqlx::encode::IsNull;
+use sqlx::postgres::{PgArgumentBuffer, PgArguments, PgQueryResult, PgRow, PgTypeInfo, Postgres};
+use sqlx::query::Query;
+use sqlx::{Arguments, AssertSqlSafe, RawSql};
+
+/// A ready-to-run sqlx query.
+pub type PgQuery = Query<'static, Postgres, PgArguments>;
+
+/// A NULL of no declared type: the server infers its type (parameter OID 0).
+struct UntypedNull;
+
+impl sqlx::Type<Postgres> for UntypedNull {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_oid(sqlx::postgres::types::Oid(0))
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for UntypedNull {
+    fn encode_by_ref(&self, _buf: &mut PgArgumentBuffer) -> std::result::Result<IsNull, sqlx::error::BoxDynError> {
+        Ok(IsNull::Yes)
+    }
+}
+
+/// Encodes `params` into sqlx arguments.
+pub fn arguments(params: &[Value]) -> Result<PgArguments> {
+    let mut a = PgArguments::default();
+    a.reserve(params.len(), params.len() * 8);
+    for v in params {
+        let r = match v {
+            Value::Null => a.add(UntypedNull),
+            Value::Bool(b) => a.add(*b),
+            Value::I64(i) => a.add(*i),
+            Value::U64(u) => a.add(Decimal::from(*u)),
+            Value::F64(f) => a.add(*f),
+            Value::Decimal(d) => a.add(*d),
+            Value::String(s) => a.add(s.clone()),
+            Value::Bytes(b) => a.add(b.clone()),
+            Value::Date(d) => a.add(*d),
+            Value::Time(t) => a.add(*t),
+            Value::DateTime(t) => a.add(*t),
+            Value::DateTimeUtc(t) => a.add(*t),
+            Value::Json(j) => a.add(sqlx::types::Json(j.clone())),
+            Value::Uuid(u) => a.add(*u),
+        };
+        r.map_err(|e| Error::InvalidQuery(format!("cannot bind a {} parameter: {e}", v.type_name())))?;
+    }
+    Ok(a)
+}
+
+/// A statement ready to run: extended protocol with binary results (named and cached per
+/// connection, or unnamed behind a pooler), or the simple protocol for parameterless DDL and
+/// non-query raw SQL.
+pub enum Ready {
+    /// Extended protocol.
+    Prepared(PgQuery),
+    /// Simple query protocol, not prepared.
+    Text(RawSql),
+}
+
+impl Ready {
+    /// Runs a statement returning no rows.
+    pub async fn execute<'c, E: sqlx::Executor<'c, Database = Postgres>>(self, e: E) -> std::result::Result<PgQueryResult, sqlx::Error> {
+        match self {
+            Ready::Prepared(q) => q.execute(e).await,
+            Ready::Text(q) => q.execute(e).await,
+        }
+    }
+
+    /// Streams the rows.
+    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = Postgres>>(
+        self,
+        e: E,
+    ) -> BoxStream<'e, std::result::Result<PgRow, sqlx::Error>> {
+        match self {
+            Ready::Prepared(q) => q.fetch(e),
+            Ready::Text(q) => q.fetch(e),
+        }
+    }
+}
+
+/// Binds `params` to `sql`; `text_ok` allows the simple protocol when there are no parameters;
+/// `named` false sends an unnamed statement.
+pub fn ready(sql: String, params: &[Value], text_ok: bool, named: bool) -> Result<Ready> {
+    if text_ok && params.is_empty() {
+        return Ok(Ready::Text(sqlx::raw_sql(AssertSqlSafe(sql))));
+    }
+    Ok(Ready::Prepared(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?).persistent(named)))
+}
+
+/// True for statements that may go unprepared when they have no parameters: DDL, and raw SQL
+/// other than queries. Raw `SELECT`/`WITH` queries stay prepared (binary results).
+pub fn text_ok(stmt: &athanor_core::ast::Statement) -> bool {
+    use athanor_core::ast::Statement as S;
+    match stmt {
+        S::CreateTable(_) | S::DropTable(_) => true,
+        S::Raw(r) => {
+            let head: String = r.sql.trim_start().chars().take(6).collect::<String>().to_ascii_uppercase();
+            !(head.starts_with("SELECT") || head.starts_with("WITH") || head.starts_with("VALUES"))
+        }
+        _ => false,
+    }
+}
