@@ -2,7 +2,8 @@
 //!
 //! - `NULL` is sent with no type (OID 0), so the server infers it from the context, as it does
 //!   for a literal `NULL` (a typed text NULL would not go into an integer column).
-//! - `U64` is sent as `NUMERIC` (PostgreSQL has no unsigned types; the DDL uses `NUMERIC(20, 0)`).
+//! - `U64` is sent as `INT8`, above `i64::MAX` as `NUMERIC` (PostgreSQL has no unsigned types;
+//!   the DDL uses `NUMERIC(20, 0)`).
 //! - Behind a transaction pooler statements are unnamed (`persistent(false)`): a named prepared
 //!   statement may land on another server session.
 
@@ -41,7 +42,10 @@ pub fn arguments(params: &[Value]) -> Result<PgArguments> {
             Value::Null => a.add(UntypedNull),
             Value::Bool(b) => a.add(*b),
             Value::I64(i) => a.add(*i),
-            Value::U64(u) => a.add(Decimal::from(*u)),
+            Value::U64(u) => match i64::try_from(*u) {
+                Ok(i) => a.add(i),
+                Err(_) => a.add(Decimal::from(*u)),
+            },
             Value::F64(f) => a.add(*f),
             Value::Decimal(d) => a.add(*d),
             Value::String(s) => a.add(s.clone()),
