@@ -28,6 +28,8 @@ impl ExprCompiler<'_> {
                     BinOp::Gt => l.gt(r),
                     BinOp::Ge => l.gte(r),
                     BinOp::Like => l.binary(sea_query::BinOper::Like, r),
+                    // PostgreSQL: native ILIKE (its default escape is `\`, as for LIKE).
+                    BinOp::ILike if self.caps.ilike => l.binary(sea_query::BinOper::Custom("ILIKE"), r),
                     // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b).
                     BinOp::ILike => S::from(Func::lower(l)).binary(sea_query::BinOper::Like, S::from(Func::lower(r))),
                 }
