@@ -105,11 +105,17 @@ pub fn client_timeout(host: &str, what: &str, limit: std::time::Duration) -> Err
     )
 }
 
-/// Rewrites a session-breaking error during a COMMIT or an autocommit write: whether the server
-/// committed is unknown.
+/// Rewrites a lost connection or a client-side timeout during a COMMIT or an autocommit write:
+/// whether the server committed is unknown. (A server's refusal, even one that closes the
+/// session like 1153, is known not to have committed.)
 pub fn outcome_unknown(e: Error) -> Error {
+    let unknown = |d: &DatabaseError| match d.kind {
+        DbErrorKind::ConnectionLost => true,
+        DbErrorKind::Timeout => d.code.is_none(),
+        _ => false,
+    };
     match e {
-        Error::Database(d) if breaks_session(&Error::Database(d.clone())).is_some() => db(
+        Error::Database(d) if unknown(&d) => db(
             DbErrorKind::CommitOutcomeUnknown,
             d.code,
             format!("the server may or may not have committed: {}", d.message),
@@ -161,6 +167,12 @@ mod tests {
         assert!(!u.is_retryable());
         let dup = outcome_unknown(db(DbErrorKind::UniqueViolation, Some("1062".into()), "x"));
         assert_eq!(dup.db_kind(), Some(DbErrorKind::UniqueViolation));
+        let big = outcome_unknown(db(DbErrorKind::Other, Some("1153".into()), "x"));
+        assert_eq!(big.db_kind(), Some(DbErrorKind::Other));
+        let server_timeout = outcome_unknown(db(DbErrorKind::Timeout, Some("1969".into()), "x"));
+        assert_eq!(server_timeout.db_kind(), Some(DbErrorKind::Timeout));
+        let client = outcome_unknown(client_timeout("h", "a statement", std::time::Duration::from_secs(1)));
+        assert_eq!(client.db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
     }
 
     #[test]
