@@ -98,11 +98,7 @@ pub fn breaks_session(e: &Error) -> Option<BrokenReason> {
 
 /// A client-side time limit passed before the server answered.
 pub fn client_timeout(host: &str, what: &str, limit: std::time::Duration) -> Error {
-    db(
-        DbErrorKind::Timeout,
-        None,
-        format!("no answer from {host} to {what} within {limit:?}; the connection was discarded"),
-    )
+    db(DbErrorKind::Timeout, None, format!("no answer from {host} to {what} within {limit:?}; the connection was discarded"))
 }
 
 /// Rewrites a lost connection or a client-side timeout during a COMMIT or an autocommit write:
@@ -115,11 +111,9 @@ pub fn outcome_unknown(e: Error) -> Error {
         _ => false,
     };
     match e {
-        Error::Database(d) if unknown(&d) => db(
-            DbErrorKind::CommitOutcomeUnknown,
-            d.code,
-            format!("the server may or may not have committed: {}", d.message),
-        ),
+        Error::Database(d) if unknown(&d) => {
+            db(DbErrorKind::CommitOutcomeUnknown, d.code, format!("the server may or may not have committed: {}", d.message))
+        }
         other => other,
     }
 }

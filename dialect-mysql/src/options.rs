@@ -20,8 +20,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
 
 /// The MySQL-specific URL keys this dialect accepts.
-pub const MYSQL_KEYS: &[&str] =
-    &[
+pub const MYSQL_KEYS: &[&str] = &[
     "charset",
     "collation",
     "connect_timeout",

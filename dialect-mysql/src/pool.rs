@@ -7,11 +7,11 @@
 //! trip, and pings on checkout only a connection that sat idle longer than `ping_after_idle`
 //! (or returned before a session was last found closed by the server).
 
+use crate::error::describe;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection};
 use std::future::Future;
 use std::pin::Pin;
-use crate::error::describe;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

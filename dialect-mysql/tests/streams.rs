@@ -3,8 +3,8 @@
 
 mod common;
 
-use athanor_core::schema::{ColumnDef, ColumnType, Table};
 use athanor_core::query::AsStatement;
+use athanor_core::schema::{ColumnDef, ColumnType, Table};
 use athanor_core::{col, insert_into, select, text, Executor, Value};
 use futures_util::StreamExt;
 
