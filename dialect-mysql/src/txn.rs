@@ -26,7 +26,13 @@ impl MyConnection {
         }
     }
 
+    /// BEGIN (or SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
+        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        within(&inner.host, "BEGIN", limit, self.begin_unlimited(options)).await
+    }
+
+    async fn begin_unlimited(&mut self, options: &TxOptions) -> Result<()> {
         let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
         if depth > 0 && (options.isolation.is_some() || options.read_only) {
             return Err(Error::State("an isolation level or read-only mode applies only to the outermost transaction".into()));
@@ -45,12 +51,18 @@ impl MyConnection {
         MySqlTransactionManager::begin(&mut self.conn, stmt).await.map_err(|e| self.inner.err_now(e))
     }
 
+    /// COMMIT (or RELEASE SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn commit_now(&mut self) -> Result<()> {
-        MySqlTransactionManager::commit(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
+        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        let commit = async { MySqlTransactionManager::commit(&mut self.conn).await.map_err(|e| inner.err_now(e)) };
+        within(&inner.host, "COMMIT", limit, commit).await
     }
 
+    /// ROLLBACK (or ROLLBACK TO SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn rollback_now(&mut self) -> Result<()> {
-        MySqlTransactionManager::rollback(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
+        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        let rollback = async { MySqlTransactionManager::rollback(&mut self.conn).await.map_err(|e| inner.err_now(e)) };
+        within(&inner.host, "ROLLBACK", limit, rollback).await
     }
 
     /// The level being ended is over although its COMMIT/ROLLBACK failed: lower the driver's
@@ -62,8 +74,7 @@ impl MyConnection {
     pub(crate) async fn begin_tx(&mut self, options: &TxOptions) -> Result<()> {
         self.ready().await?;
         self.state.sent();
-        let inner = self.inner.clone();
-        let r = within(&inner.host, "BEGIN", self.control_limit(), self.begin_now(options)).await;
+        let r = self.begin_now(options).await;
         self.after(r)
     }
 
@@ -74,9 +85,7 @@ impl MyConnection {
         self.ready().await?;
         let outermost = MySqlTransactionManager::get_transaction_depth(&self.conn) == 1;
         self.state.sent();
-        let (inner, limit) = (self.inner.clone(), self.control_limit());
-        let r = within(&inner.host, "COMMIT", limit, self.commit_now()).await;
-        let Err(e) = r else {
+        let Err(e) = self.commit_now().await else {
             self.state.answered();
             return Ok(());
         };
@@ -89,8 +98,7 @@ impl MyConnection {
         self.state.answered();
         if outermost {
             self.state.sent();
-            let rb = within(&inner.host, "ROLLBACK", limit, self.rollback_now()).await;
-            if rb.is_err() {
+            if self.rollback_now().await.is_err() {
                 self.state.failed(Some(BrokenReason::EndFailed));
                 self.end_level_on_broken();
             } else {
@@ -101,14 +109,13 @@ impl MyConnection {
     }
 
     pub(crate) async fn rollback_tx(&mut self) -> Result<()> {
-        if self.settle().await? == Gate::Refuse || self.state.release_orphan() {
-            // The server already rolled it back when the session was discarded.
+        if self.settle().await? == Gate::Refuse {
+            // An orphaned level: the server already rolled it back when its session was discarded.
             self.state.release_orphan();
             return Ok(());
         }
         self.state.sent();
-        let inner = self.inner.clone();
-        let r = within(&inner.host, "ROLLBACK", self.control_limit(), self.rollback_now()).await;
+        let r = self.rollback_now().await;
         if let Err(e) = &r {
             // Never reuse a session whose ROLLBACK failed; the server rolls back when it goes.
             let reason = breaks_session(e).unwrap_or(BrokenReason::EndFailed);
