@@ -216,6 +216,15 @@ impl MyConnection {
         tx.finish(r).await
     }
 
+    /// Takes the session out of service (its state is unknown, e.g. a transaction's COMMIT and
+    /// ROLLBACK both failed): it is closed, never pooled, and this handle gets a new session at its
+    /// next use, with the open levels orphaned until the caller rolls them back.
+    pub fn discard_session(&mut self) {
+        if self.state.reusable() {
+            self.state.failed(Some(BrokenReason::EndFailed));
+        }
+    }
+
     /// Runs a statement returning no rows, from `plan` when the caller compiled it already (the
     /// backend compiles before checking a connection out, so the connection is held only for the
     /// round trip). Called directly, it also saves the boxed future of the trait method.

@@ -240,6 +240,9 @@ impl ConnPool {
         if stale {
             let limit = left(deadline).map_or(self.config.ping_timeout, |l| l.min(self.config.ping_timeout));
             if !matches!(tokio::time::timeout(limit, idle.conn.ping()).await, Ok(Ok(()))) {
+                // Whatever closed this one (a server restart, a network reset) likely closed
+                // the other idle connections too.
+                self.suspect_idle();
                 self.forget(idle.conn);
                 return None;
             }
