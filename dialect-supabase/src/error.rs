@@ -100,7 +100,10 @@ pub fn redirect(status: u16, location: &str, secrets: &[&str]) -> Error {
         "the server answered HTTP {status} redirecting to `{}`; redirects are not followed (the API key would be sent along), use the final URL",
         location.chars().take(300).collect::<String>()
     );
-    Error::Database(DatabaseError { status: Some(status), ..DatabaseError::new(DIALECT, DbErrorKind::Other, None, redact(message, secrets)) })
+    Error::Database(DatabaseError {
+        status: Some(status),
+        ..DatabaseError::new(DIALECT, DbErrorKind::Other, None, redact(message, secrets))
+    })
 }
 
 /// Maps a transport failure (timeout, refused connection, broken body).

@@ -41,7 +41,8 @@ async fn redirects_to_another_origin_never_carry_credentials() {
         let write = athanor_core::query::insert_into(&Table::new("t")).columns(["a"]).values([1]).execute(&e).await;
         assert!(write.is_err());
         assert!(e.rpc("f", serde_json::json!({"a": 1})).fetch_all().await.is_err());
-        let leaked: Vec<_> = stranger.seen().into_iter().filter(|s| s.header("apikey").is_some() || s.header("authorization").is_some()).collect();
+        let leaked: Vec<_> =
+            stranger.seen().into_iter().filter(|s| s.header("apikey").is_some() || s.header("authorization").is_some()).collect();
         assert!(leaked.is_empty(), "{status}: the other origin received credentials: {leaked:?}");
         assert!(stranger.seen().is_empty(), "{status}: redirects are not followed at all");
     }

@@ -54,8 +54,14 @@ impl Fixture {
         standin.create_tables(&[&table()]).await.expect("create the table");
         let pg = PgPool::connect(&pg_url()).await.expect("PostgreSQL");
         // id, t, n; every numeric column holds id * 10 + its position, so no two columns agree.
-        let rows: &[(i64, Option<&str>, Option<i64>)] =
-            &[(1, Some("a"), Some(1)), (2, Some("null"), Some(2)), (3, None, None), (4, Some(""), Some(0)), (5, Some("b"), Some(-1)), (6, Some(" "), Some(2))];
+        let rows: &[(i64, Option<&str>, Option<i64>)] = &[
+            (1, Some("a"), Some(1)),
+            (2, Some("null"), Some(2)),
+            (3, None, None),
+            (4, Some(""), Some(0)),
+            (5, Some("b"), Some(-1)),
+            (6, Some(" "), Some(2)),
+        ];
         let mut cols = vec!["x", "a-b", "a"];
         cols.extend_from_slice(ODD);
         for (id, t, n) in rows {
@@ -99,7 +105,8 @@ async fn odd_names_are_read_as_the_columns_meant() {
         }
         let rows = select(&table()).columns([col(*name)]).order_by(col(*name).desc()).all(&f.engine).await;
         match rows {
-            Ok(rows) if rows.len() == 6 && rows[0].columns() == [name.to_string()] && rows[0].get::<i64>(name).ok() == Some(63 + i as i64) => {}
+            Ok(rows)
+                if rows.len() == 6 && rows[0].columns() == [name.to_string()] && rows[0].get::<i64>(name).ok() == Some(63 + i as i64) => {}
             other => failures.push(format!("select/order {name:?}: {:?}", other.map(|r| r.first().map(|r| r.columns().to_vec())))),
         }
     }
@@ -172,7 +179,8 @@ async fn count_and_exists_are_of_the_rows_the_query_returns() {
                 let got_n = s.clone().count(&f.engine).await;
                 let got_e = s.exists(&f.engine).await;
                 if got_n.as_ref().ok() != Some(&(want_n as u64)) || got_e.as_ref().ok() != Some(&want_e) {
-                    failures.push(format!("{w} limit {limit:?} offset {offset:?}: count {got_n:?} exists {got_e:?}, SQL {want_n} {want_e}"));
+                    failures
+                        .push(format!("{w} limit {limit:?} offset {offset:?}: count {got_n:?} exists {got_e:?}, SQL {want_n} {want_e}"));
                 }
             }
         }

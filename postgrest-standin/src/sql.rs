@@ -87,7 +87,9 @@ impl Builder<'_> {
                         let list = items.iter().map(|i| Some(i.clone())).collect();
                         Ok(format!("{col} = ANY(CAST({} AS {ty}[]))", self.bind(Param::List(list))))
                     }
-                    (Op::Is, Operand::Word(w)) => Ok(format!("{col} IS {}", if w == "not_null" { "NOT NULL".into() } else { w.to_uppercase() })),
+                    (Op::Is, Operand::Word(w)) => {
+                        Ok(format!("{col} IS {}", if w == "not_null" { "NOT NULL".into() } else { w.to_uppercase() }))
+                    }
                     (_, Operand::Text(v)) => Ok(format!("{col} {sql_op} CAST({} AS {ty})", self.bind(Param::Text(v.clone())))),
                     _ => Err(ApiError::parse(format!("operator {op:?} does not take {operand:?}"))),
                 }

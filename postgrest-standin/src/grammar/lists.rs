@@ -65,12 +65,11 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
         c.ws();
         return Ok(Ok(SelectItem { column: "*".into(), alias: None }));
     }
-    if c
-        .attempt(|c| {
-            c.optional(alias)?;
-            c.string("count()")
-        })
-        .is_ok()
+    if c.attempt(|c| {
+        c.optional(alias)?;
+        c.string("count()")
+    })
+    .is_ok()
     {
         return unsupported("aggregates");
     }

@@ -291,20 +291,38 @@ mod tests {
         // Parsed by PostgREST, not run by the stand-in: still a 400 here, saying so.
         assert!(parse_query("id=eq(any).value").unwrap_err().message.contains("does not run"));
         assert!(parse_query("id=not.eq(all).value").unwrap_err().message.contains("does not run"));
-        for bad in ["or=()", "or=(id.in.1,2,id.eq.3)", "or=)(", "and=(ord(id.eq.1,id.eq.1),id.eq.2)", "or=(id.eq.1,not.xor(id.eq.2,id.eq.3))"] {
+        for bad in
+            ["or=()", "or=(id.in.1,2,id.eq.3)", "or=)(", "and=(ord(id.eq.1,id.eq.1),id.eq.2)", "or=(id.eq.1,not.xor(id.eq.2,id.eq.3))"]
+        {
             rejected(bad);
         }
-        assert_eq!(parse_query("order=name.desc.nullsfirst").unwrap().order[0], OrderItem { column: "name".into(), desc: true, nulls_first: Some(true) });
-        for bad in ["id.ac", "id.descc", "id.nulsfist", "id.nullslasttt", "id.smth34", "id.asc.nlsfst", "id.asc.nullslasttt", "id.asc.smth34", "clients(name,id)"] {
+        assert_eq!(
+            parse_query("order=name.desc.nullsfirst").unwrap().order[0],
+            OrderItem { column: "name".into(), desc: true, nulls_first: Some(true) }
+        );
+        for bad in [
+            "id.ac",
+            "id.descc",
+            "id.nulsfist",
+            "id.nullslasttt",
+            "id.smth34",
+            "id.asc.nlsfst",
+            "id.asc.nullslasttt",
+            "id.asc.smth34",
+            "clients(name,id)",
+        ] {
             rejected(&format!("order={bad}"));
         }
         assert!(parse_query("order=name,clients(name),id").unwrap_err().message.contains("does not run"));
         let q = parse_query("select=alias:name,*,plain").unwrap();
-        assert_eq!(q.select.unwrap(), [
-            SelectItem { column: "name".into(), alias: Some("alias".into()) },
-            SelectItem { column: "*".into(), alias: None },
-            SelectItem { column: "plain".into(), alias: None },
-        ]);
+        assert_eq!(
+            q.select.unwrap(),
+            [
+                SelectItem { column: "name".into(), alias: Some("alias".into()) },
+                SelectItem { column: "*".into(), alias: None },
+                SelectItem { column: "plain".into(), alias: None },
+            ]
+        );
         for bad in ["name!hint", "name::"] {
             rejected(&format!("select={bad}"));
         }
@@ -355,6 +373,9 @@ mod tests {
         assert_eq!(one("or=(a.eq.%22a%22b,b.eq.1)"), Cond::Or(vec![leaf("a", Op::Eq, "\"a\"b"), leaf("b", Op::Eq, "1")]));
         assert_eq!(one("or=(a.eq.)"), Cond::Or(vec![leaf("a", Op::Eq, "")]));
         assert_eq!(parse_query("a=eq.1;b=eq.2").unwrap().filters.len(), 2, "`;` separates parameters too");
-        assert_eq!(one("not.or=(a.eq.1,%22or%22.eq.2)"), Cond::Not(Box::new(Cond::Or(vec![leaf("a", Op::Eq, "1"), leaf("or", Op::Eq, "2")]))));
+        assert_eq!(
+            one("not.or=(a.eq.1,%22or%22.eq.2)"),
+            Cond::Not(Box::new(Cond::Or(vec![leaf("a", Op::Eq, "1"), leaf("or", Op::Eq, "2")])))
+        );
     }
 }
