@@ -12,7 +12,7 @@
 
 mod catalog;
 mod error;
-mod grammar;
+pub mod grammar;
 mod handler;
 mod sql;
 
