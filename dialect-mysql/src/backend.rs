@@ -203,7 +203,7 @@ impl MySqlBackend {
             ping_timeout: settings.limits.ping,
         };
         let inner = Inner {
-            pool: ConnPool::new(settings.connect.clone(), init_fn, config),
+            pool: crate::pool::new_pool(settings.connect.clone(), init_fn, config),
             warmed: std::sync::Once::new(),
             state,
             host: settings.host,

@@ -156,7 +156,7 @@ impl MyConnection {
         let read = self.inner.limits.read;
         for q in plan {
             let ready = bind::ready(q.sql, &q.params, text_ok)?;
-            let sent = async { ready.execute(&mut *self.conn).await.map_err(|e| self.inner.err_now(e)) };
+            let sent = async { ready.execute(&mut self.conn.0).await.map_err(|e| self.inner.err_now(e)) };
             let r = within(&self.inner.host, "a statement", read, sent).await?;
             let r = exec_result(&r);
             total.rows_affected += r.rows_affected;
@@ -168,7 +168,7 @@ impl MyConnection {
     async fn fetch_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
         let (inner, read) = (self.inner.clone(), self.inner.limits.read);
         for q in plan {
-            let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut *self.conn);
+            let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut self.conn.0);
             let mut wires = Wires::default();
             loop {
                 let next = async { rows.try_next().await.map_err(|e| inner.err_now(e)) };
@@ -279,7 +279,7 @@ impl BackendConnection for MyConnection {
             let pool = self.conn.pool().clone();
             let MyConnection { conn, state, .. } = self;
             state.sent();
-            let mut rows = query.fetch(&mut **conn);
+            let mut rows = query.fetch(&mut conn.0);
             let mut st = RowState::default();
             // The first answer under the statement limit, each one under the read limit.
             let mut limit = match (inner.limits.operation, inner.limits.read) {

@@ -1,414 +1,88 @@
-//! Athanor's own pool of `MySqlConnection`s.
+//! MySQL's side of the shared pool ([`athanor_pool`], also used by the PostgreSQL dialect): a
+//! session type and a connector (connect, then the init statements and server detection).
 //!
-//! sqlx's `Pool` pings a connection on every acquire (optional) and on every release (always): up
-//! to two extra round trips per checkout. This pool knows when a connection is clean — no
-//! statement in flight (the caller marks those with `close_on_drop`), nothing queued (a ROLLBACK
-//! queued from `Drop` is flushed first, off the caller's path) — and so returns it with no round
-//! trip, and pings on checkout only a connection that sat idle longer than `ping_after_idle`
-//! (or returned before a session was last found closed by the server).
+//! The pool returns a clean connection with no round trip, pings on checkout only a connection
+//! that sat idle longer than `ping_after_idle`, never opens more than `maxsize`, and sends a
+//! ROLLBACK queued from `Drop` off the caller's path; see [`athanor_pool`].
 
 use crate::error::describe;
+use athanor_pool::{Connector, PoolConnection};
+use futures_core::future::BoxFuture;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use std::sync::Arc;
+
+pub use athanor_pool::PoolConfig;
 
 /// Runs on each new connection before it is used (init statements, server detection).
 pub type InitFn = Arc<dyn Fn(&mut MySqlConnection) -> Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + '_>> + Send + Sync>;
 
-/// Pool settings.
-#[derive(Clone)]
-pub struct PoolConfig {
-    /// Most open connections.
-    pub max: u32,
-    /// Connections opened on first use and kept open.
-    pub min: u32,
-    /// Longest wait for a connection.
-    pub acquire_timeout: Duration,
-    /// Close connections idle longer than this.
-    pub idle_timeout: Option<Duration>,
-    /// Close connections older than this.
-    pub max_lifetime: Option<Duration>,
-    /// Ping a connection on checkout when it sat idle longer than this (`None`: never ping).
-    pub ping_after_idle: Option<Duration>,
-    /// Longest wait for a ping's answer (and for a ROLLBACK queued from `Drop`).
-    pub ping_timeout: Duration,
-}
-
-struct Idle {
-    conn: MySqlConnection,
-    created: Instant,
-    since: Instant,
-}
-
-/// A pool of MySQL connections (cheap to share behind an `Arc`).
-///
-/// Never more than `max` connections are open: a checkout holds one of `max` permits while it
-/// opens, pings or uses a connection, and a timed-out waiter reports the pool's last connect
-/// error instead of opening one of its own. Each waiter has its own timer (tokio's), so no task
-/// tied to one runtime is needed.
-pub struct ConnPool {
-    connect: MySqlConnectOptions,
-    init: InitFn,
-    config: PoolConfig,
-    permits: Arc<Semaphore>,
-    idle: Mutex<Vec<Idle>>,
-    open: AtomicU32,
-    opened_ever: AtomicU64,
-    closed: AtomicBool,
-    /// The last failed connect, cleared by a successful one.
-    last_connect_error: Mutex<Option<String>>,
-    /// When a session was last found closed by the server: idle connections returned before
-    /// then are pinged on checkout (the server or network may have dropped them all).
-    suspect_before: Mutex<Option<Instant>>,
-}
-
+/// A pool of MySQL sessions.
+pub type ConnPool = athanor_pool::Pool<MyConnector>;
+/// A checked-out session; back to the pool on drop.
+pub type Pooled = athanor_pool::Pooled<MyConnector>;
 /// Why an acquire failed.
-#[derive(Debug)]
-pub enum AcquireError {
-    /// No connection within the acquire timeout; the last connect error, if connecting failed.
-    Timeout(Option<String>),
-    /// The pool was closed.
-    Closed,
-    /// Opening a new connection failed.
-    Connect(sqlx::Error),
+pub type AcquireError = athanor_pool::AcquireError<sqlx::Error>;
+
+/// A pool that opens nothing until the first acquire.
+pub fn new_pool(connect: MySqlConnectOptions, init: InitFn, config: PoolConfig) -> Arc<ConnPool> {
+    athanor_pool::Pool::new(MyConnector { connect, init }, config)
 }
 
-/// `now + d`, or `None` when that is past what `Instant` can hold (no deadline).
-fn deadline_after(d: Duration) -> Option<Instant> {
-    Instant::now().checked_add(d)
-}
+/// A sqlx `MySqlConnection` in the pool.
+pub struct MySession(pub MySqlConnection);
 
-/// Time left until `deadline` (unbounded without one).
-fn left(deadline: Option<Instant>) -> Option<Duration> {
-    deadline.map(|d| d.saturating_duration_since(Instant::now()))
-}
-
-/// Runs `fut` until `deadline` (forever without one); `None` when it passed.
-async fn until<T>(deadline: Option<Instant>, fut: impl Future<Output = T>) -> Option<T> {
-    match deadline {
-        Some(d) => tokio::time::timeout_at(d.into(), fut).await.ok(),
-        None => Some(fut.await),
-    }
-}
-
-impl ConnPool {
-    /// A pool that opens nothing until the first acquire.
-    pub fn new(connect: MySqlConnectOptions, init: InitFn, config: PoolConfig) -> Arc<Self> {
-        Arc::new(ConnPool {
-            permits: Arc::new(Semaphore::new(config.max.clamp(1, Semaphore::MAX_PERMITS as u32) as usize)),
-            connect,
-            init,
-            config,
-            idle: Mutex::new(Vec::new()),
-            open: AtomicU32::new(0),
-            opened_ever: AtomicU64::new(0),
-            closed: AtomicBool::new(false),
-            last_connect_error: Mutex::new(None),
-            suspect_before: Mutex::new(None),
-        })
-    }
-
-    /// Connections open now (idle and checked out).
-    pub fn size(&self) -> u32 {
-        self.open.load(Ordering::Relaxed)
-    }
-
-    /// Connections this pool ever opened (replacements included).
-    pub fn opened_ever(&self) -> u64 {
-        self.opened_ever.load(Ordering::Relaxed)
-    }
-
-    /// Connections idle now.
-    pub fn num_idle(&self) -> usize {
-        lock(&self.idle).len()
-    }
-
-    /// The configuration.
-    pub fn config(&self) -> &PoolConfig {
-        &self.config
-    }
-
-    /// Opens `min` connections in the background (aiomysql's `minsize`).
-    pub fn warm_up(self: &Arc<Self>) {
-        let want = self.config.min.min(self.config.max);
-        if want == 0 || tokio::runtime::Handle::try_current().is_err() {
-            return;
-        }
-        let pool = self.clone();
-        tokio::spawn(async move {
-            let mut held = Vec::new();
-            for _ in 0..want {
-                match pool.acquire().await {
-                    Ok(c) => held.push(c),
-                    Err(_) => break,
-                }
-            }
-        });
-    }
-
-    /// Checks out a connection, opening one if none is idle.
-    ///
-    /// The paths that open or ping a connection are boxed: a connect future is kilobytes, and
-    /// inlined it would be moved and allocated with every checkout's future.
-    pub async fn acquire(self: &Arc<Self>) -> Result<Pooled, AcquireError> {
-        let deadline = deadline_after(self.config.acquire_timeout);
-        // Fast path without a timer: a free slot is taken at once.
-        let permit = match self.permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(AcquireError::Closed),
-            Err(tokio::sync::TryAcquireError::NoPermits) => self.wait_for_slot(deadline).await?,
-        };
-        if self.closed.load(Ordering::Acquire) {
-            return Err(AcquireError::Closed);
-        }
-        while let Some(idle) = self.pop_idle() {
-            if let Some((conn, created)) = Box::pin(self.revive(idle, deadline)).await {
-                return Ok(Pooled::new(conn, created, self.clone(), permit));
-            }
-        }
-        let conn = Box::pin(self.open_until(deadline)).await?;
-        Ok(Pooled::new(conn, Instant::now(), self.clone(), permit))
-    }
-
-    /// Opens a connection, retrying network errors with backoff until `deadline` (the server
-    /// may be starting); errors the server sent (access denied, unknown database) end it at once.
-    async fn open_until(&self, deadline: Option<Instant>) -> Result<MySqlConnection, AcquireError> {
-        let mut backoff = Duration::from_millis(10);
-        loop {
-            if left(deadline).is_some_and(|l| l.is_zero()) {
-                return Err(AcquireError::Timeout(self.last_connect_error()));
-            }
-            match until(deadline, self.open_new()).await {
-                Some(Ok(conn)) => return Ok(conn),
-                Some(Err(e)) if matches!(e, sqlx::Error::Database(_)) => return Err(AcquireError::Connect(e)),
-                Some(Err(_)) => {}
-                None => {
-                    self.note_connect_error(format!("connecting took longer than {:?}", self.config.acquire_timeout));
-                    return Err(AcquireError::Timeout(self.last_connect_error()));
-                }
-            }
-            let pause = left(deadline).map_or(backoff, |l| backoff.min(l));
-            tokio::time::sleep(pause).await;
-            backoff = (backoff * 2).min(Duration::from_secs(1));
-        }
-    }
-
-    /// Waits for a free slot until `deadline`, with a timer of its own.
-    async fn wait_for_slot(&self, deadline: Option<Instant>) -> Result<OwnedSemaphorePermit, AcquireError> {
-        match until(deadline, self.permits.clone().acquire_owned()).await {
-            Some(r) => r.map_err(|_| AcquireError::Closed),
-            None => Err(AcquireError::Timeout(self.last_connect_error())),
-        }
-    }
-
-    /// The last failed connect's description, if the last connect failed.
-    pub fn last_connect_error(&self) -> Option<String> {
-        lock(&self.last_connect_error).clone()
-    }
-
-    fn note_connect_error(&self, e: String) {
-        *lock(&self.last_connect_error) = Some(e);
-    }
-
-    /// A session was found closed by the server: ping idle connections returned before now at
-    /// their next checkout.
-    pub fn suspect_idle(&self) {
-        *lock(&self.suspect_before) = Some(Instant::now());
-    }
-
-    fn pop_idle(&self) -> Option<Idle> {
-        lock(&self.idle).pop()
-    }
-
-    /// An idle connection fit for use, or `None` (it was closed). The ping is bounded by
-    /// `ping_timeout` and by the checkout's deadline.
-    async fn revive(&self, mut idle: Idle, deadline: Option<Instant>) -> Option<(MySqlConnection, Instant)> {
-        let now = Instant::now();
-        let expired = self.config.max_lifetime.is_some_and(|l| now.duration_since(idle.created) > l)
-            || self.config.idle_timeout.is_some_and(|t| now.duration_since(idle.since) > t);
-        let suspect = lock(&self.suspect_before).is_some_and(|t| idle.since <= t);
-        let stale = suspect || self.config.ping_after_idle.is_some_and(|p| now.duration_since(idle.since) > p);
-        if expired {
-            self.forget(idle.conn);
-            return None;
-        }
-        if stale {
-            let limit = left(deadline).map_or(self.config.ping_timeout, |l| l.min(self.config.ping_timeout));
-            if !matches!(tokio::time::timeout(limit, idle.conn.ping()).await, Ok(Ok(()))) {
-                // Whatever closed this one (a server restart, a network reset) likely closed
-                // the other idle connections too.
-                self.suspect_idle();
-                self.forget(idle.conn);
-                return None;
-            }
-        }
-        Some((idle.conn, idle.created))
-    }
-
-    async fn open_new(&self) -> Result<MySqlConnection, sqlx::Error> {
-        let opened = async {
-            let mut conn = self.connect.connect().await?;
-            (self.init)(&mut conn).await?;
-            Ok(conn)
-        };
-        match opened.await {
-            Ok(conn) => {
-                self.open.fetch_add(1, Ordering::Relaxed);
-                self.opened_ever.fetch_add(1, Ordering::Relaxed);
-                *lock(&self.last_connect_error) = None;
-                Ok(conn)
-            }
-            Err(e) => {
-                self.note_connect_error(describe(&e));
-                Err(e)
-            }
-        }
-    }
-
-    /// Closes a connection that leaves the pool.
-    fn forget(&self, conn: MySqlConnection) {
-        self.open.fetch_sub(1, Ordering::Relaxed);
-        drop(conn);
-    }
-
-    fn give_back(&self, conn: MySqlConnection, created: Instant) {
-        if self.closed.load(Ordering::Acquire) {
-            self.forget(conn);
-            return;
-        }
-        lock(&self.idle).push(Idle { conn, created, since: Instant::now() });
-    }
-
-    /// Closes idle connections and refuses new checkouts; checked-out ones close on return.
-    pub async fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.permits.close();
-        let idle: Vec<Idle> = std::mem::take(&mut *lock(&self.idle));
-        for i in idle {
-            self.open.fetch_sub(1, Ordering::Relaxed);
-            let _ = tokio::time::timeout(self.config.ping_timeout, i.conn.close()).await;
-        }
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A checked-out connection; back to the pool on drop.
-pub struct Pooled {
-    conn: Option<MySqlConnection>,
-    created: Instant,
-    pool: Arc<ConnPool>,
-    permit: Option<OwnedSemaphorePermit>,
-    discard: bool,
-}
-
-impl Pooled {
-    fn new(conn: MySqlConnection, created: Instant, pool: Arc<ConnPool>, permit: OwnedSemaphorePermit) -> Self {
-        Pooled { conn: Some(conn), created, pool, permit: Some(permit), discard: false }
-    }
-
-    /// Close this connection instead of returning it (its state is unknown).
-    pub fn close_on_drop(&mut self) {
-        self.discard = true;
-    }
-
-    /// The pool this connection belongs to.
-    pub fn pool(&self) -> &Arc<ConnPool> {
-        &self.pool
-    }
-
-    /// The server closed this session: ping the pool's other idle connections before reuse.
-    pub fn server_gone(&self) {
-        self.pool.suspect_idle();
-    }
-
-    /// Swaps in a new session for this slot (the old one is closed), waiting at most the pool's
-    /// acquire timeout.
-    pub async fn replace(&mut self) -> Result<(), AcquireError> {
-        let fresh = match until(deadline_after(self.pool.config.acquire_timeout), self.pool.open_new()).await {
-            Some(Ok(c)) => c,
-            Some(Err(e)) => return Err(AcquireError::Connect(e)),
-            None => return Err(AcquireError::Timeout(self.pool.last_connect_error())),
-        };
-        if let Some(old) = self.conn.replace(fresh) {
-            self.pool.forget(old);
-        }
-        self.created = Instant::now();
-        self.discard = false;
-        Ok(())
-    }
-}
-
-/// A connection whose queued ROLLBACK is being sent; closed and counted gone unless handed back.
-struct Flushing {
-    conn: Option<MySqlConnection>,
-    pool: Arc<ConnPool>,
-}
-
-impl Drop for Flushing {
-    fn drop(&mut self) {
-        if let Some(c) = self.conn.take() {
-            self.pool.forget(c);
-        }
-    }
-}
-
-impl std::ops::Deref for Pooled {
+impl std::ops::Deref for MySession {
     type Target = MySqlConnection;
     fn deref(&self) -> &MySqlConnection {
-        self.conn.as_ref().expect("connection present until drop")
+        &self.0
     }
 }
 
-impl std::ops::DerefMut for Pooled {
+impl std::ops::DerefMut for MySession {
     fn deref_mut(&mut self) -> &mut MySqlConnection {
-        self.conn.as_mut().expect("connection present until drop")
+        &mut self.0
     }
 }
 
-impl Drop for Pooled {
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else { return };
-        let permit = self.permit.take();
-        if self.discard {
-            self.pool.forget(conn);
-            return;
-        }
-        if !conn.should_flush() {
-            // Clean: back to the pool with no round trip.
-            self.pool.give_back(conn, self.created);
-            drop(permit);
-            return;
-        }
-        // A ROLLBACK was queued from Drop: send it now (locks must not wait for the next
-        // checkout), off the caller's path, holding the slot until it is done.
-        let (pool, created) = (self.pool.clone(), self.created);
-        match tokio::runtime::Handle::try_current() {
-            Ok(rt) => {
-                // Should the runtime end before the task finishes, the guard still closes the
-                // connection and counts it gone.
-                let mut guard = Flushing { conn: Some(conn), pool: pool.clone() };
-                rt.spawn(async move {
-                    let limit = pool.config.ping_timeout;
-                    let ok = match guard.conn.as_mut() {
-                        Some(c) => matches!(tokio::time::timeout(limit, c.flush()).await, Ok(Ok(()))),
-                        None => false,
-                    };
-                    if let (true, Some(c)) = (ok, guard.conn.take()) {
-                        pool.give_back(c, created);
-                    }
-                    drop(guard);
-                    drop(permit);
-                });
-            }
-            Err(_) => self.pool.forget(conn),
-        }
+impl PoolConnection for MySession {
+    type Error = sqlx::Error;
+    fn ping(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        Box::pin(self.0.ping())
+    }
+    fn needs_flush(&self) -> bool {
+        self.0.should_flush()
+    }
+    fn flush(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+        Box::pin(self.0.flush())
+    }
+    fn close(self) -> BoxFuture<'static, Result<(), sqlx::Error>> {
+        Box::pin(self.0.close())
+    }
+}
+
+/// Opens MySQL sessions and runs the init function on each.
+pub struct MyConnector {
+    connect: MySqlConnectOptions,
+    init: InitFn,
+}
+
+impl Connector for MyConnector {
+    type Conn = MySession;
+    type Error = sqlx::Error;
+    fn connect(&self) -> BoxFuture<'_, Result<MySession, sqlx::Error>> {
+        Box::pin(async move {
+            let mut conn = self.connect.connect().await?;
+            (self.init)(&mut conn).await?;
+            Ok(MySession(conn))
+        })
+    }
+    fn is_refusal(&self, e: &sqlx::Error) -> bool {
+        matches!(e, sqlx::Error::Database(_))
+    }
+    fn describe(&self, e: &sqlx::Error) -> String {
+        describe(e)
     }
 }

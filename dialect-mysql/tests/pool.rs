@@ -114,7 +114,7 @@ async fn statements_compile_before_checkout() {
 /// every statement's future (it was 4.4 KB with the connect future inside).
 #[tokio::test]
 async fn a_checkout_future_does_not_carry_the_connect_future() {
-    use athanor_mysql::pool::{ConnPool, InitFn, PoolConfig};
+    use athanor_mysql::pool::{new_pool, InitFn, PoolConfig};
     let opts: sqlx::mysql::MySqlConnectOptions = common::URL.parse().unwrap();
     let init: InitFn = std::sync::Arc::new(|_| Box::pin(async { Ok(()) }));
     let config = PoolConfig {
@@ -126,7 +126,7 @@ async fn a_checkout_future_does_not_carry_the_connect_future() {
         ping_after_idle: None,
         ping_timeout: Duration::from_secs(1),
     };
-    let pool = ConnPool::new(opts, init, config);
+    let pool = new_pool(opts, init, config);
     let checkout = pool.acquire();
     assert!(std::mem::size_of_val(&checkout) < 1024, "{} bytes", std::mem::size_of_val(&checkout));
 }

@@ -6,7 +6,8 @@
 //! the PostgreSQL keys in [`POSTGRES_KEYS`] and refuses anything else with the accepted list.
 //!
 //! - `sslmode` (libpq, psycopg) and `ssl` (asyncpg: `true`/`false` or a mode name) mean the same.
-//! - `options` takes libpq's `-c key=value` form; `search_path` is a shortcut for one of them.
+//! - `options` takes libpq's `-c key=value` form; `search_path` and `statement_timeout` (seconds)
+//!   are shortcuts for one of them. These are startup parameters: PgBouncer refuses them.
 //! - A transaction pooler (`pgbouncer=true`, port 6543, a `*.pooler.supabase.com` host, or a
 //!   statement cache size of 0) switches to unnamed statements: see [`Settings::pooler`].
 
@@ -26,6 +27,7 @@ pub const POSTGRES_KEYS: &[&str] = &[
     "connect_timeout",
     "options",
     "search_path",
+    "statement_timeout",
     "pgbouncer",
 ];
 
@@ -170,6 +172,9 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             }
             "options" => c = c.options(parse_pg_options(&v)?),
             "search_path" => c = c.options([("search_path", non_empty(&k, &v)?)]),
+            // Seconds, as for MySQL; the server cancels a longer statement (SQLSTATE 57014, a
+            // typed `Timeout`).
+            "statement_timeout" => c = c.options([("statement_timeout", format!("{}ms", bounded_secs(&k, &v)?.as_millis().max(1)))]),
             "pgbouncer" => pooler |= parse_bool(&k, &v)?,
             _ => return Err(unknown_option("postgresql", &k, POSTGRES_KEYS)),
         }
@@ -204,6 +209,9 @@ mod tests {
         assert_eq!(s.connect.get_options(), Some("-c statement_timeout=5000 -c search_path=app"));
         assert_eq!(s.host, "db.example:5433");
         assert!(!s.pooler);
+        let s = parse("postgresql://u@h/db?statement_timeout=2.5").unwrap();
+        assert_eq!(s.connect.get_options(), Some("-c statement_timeout=2500ms"));
+        assert!(matches!(parse("postgresql://u@h/db?statement_timeout=1e30"), Err(Error::InvalidOption { .. })));
     }
 
     #[test]
