@@ -2,8 +2,8 @@
 //! Connects lazily.
 
 use crate::compile;
-use crate::connection::PgConn;
 use crate::conflict::UniqueKeys;
+use crate::connection::PgConn;
 use crate::error::{convert, DIALECT};
 use crate::options::{Settings, DEFAULT_MAX_CONNECTIONS};
 use crate::session::PgConnector;

@@ -117,10 +117,7 @@ pub fn plan(stmt: &Statement) -> Result<Vec<SqlQuery>> {
             check_conflict(i)?;
             let chunks = insert_chunks(i, MAX_PARAMS, MAX_STATEMENT_BYTES);
             if chunks.len() > 1 {
-                return chunks
-                    .into_iter()
-                    .map(|r| core(&Statement::Insert(Insert { rows: i.rows[r].to_vec(), ..i.clone() })))
-                    .collect();
+                return chunks.into_iter().map(|r| core(&Statement::Insert(Insert { rows: i.rows[r].to_vec(), ..i.clone() }))).collect();
             }
         }
     }

@@ -158,7 +158,10 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             "sslmode" | "ssl" => {
                 if let Some(prev) = ssl_key_seen.replace(k.clone()) {
                     if prev != k {
-                        return Err(Error::InvalidOption { key: k, reason: format!("give either sslmode or ssl, not both (also got {prev})") });
+                        return Err(Error::InvalidOption {
+                            key: k,
+                            reason: format!("give either sslmode or ssl, not both (also got {prev})"),
+                        });
                     }
                 }
                 c = c.ssl_mode(ssl_mode(&k, &v)?)
@@ -216,7 +219,9 @@ mod tests {
 
     #[test]
     fn asyncpg_ssl_spelling_is_translated() {
-        for (v, want) in [("true", "Require"), ("false", "Disable"), ("require", "Require"), ("verify-full", "VerifyFull"), ("prefer", "Prefer")] {
+        for (v, want) in
+            [("true", "Require"), ("false", "Disable"), ("require", "Require"), ("verify-full", "VerifyFull"), ("prefer", "Prefer")]
+        {
             let s = parse(&format!("postgresql+asyncpg://u@h/db?ssl={v}")).unwrap();
             assert_eq!(format!("{:?}", s.connect.get_ssl_mode()), want, "{v}");
         }

@@ -166,7 +166,8 @@ fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Va
         }
         Wire::Numeric => numeric(dec::<Decimal>(raw)?, kind)?,
         Wire::Text | Wire::Other => {
-            let s: String = dec(raw).map_err(|e| if w == Wire::Other { "a column type this dialect does not read".to_string() } else { e })?;
+            let s: String =
+                dec(raw).map_err(|e| if w == Wire::Other { "a column type this dialect does not read".to_string() } else { e })?;
             match kind {
                 K::Json => Value::Json(serde_json::from_str(&s).map_err(|e| format!("invalid JSON: {e}"))?),
                 K::Uuid => Value::Uuid(s.parse().map_err(|_| format!("cannot parse {s:?} as uuid"))?),
