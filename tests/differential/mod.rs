@@ -49,15 +49,24 @@ fn known(case: &Case, v: Verdict, strict: bool) -> Option<&'static str> {
             return Some(why);
         }
     }
-    case.used.iter().find_map(|c| known_broken(*c, strict))
+    // Reading a Decimal back excuses only differences in Decimals (above), never other ones.
+    case.used.iter().filter(|c| **c != Construct::DecimalRead).find_map(|c| known_broken(*c, strict))
+}
+
+/// `s` cut to `max` characters (in-lists of 1000+ values make long queries).
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({} more characters)", &s[..i], s.len() - i),
+        None => s.to_owned(),
+    }
 }
 
 /// The full report of one case: seed, number, query, and per dialect what it sent and got.
 fn report(seed: u64, n: u64, case: &Case, runners: &[Runner], outcomes: &[Outcome]) -> String {
     let mut s = format!("seed {seed:#x} case {n} (replay: ATHANOR_DIFF_SEED={seed:#x} ATHANOR_DIFF_CASE={n})\n");
-    s += &format!("  constructs: {:?}\n  query: {case:?}\n", case.used);
+    s += &format!("  constructs: {:?}\n  query: {}\n", case.used, clip(&format!("{case:?}"), 1500));
     for (r, o) in runners.iter().zip(outcomes) {
-        s += &format!("  [{:?}] sent: {}\n    got: {}\n", r.dialect, r.compiled(case).trim_end().replace('\n', "\n          "), show(o, 12));
+        s += &format!("  [{:?}] sent: {}\n    got: {}\n", r.dialect, clip(r.compiled(case).trim_end(), 1500).replace('\n', "\n          "), show(o, 12));
     }
     s
 }
@@ -78,7 +87,9 @@ pub async fn run() {
     let mut known_seen: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
     let mut refused = 0usize;
     for &n in &numbers {
-        let case = gen::case(seed, n);
+        // Odd cases leave the known-broken constructs out, so they are compared strictly.
+        let avoid = if n % 2 == 1 { construct::avoidable(strict) } else { Vec::new() };
+        let case = gen::case(seed, n, avoid);
         let mut outcomes = Vec::with_capacity(runners.len());
         for r in &runners {
             outcomes.push(r.run(&case).await);
@@ -97,7 +108,11 @@ pub async fn run() {
                     eprintln!("known ({why}): {}", report(seed, n, &case, &runners, &outcomes));
                 }
             }
-            None => failures.push(report(seed, n, &case, &runners, &outcomes)),
+            None => {
+                let full = report(seed, n, &case, &runners, &outcomes);
+                eprintln!("DIFFER ({v:?}) {full}");
+                failures.push(full)
+            }
         }
     }
     for r in runners {

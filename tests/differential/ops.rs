@@ -45,9 +45,23 @@ pub const TEXT_OPS: &[Op] = &[Op::Like, Op::ILike];
 pub struct Gen {
     pub rng: Rng,
     pub used: BTreeSet<Construct>,
+    /// Constructs this case must not use (the known-broken ones, in the cases kept strict).
+    pub avoid: Vec<Construct>,
 }
 
 impl Gen {
+    /// Runs `f` again (up to 50 times) while what it notes includes an avoided construct.
+    pub fn avoiding<T>(&mut self, mut f: impl FnMut(&mut Gen) -> T) -> T {
+        for _ in 0..50 {
+            let before = self.used.clone();
+            let out = f(self);
+            if !self.used.difference(&before).any(|c| self.avoid.contains(c)) {
+                return out;
+            }
+            self.used = before;
+        }
+        panic!("the generator could not avoid {:?}", self.avoid)
+    }
     pub fn note(&mut self, c: Construct) {
         self.used.insert(c);
     }
