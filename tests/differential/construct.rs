@@ -32,7 +32,7 @@ pub enum Construct {
     InListLarge,
     /// `in_list`/`not_in_list` holding a NULL.
     InListNull,
-    /// `in_list`/`not_in_list` holding the empty string.
+    /// `in_list`/`not_in_list` holding the empty string among other values.
     InListEmptyString,
     /// A filter on the Decimal column.
     DecimalFilter,
@@ -66,6 +66,12 @@ pub enum Construct {
     Avg,
     /// GROUP BY a non-text column.
     GroupBy,
+    /// HAVING.
+    Having,
+    /// SELECT DISTINCT.
+    Distinct,
+    /// `in_list([""])` / `not_in_list([""])`.
+    InOnlyEmptyString,
 }
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or
@@ -80,7 +86,7 @@ pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
     (Construct::ILike, "10.9 ilike folds ASCII only on SQLite"),
     (Construct::DecimalRead, "10.10 SQLite loses a Decimal's scale and digits past the 15th"),
     (Construct::InListNull, "10.13 NULL in an in-list is the text 'null' on PostgREST"),
-    (Construct::InListEmptyString, "10.13 in_list([\"\"]) is the empty list on PostgREST"),
+    (Construct::InOnlyEmptyString, "10.13 in_list([\"\"]) is the empty list on PostgREST"),
     (Construct::InListLarge, "N1 a 1000+ value in-list is refused by Supabase with InvalidQuery (URL budget), not Unsupported"),
     (Construct::OrderNullsDefault, "N2 default NULL placement: first in ASC on SQLite/MariaDB, last on PostgreSQL"),
 ];

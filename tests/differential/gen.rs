@@ -5,7 +5,7 @@ use super::construct::Construct as C;
 use super::data::{at, price, Item, NAMES, NEAR_NAMES, PRICES};
 use super::ops::{self, Gen, Kind, Op, CMP_OPS, NULL_OPS, TEXT_OPS};
 use super::rng::Rng;
-use athanor::ast::{AggFunc, Expr, OrderBy};
+use athanor::ast::{AggFunc, BinOp, Expr, OrderBy};
 use athanor::chrono::NaiveDateTime;
 use athanor::prelude::*;
 use athanor::Value;
@@ -27,6 +27,17 @@ pub enum Terminal {
     Aggregate(Vec<Agg>),
     /// `select(&table).columns([key, aggregates…]).group_by([key])`.
     GroupBy(&'static str, Vec<Agg>),
+    /// `select(&table).columns([key])` made distinct or grouped (with HAVING), then run as rows,
+    /// `.count()` or `.exists()`.
+    Keys { key: &'static str, grouped: bool, having: Option<Expr>, run: Run },
+}
+
+/// How a [`Terminal::Keys`] query is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    Rows,
+    Count,
+    Exists,
 }
 
 /// How an aggregate's result is read and compared.
@@ -89,16 +100,32 @@ impl Case {
                 let list = std::iter::once(Expr::column(*key)).chain(aggs.iter().map(|a| a.expr.clone()));
                 q = q.columns(list).group_by([Expr::column(*key)]);
             }
+            Terminal::Keys { key, grouped, having, .. } => {
+                q = q.columns([Expr::column(*key)]);
+                q = if *grouped { q.group_by([Expr::column(*key)]) } else { q.distinct() };
+                if let Some(h) = having {
+                    q = q.having(h.clone());
+                }
+            }
             _ => {}
         }
         if let Some(f) = &self.filter {
             q = q.filter(f.clone());
         }
+        for o in &self.order {
+            q = q.order_by(o.clone());
+        }
+        if let Some(n) = self.limit {
+            q = q.limit(n);
+        }
+        if let Some(n) = self.offset {
+            q = q.offset(n);
+        }
         q
     }
     /// Whether row order is part of the answer (else rows are compared sorted).
     pub fn ordered(&self) -> bool {
-        !self.order.is_empty() && matches!(self.terminal, Terminal::All | Terminal::First | Terminal::One)
+        !self.order.is_empty() && matches!(self.terminal, Terminal::All | Terminal::First | Terminal::One | Terminal::Keys { run: Run::Rows, .. })
     }
 }
 
@@ -289,7 +316,18 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
         9..=10 => Terminal::One,
         11..=13 => Terminal::Count,
         14..=16 => Terminal::Exists,
-        17..=18 => Terminal::Aggregate(aggregates(&mut g, 4)),
+        17 => Terminal::Aggregate(aggregates(&mut g, 4)),
+        18 => {
+            let key = *g.rng.pick(&["rank", "score", "flag"]);
+            let grouped = g.rng.chance(1, 2);
+            let having = (grouped && g.rng.chance(1, 2)).then(|| {
+                let agg = if g.rng.chance(1, 2) { Expr::Agg { func: AggFunc::Count, arg: None } } else { Item::SCORE.sum() };
+                let op = *g.rng.pick(&[BinOp::Gt, BinOp::Lt, BinOp::Ge]);
+                Expr::Binary { op, left: Box::new(agg), right: Box::new(Expr::value(g.rng.below(14) as i64)) }
+            });
+            let run = *g.rng.pick(&[Run::Rows, Run::Count, Run::Exists]);
+            Terminal::Keys { key, grouped, having, run }
+        }
         _ => {
             let key = *g.rng.pick(&["rank", "score", "flag"]);
             Terminal::GroupBy(key, aggregates(&mut g, 3))
@@ -325,6 +363,30 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
         }
         Terminal::Aggregate(_) => g.note(C::Aggregate),
         Terminal::GroupBy(..) => g.note(C::GroupBy),
+        Terminal::Keys { key, grouped, ref having, run } => {
+            g.note(if grouped { C::GroupBy } else { C::Distinct });
+            if having.is_some() {
+                g.note(C::Having);
+            }
+            let paged = match run {
+                Run::Rows => C::LimitOffset,
+                Run::Count => C::CountLimitOffset,
+                Run::Exists => C::ExistsLimitOffset,
+            };
+            g.note(match run {
+                Run::Rows => C::Order,
+                Run::Count => C::Count,
+                Run::Exists => C::Exists,
+            });
+            if g.rng.chance(1, 2) && !g.avoid.contains(&paged) {
+                g.note(paged);
+                // Keys sort with NULLs first everywhere (explicitly), then the rows are unique.
+                case.order = vec![Expr::column(key).asc().nulls_first()];
+                g.note(C::OrderNullsExplicit);
+                case.limit = g.rng.chance(3, 4).then(|| g.rng.below(4) as u64);
+                case.offset = g.rng.chance(1, 2).then(|| g.rng.below(5) as u64);
+            }
+        }
     }
     if matches!(case.terminal, Terminal::All | Terminal::First | Terminal::One) {
         g.note(C::DecimalRead);

@@ -32,6 +32,8 @@ pub enum Op {
     IsNotNull,
     Like,
     ILike,
+    InOnlyEmptyString,
+    NotInOnlyEmptyString,
 }
 
 /// Operators for every column.
@@ -39,7 +41,7 @@ pub const CMP_OPS: &[Op] = &[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op:
 /// Extra operators for nullable columns.
 pub const NULL_OPS: &[Op] = &[Op::EqNone, Op::NeNone, Op::IsNull, Op::IsNotNull, Op::InWithNull, Op::NotInWithNull];
 /// Extra operators for text columns.
-pub const TEXT_OPS: &[Op] = &[Op::Like, Op::ILike];
+pub const TEXT_OPS: &[Op] = &[Op::Like, Op::ILike, Op::InOnlyEmptyString, Op::NotInOnlyEmptyString];
 
 /// Where a generated expression comes from: the random source and the constructs it used.
 pub struct Gen {
@@ -99,6 +101,7 @@ fn note_op(g: &mut Gen, op: Op, kind: Kind) {
         Op::IsNull | Op::IsNotNull => C::IsNull,
         Op::Like => C::Like,
         Op::ILike => C::ILike,
+        Op::InOnlyEmptyString | Op::NotInOnlyEmptyString => C::InOnlyEmptyString,
     };
     g.note(c);
     match op {
@@ -162,11 +165,13 @@ where
     Some(e)
 }
 
-/// The pattern operators on a text column.
-pub fn text<C: TextColumn>(g: &mut Gen, op: Op, col: C, pattern: &str) -> Option<Expr> {
+/// The pattern operators (and the lone empty string in a list) on a text column.
+pub fn text(g: &mut Gen, op: Op, col: Column<Item, Option<String>>, pattern: &str) -> Option<Expr> {
     let e = match op {
         Op::Like => col.like(pattern),
         Op::ILike => col.ilike(pattern),
+        Op::InOnlyEmptyString => col.in_list([""]),
+        Op::NotInOnlyEmptyString => col.not_in_list([""]),
         _ => return None,
     };
     note_op(g, op, Kind::Text);

@@ -4,7 +4,7 @@
 
 use super::compare::{agg_cell, item_cells, Cell, Outcome};
 use super::data::{rows, Item};
-use super::gen::{Case, Terminal};
+use super::gen::{Case, Run, Terminal};
 use athanor::ast::{SelectKind, Statement};
 use athanor::prelude::*;
 use athanor::query::AsStatement;
@@ -110,7 +110,13 @@ impl Runner {
             Terminal::First => case.select().limit(1).as_statement().expect("statement"),
             Terminal::Count => ast(SelectKind::Count),
             Terminal::Exists => ast(SelectKind::Exists),
-            Terminal::Aggregate(_) | Terminal::GroupBy(..) => case.row_select().as_statement().expect("statement"),
+            Terminal::Aggregate(_) | Terminal::GroupBy(..) | Terminal::Keys { run: Run::Rows, .. } => case.row_select().as_statement().expect("statement"),
+            Terminal::Keys { run, .. } => {
+                let Statement::Select(mut ast) = case.row_select().as_statement().expect("statement") else { unreachable!() };
+                ast.kind = if *run == Run::Count { SelectKind::Count } else { SelectKind::Exists };
+                ast.order_by.clear();
+                Statement::Select(ast)
+            }
         }
     }
 
@@ -141,7 +147,25 @@ impl Runner {
         outcome
     }
 
+    /// The answer, checked against the rows form on the same dialect: `.count()` must be the
+    /// number of rows `.all()` returns and `.exists()` whether it returns any (a check that
+    /// holds even where every dialect gets both wrong the same way).
     async fn answer(&self, case: &Case) -> athanor::Result<Outcome> {
+        let answer = self.answer_once(case).await?;
+        let rows = match &case.terminal {
+            Terminal::Count | Terminal::Exists => case.select().all(&self.engine).await.map(|v| v.len()),
+            Terminal::Keys { run: Run::Count | Run::Exists, .. } => case.row_select().all(&self.engine).await.map(|v| v.len()),
+            _ => return Ok(answer),
+        };
+        let Ok(rows) = rows else { return Ok(answer) };
+        Ok(match answer {
+            Outcome::Count(n) if n as usize != rows => Outcome::Failed(format!("count() = {n} but all() returns {rows} row(s)")),
+            Outcome::Exists(b) if b != (rows > 0) => Outcome::Failed(format!("exists() = {b} but all() returns {rows} row(s)")),
+            other => other,
+        })
+    }
+
+    async fn answer_once(&self, case: &Case) -> athanor::Result<Outcome> {
         let e = &self.engine;
         let rows = |v: Vec<Item>| Outcome::Rows(v.iter().map(item_cells).collect());
         Ok(match &case.terminal {
@@ -150,16 +174,22 @@ impl Runner {
             Terminal::One => rows(vec![case.select().one(e).await?]),
             Terminal::Count => Outcome::Count(case.select().count(e).await?),
             Terminal::Exists => Outcome::Exists(case.select().exists(e).await?),
+            Terminal::Keys { run: Run::Count, .. } => Outcome::Count(case.row_select().count(e).await?),
+            Terminal::Keys { run: Run::Exists, .. } => Outcome::Exists(case.row_select().exists(e).await?),
+            Terminal::Keys { key, run: Run::Rows, .. } => {
+                let mut out = Vec::new();
+                for row in case.row_select().all(e).await? {
+                    out.push(vec![key_cell(&row, key)?]);
+                }
+                Outcome::Rows(out)
+            }
             Terminal::Aggregate(aggs) | Terminal::GroupBy(_, aggs) => {
                 let keyed = matches!(case.terminal, Terminal::GroupBy(..));
                 let mut out = Vec::new();
                 for row in case.row_select().all(e).await? {
                     let mut cells = Vec::new();
                     if let Terminal::GroupBy(key, _) = &case.terminal {
-                        cells.push(match *key {
-                            "flag" => row.get_index::<Option<bool>>(0)?.map(Cell::Bool).unwrap_or(Cell::Null),
-                            _ => row.get_index::<Option<i64>>(0)?.map(Cell::Int).unwrap_or(Cell::Null),
-                        });
+                        cells.push(key_cell(&row, key)?);
                     }
                     for (i, a) in aggs.iter().enumerate() {
                         cells.push(agg_cell(&row, i + usize::from(keyed), a.kind)?);
@@ -183,4 +213,12 @@ impl Runner {
             Server::StandIn(s) => s.close().await,
         }
     }
+}
+
+/// The grouping key in column 0 of `row`.
+fn key_cell(row: &Row, key: &str) -> athanor::Result<Cell> {
+    Ok(match key {
+        "flag" => row.get_index::<Option<bool>>(0)?.map(Cell::Bool).unwrap_or(Cell::Null),
+        _ => row.get_index::<Option<i64>>(0)?.map(Cell::Int).unwrap_or(Cell::Null),
+    })
 }
