@@ -368,6 +368,13 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             if having.is_some() {
                 g.note(C::Having);
             }
+            if run == Run::Exists && g.avoid.contains(&C::ExistsGrouped) {
+                case.terminal = Terminal::Keys { key, grouped, having: having.clone(), run: Run::Count };
+                return finish(case, g);
+            }
+            if run == Run::Exists {
+                g.note(C::ExistsGrouped);
+            }
             let paged = match run {
                 Run::Rows => C::LimitOffset,
                 Run::Count => C::CountLimitOffset,
@@ -388,6 +395,10 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             }
         }
     }
+    finish(case, g)
+}
+
+fn finish(mut case: Case, mut g: Gen) -> Case {
     if matches!(case.terminal, Terminal::All | Terminal::First | Terminal::One) {
         g.note(C::DecimalRead);
     }
