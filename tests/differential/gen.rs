@@ -277,7 +277,7 @@ fn aggregates(g: &mut Gen, max: usize) -> Vec<Agg> {
         (Expr::Agg { func: AggFunc::Count, arg: None }, AggKind::Int, None),
         (Item::NAME.count(), AggKind::Int, None),
         (Item::PRICE.count(), AggKind::Int, None),
-        (Item::PRICE.sum(), AggKind::Num, Some(C::DecimalRead)),
+        (Item::PRICE.sum(), AggKind::Num, Some(C::DecimalSum)),
         (Item::PRICE.min(), AggKind::Num, Some(C::DecimalRead)),
         (Item::PRICE.max(), AggKind::Num, Some(C::DecimalRead)),
         (Item::PRICE.avg(), AggKind::Avg, Some(C::Avg)),
