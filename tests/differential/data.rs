@@ -26,9 +26,37 @@ pub struct Item {
 
 /// Every distinct text the `name` column holds (NULL aside).
 pub const NAMES: &[&str] = &[
-    "apple", "Apple", "APPLE", "apple ", "apple  ", " apple", "café", "Café", "CAFÉ", "cafe", "Äpfel", "äpfel",
-    "100%", "100% sure", "a_b", "a%b", "axb", "back\\slash", "it's", "say \"hi\"", "🚀 rocket", "emoji 😀", "",
-    "null", "NULL", "x,y", "(paren)", "a.b", "ß", "zebra", "Zebra",
+    "apple",
+    "Apple",
+    "APPLE",
+    "apple ",
+    "apple  ",
+    " apple",
+    "café",
+    "Café",
+    "CAFÉ",
+    "cafe",
+    "Äpfel",
+    "äpfel",
+    "100%",
+    "100% sure",
+    "a_b",
+    "a%b",
+    "axb",
+    "back\\slash",
+    "it's",
+    "say \"hi\"",
+    "🚀 rocket",
+    "emoji 😀",
+    "",
+    "null",
+    "NULL",
+    "x,y",
+    "(paren)",
+    "a.b",
+    "ß",
+    "zebra",
+    "Zebra",
 ];
 
 /// Texts that are not in the table but sit next to ones that are (case, spaces, accents).
@@ -36,16 +64,16 @@ pub const NEAR_NAMES: &[&str] = &["APPLE ", "apple   ", "CAFE", "äPFEL", "Ä", 
 
 /// Decimals at the declared scale 8, as the column holds them (mantissa, scale 8).
 pub const PRICES: &[i128] = &[
-    10_050_000_000,               // 100.50000000
-    -1,                           // -0.00000001
-    0,                            // 0.00000000
-    100_000_000,                  // 1.00000000
-    -10_050_000_000,              // -100.50000000
-    99_999_999_999_999_999_999,   // 999999999999.99999999 (20 digits)
-    12_345_678_901_212_345_678,   // 123456789012.12345678
-    10_000_000,                   // 0.10000000
-    1,                            // 0.00000001
-    250_000_000_000,              // 2500.00000000
+    10_050_000_000,             // 100.50000000
+    -1,                         // -0.00000001
+    0,                          // 0.00000000
+    100_000_000,                // 1.00000000
+    -10_050_000_000,            // -100.50000000
+    99_999_999_999_999_999_999, // 999999999999.99999999 (20 digits)
+    12_345_678_901_212_345_678, // 123456789012.12345678
+    10_000_000,                 // 0.10000000
+    1,                          // 0.00000001
+    250_000_000_000,            // 2500.00000000
 ];
 
 /// A decimal of scale 8 from its mantissa.
@@ -65,7 +93,7 @@ pub fn rows() -> Vec<Item> {
             let i = id as usize;
             Item {
                 id,
-                name: (i % 11 != 0).then(|| NAMES[(i * 7) % NAMES.len()].to_owned()),
+                name: (!i.is_multiple_of(11)).then(|| NAMES[(i * 7) % NAMES.len()].to_owned()),
                 price: (i % 7 != 3).then(|| price(PRICES[(i * 3) % PRICES.len()])),
                 score: ((i * 5) % 13) as i32 - 4,
                 rank: (i % 5 != 2).then_some(((i * 3) % 4) as i64),

@@ -125,7 +125,8 @@ impl Case {
     }
     /// Whether row order is part of the answer (else rows are compared sorted).
     pub fn ordered(&self) -> bool {
-        !self.order.is_empty() && matches!(self.terminal, Terminal::All | Terminal::First | Terminal::One | Terminal::Keys { run: Run::Rows, .. })
+        !self.order.is_empty()
+            && matches!(self.terminal, Terminal::All | Terminal::First | Terminal::One | Terminal::Keys { run: Run::Rows, .. })
     }
 }
 
@@ -145,7 +146,7 @@ fn large_at(i: usize) -> NaiveDateTime {
     at(20, (i % 24) as u32, (i % 60) as u32, 1, i as u32)
 }
 fn large_bool(i: usize) -> bool {
-    i % 2 == 0
+    i.is_multiple_of(2)
 }
 
 /// A LIKE pattern built from a stored text: a piece of it, wrapped in `%`, some characters `_`.
@@ -198,15 +199,18 @@ fn leaf_any(g: &mut Gen) -> Expr {
         let e = match column {
             "id" => ops::typed(g, op, Item::ID, Kind::Other, &[0i64, 1, 2, 7, 11, 32, 63, 64, 65], large_i64),
             "score" => ops::typed(g, op, Item::SCORE, Kind::Other, &[-4, -1, 0, 1, 3, 8, 9], large_i32),
-            "rank" => ops::nullable(g, op, Item::RANK, Kind::Other, &[0i64, 1, 2, 3]).or_else(|| ops::typed(g, op, Item::RANK, Kind::Other, &[0i64, 1, 2, 3, 5], large_i64)),
-            "flag" => ops::nullable(g, op, Item::FLAG, Kind::Other, &[true, false]).or_else(|| ops::typed(g, op, Item::FLAG, Kind::Other, &[true, false], large_bool)),
+            "rank" => ops::nullable(g, op, Item::RANK, Kind::Other, &[0i64, 1, 2, 3])
+                .or_else(|| ops::typed(g, op, Item::RANK, Kind::Other, &[0i64, 1, 2, 3, 5], large_i64)),
+            "flag" => ops::nullable(g, op, Item::FLAG, Kind::Other, &[true, false])
+                .or_else(|| ops::typed(g, op, Item::FLAG, Kind::Other, &[true, false], large_bool)),
             "at" => {
                 let pool = times();
                 ops::nullable(g, op, Item::AT, Kind::Other, &pool).or_else(|| ops::typed(g, op, Item::AT, Kind::Other, &pool, large_at))
             }
             "price" => {
                 let pool = prices();
-                ops::nullable(g, op, Item::PRICE, Kind::Decimal, &pool).or_else(|| ops::typed(g, op, Item::PRICE, Kind::Decimal, &pool, large_price))
+                ops::nullable(g, op, Item::PRICE, Kind::Decimal, &pool)
+                    .or_else(|| ops::typed(g, op, Item::PRICE, Kind::Decimal, &pool, large_price))
             }
             _ => {
                 let pool = texts();

@@ -66,7 +66,12 @@ fn report(seed: u64, n: u64, case: &Case, runners: &[Runner], outcomes: &[Outcom
     let mut s = format!("seed {seed:#x} case {n} (replay: ATHANOR_DIFF_SEED={seed:#x} ATHANOR_DIFF_CASE={n})\n");
     s += &format!("  constructs: {:?}\n  query: {}\n", case.used, clip(&format!("{case:?}"), 1500));
     for (r, o) in runners.iter().zip(outcomes) {
-        s += &format!("  [{:?}] sent: {}\n    got: {}\n", r.dialect, clip(r.compiled(case).trim_end(), 1500).replace('\n', "\n          "), show(o, 12));
+        s += &format!(
+            "  [{:?}] sent: {}\n    got: {}\n",
+            r.dialect,
+            clip(r.compiled(case).trim_end(), 1500).replace('\n', "\n          "),
+            show(o, 12)
+        );
     }
     s
 }
@@ -118,7 +123,11 @@ pub async fn run() {
     for r in runners {
         r.close().await;
     }
-    eprintln!("differential: {} case(s), {refused} refusal(s) (Unsupported before I/O), {} unexplained difference(s)", numbers.len(), failures.len());
+    eprintln!(
+        "differential: {} case(s), {refused} refusal(s) (Unsupported before I/O), {} unexplained difference(s)",
+        numbers.len(),
+        failures.len()
+    );
     for (why, (count, first)) in &known_seen {
         eprintln!("  known broken {why}: {count} case(s) differ, e.g. ATHANOR_DIFF_SEED={seed:#x} ATHANOR_DIFF_CASE={first}");
     }

@@ -37,7 +37,21 @@ pub enum Op {
 }
 
 /// Operators for every column.
-pub const CMP_OPS: &[Op] = &[Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Between, Op::In, Op::NotIn, Op::InEmpty, Op::NotInEmpty, Op::InLarge, Op::NotInLarge];
+pub const CMP_OPS: &[Op] = &[
+    Op::Eq,
+    Op::Ne,
+    Op::Lt,
+    Op::Le,
+    Op::Gt,
+    Op::Ge,
+    Op::Between,
+    Op::In,
+    Op::NotIn,
+    Op::InEmpty,
+    Op::NotInEmpty,
+    Op::InLarge,
+    Op::NotInLarge,
+];
 /// Extra operators for nullable columns.
 pub const NULL_OPS: &[Op] = &[Op::EqNone, Op::NeNone, Op::IsNull, Op::IsNotNull, Op::InWithNull, Op::NotInWithNull];
 /// Extra operators for text columns.
@@ -113,7 +127,14 @@ fn note_op(g: &mut Gen, op: Op, kind: Kind) {
 
 /// `op` on a column of any type; `pool` are values near the data, `large` makes 1000+ values.
 /// `None` when `op` does not apply (the null and text operators, handled by [`nullable`] and [`text`]).
-pub fn typed<T: SqlType, V: Operand<T> + Clone>(g: &mut Gen, op: Op, col: Column<Item, T>, kind: Kind, pool: &[V], large: fn(usize) -> V) -> Option<Expr> {
+pub fn typed<T: SqlType, V: Operand<T> + Clone>(
+    g: &mut Gen,
+    op: Op,
+    col: Column<Item, T>,
+    kind: Kind,
+    pool: &[V],
+    large: fn(usize) -> V,
+) -> Option<Expr> {
     let e = match op {
         Op::Eq => col.eq(g.rng.pick(pool).clone()),
         Op::Ne => col.ne(g.rng.pick(pool).clone()),
@@ -142,9 +163,9 @@ pub fn typed<T: SqlType, V: Operand<T> + Clone>(g: &mut Gen, op: Op, col: Column
 }
 
 /// The NULL operators on a nullable column.
-pub fn nullable<T: SqlType>(g: &mut Gen, op: Op, col: Column<Item, Option<T>>, kind: Kind, pool: &[T]) -> Option<Expr>
+pub fn nullable<T>(g: &mut Gen, op: Op, col: Column<Item, Option<T>>, kind: Kind, pool: &[T]) -> Option<Expr>
 where
-    T: Clone + Operand<Option<T>>,
+    T: SqlType + Clone + Operand<Option<T>>,
     Option<T>: Operand<Option<T>>,
 {
     let with_null = |g: &mut Gen| {

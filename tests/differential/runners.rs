@@ -110,7 +110,9 @@ impl Runner {
             Terminal::First => case.select().limit(1).as_statement().expect("statement"),
             Terminal::Count => ast(SelectKind::Count),
             Terminal::Exists => ast(SelectKind::Exists),
-            Terminal::Aggregate(_) | Terminal::GroupBy(..) | Terminal::Keys { run: Run::Rows, .. } => case.row_select().as_statement().expect("statement"),
+            Terminal::Aggregate(_) | Terminal::GroupBy(..) | Terminal::Keys { run: Run::Rows, .. } => {
+                case.row_select().as_statement().expect("statement")
+            }
             Terminal::Keys { run, .. } => {
                 let Statement::Select(mut ast) = case.row_select().as_statement().expect("statement") else { unreachable!() };
                 ast.kind = if *run == Run::Count { SelectKind::Count } else { SelectKind::Exists };
