@@ -1,0 +1,39 @@
+//! Shared by the `faults_*` test binaries: bounded waits, unique names, a serial guard, error checks.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use athanor::{DbErrorKind, Error};
+
+/// The shared MariaDB (only for tests that do not stop, kill or freeze it).
+pub const SHARED_MYSQL: &str = "mysql://root@127.0.0.1:3306/test";
+
+/// Awaits `f`, failing the test if it takes longer than `secs` (every wait in a fault test is bounded).
+pub async fn within<T>(secs: u64, what: &str, f: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(secs), f).await {
+        Ok(v) => v,
+        Err(_) => panic!("{what}: no answer within {secs} s"),
+    }
+}
+
+/// A name unique to this process and call.
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{prefix}_{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Runs the tests of one binary one at a time (they share a machine with two cores, and some share a
+/// private server).
+pub fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static GUARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    GUARD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The errors a client may see while a server goes away or comes back: all typed, none a panic.
+pub fn is_outage(e: &Error) -> bool {
+    matches!(e.db_kind(), Some(DbErrorKind::ConnectionLost | DbErrorKind::ConnectFailed))
+        || matches!(e, Error::PoolTimeout { .. })
+}
