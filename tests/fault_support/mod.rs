@@ -34,6 +34,21 @@ pub fn serial() -> std::sync::MutexGuard<'static, ()> {
 
 /// The errors a client may see while a server goes away or comes back: all typed, none a panic.
 pub fn is_outage(e: &Error) -> bool {
-    matches!(e.db_kind(), Some(DbErrorKind::ConnectionLost | DbErrorKind::ConnectFailed))
-        || matches!(e, Error::PoolTimeout { .. })
+    matches!(e.db_kind(), Some(DbErrorKind::ConnectionLost | DbErrorKind::ConnectFailed)) || matches!(e, Error::PoolTimeout { .. })
+}
+
+/// Polls `f` until it has returned `Pending` `n` times, then drops it: a cancellation at its `n`-th await
+/// point (`None`), or its output when it finishes first. Sweeping `n` from 0 cancels at every point.
+pub async fn cancel_at_pending<F: Future>(n: usize, f: F) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    let mut pending = 0;
+    std::future::poll_fn(move |cx| match f.as_mut().poll(cx) {
+        std::task::Poll::Ready(v) => std::task::Poll::Ready(Some(v)),
+        std::task::Poll::Pending if pending == n => std::task::Poll::Ready(None),
+        std::task::Poll::Pending => {
+            pending += 1;
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
