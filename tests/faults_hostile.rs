@@ -139,7 +139,7 @@ async fn identifiers_round_trip(e: &Engine, tag: &str) {
     for (k, ident) in HOSTILE_IDENTS.iter().enumerate() {
         let t = Table::new(format!("{ident} {tag}{k}"))
             .column(ColumnDef::new("id", ColumnType::I64))
-            .column(ColumnDef::new(format!("{ident}"), ColumnType::String { max_len: Some(32) }).index())
+            .column(ColumnDef::new(ident.to_string(), ColumnType::String { max_len: Some(32) }).index())
             .column(ColumnDef::new(format!("{ident}2"), ColumnType::I64).nullable())
             .primary_key(["id"]);
         let (c1, c2) = (ident.to_string(), format!("{ident}2"));
@@ -181,7 +181,7 @@ fn remove_db(path: &std::path::Path) {
 
 #[tokio::test]
 async fn hostile_strings_round_trip_on_sqlite() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (path, e) = sqlite_engine("fault_hostile");
     strings_round_trip(&e, "fault_hostile").await;
     e.dispose().await;
@@ -190,14 +190,14 @@ async fn hostile_strings_round_trip_on_sqlite() {
 
 #[tokio::test]
 async fn hostile_strings_round_trip_on_mariadb() {
-    let _serial = serial();
+    let _serial = serial().await;
     let e = create_engine(SHARED_MYSQL).unwrap();
     strings_round_trip(&e, &fault_support::unique("fault_hostile")).await;
 }
 
 #[tokio::test]
 async fn hostile_identifiers_round_trip_on_sqlite() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (path, e) = sqlite_engine("fault_idents");
     identifiers_round_trip(&e, "t").await;
     e.dispose().await;
@@ -206,7 +206,7 @@ async fn hostile_identifiers_round_trip_on_sqlite() {
 
 #[tokio::test]
 async fn hostile_identifiers_round_trip_on_mariadb() {
-    let _serial = serial();
+    let _serial = serial().await;
     let e = create_engine(SHARED_MYSQL).unwrap();
     let tag = format!("{}_", std::process::id() % 100_000);
     identifiers_round_trip(&e, &tag).await;

@@ -43,7 +43,7 @@ fn points() -> impl Iterator<Item = usize> {
 
 #[tokio::test]
 async fn bulk_insert_cancelled_at_many_points_is_all_or_nothing() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (_proxy, e) = slowed_engine();
     let t = table("fault_bulk");
     within(30, "create", e.create_all(&[&t])).await.unwrap();
@@ -93,7 +93,7 @@ async fn bulk_insert_cancelled_at_many_points_is_all_or_nothing() {
 /// Begin, three statements, commit: cancelled anywhere, either all three rows or none remain.
 #[tokio::test]
 async fn transaction_cancelled_at_every_point_is_all_or_nothing() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (_proxy, e) = slowed_engine();
     let t = table("fault_txcancel");
     within(30, "create", e.create_all(&[&t])).await.unwrap();
@@ -150,7 +150,7 @@ async fn transaction_cancelled_at_every_point_is_all_or_nothing() {
 
 #[tokio::test]
 async fn pool_exhaustion_is_a_bounded_pool_timeout() {
-    let _serial = serial();
+    let _serial = serial().await;
     let e = create_engine(&format!("{SHARED_MYSQL}?maxsize=2&pool_timeout=1")).unwrap();
     let held = within(10, "two checkouts", futures_util::future::try_join_all([e.connect(), e.connect()])).await.unwrap();
     let waiters: Vec<_> = (0..10)

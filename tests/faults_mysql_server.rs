@@ -64,7 +64,7 @@ async fn connection_id(c: &mut athanor::Connection) -> u64 {
 
 #[tokio::test]
 async fn restart_with_an_idle_pool() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (db, e) = setup(4).await;
     // Four connections open and idle in the pool.
     let conns = within(20, "four checkouts", futures_util::future::try_join_all((0..4).map(|_| e.connect()))).await.unwrap();
@@ -84,7 +84,7 @@ async fn restart_with_an_idle_pool() {
 
 #[tokio::test]
 async fn restart_with_a_busy_pool() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (db, e) = setup(4).await;
     const WORKERS: i64 = 8;
     let stop = Arc::new(AtomicBool::new(false));
@@ -155,7 +155,7 @@ async fn restart_with_a_busy_pool() {
 
 #[tokio::test]
 async fn crash_mid_transaction_loses_the_transaction_only() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (db, e) = setup(2).await;
     FaultRow::insert_many(&[row(1)]).execute(&e).await.unwrap();
     let mut tx = within(10, "begin", e.begin()).await.unwrap();
@@ -177,7 +177,7 @@ async fn crash_mid_transaction_loses_the_transaction_only() {
 
 #[tokio::test]
 async fn crash_mid_statement_is_a_typed_error_in_bounded_time() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (db, e) = setup(2).await;
     let slow = {
         let e = e.clone();
@@ -199,7 +199,7 @@ async fn crash_mid_statement_is_a_typed_error_in_bounded_time() {
 
 #[tokio::test]
 async fn kill_connection_mid_transaction() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (_db, e) = setup(3).await;
     let mut c = within(10, "connect", e.connect()).await.unwrap();
     let id = connection_id(&mut c).await;
@@ -222,7 +222,7 @@ async fn kill_connection_mid_transaction() {
 
 #[tokio::test]
 async fn kill_mid_statement() {
-    let _serial = serial();
+    let _serial = serial().await;
     let (_db, e) = setup(3).await;
     for kill in ["KILL QUERY", "KILL CONNECTION"] {
         let mut c = within(10, "connect", e.connect()).await.unwrap();

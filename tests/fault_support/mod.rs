@@ -27,9 +27,9 @@ pub fn unique(prefix: &str) -> String {
 
 /// Runs the tests of one binary one at a time (they share a machine with two cores, and some share a
 /// private server).
-pub fn serial() -> std::sync::MutexGuard<'static, ()> {
-    static GUARD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    GUARD.lock().unwrap_or_else(|e| e.into_inner())
+pub async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
+    static GUARD: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    GUARD.lock().await
 }
 
 /// The errors a client may see while a server goes away or comes back: all typed, none a panic.
