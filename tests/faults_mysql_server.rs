@@ -92,9 +92,11 @@ async fn restart_with_a_busy_pool() {
     // Ids whose insert returned Ok, ids whose insert failed (outcome unknown), successes after the restart.
     let ok = Arc::new(Mutex::new(BTreeSet::new()));
     let unknown = Arc::new(Mutex::new(BTreeSet::new()));
+    let kinds = Arc::new(Mutex::new(std::collections::BTreeMap::<String, u32>::new()));
     let mut workers = Vec::new();
     for w in 0..WORKERS {
         let (e, stop, restarted, ok, unknown) = (e.clone(), stop.clone(), restarted.clone(), ok.clone(), unknown.clone());
+        let kinds = kinds.clone();
         workers.push(tokio::spawn(async move {
             let (mut after, mut errors) = (0u32, 0u32);
             let mut n = 0;
@@ -110,6 +112,7 @@ async fn restart_with_a_busy_pool() {
                     Err(err) => {
                         assert!(is_outage(&err), "not a typed outage error: {err:?}");
                         unknown.lock().unwrap().insert(id);
+                        *kinds.lock().unwrap().entry(format!("{:?}", err.db_kind())).or_default() += 1;
                         errors += 1;
                         tokio::time::sleep(Duration::from_millis(20)).await;
                     }
@@ -147,8 +150,9 @@ async fn restart_with_a_busy_pool() {
     let phantom: Vec<_> = stored.difference(&ok).filter(|id| !unknown.contains(id)).collect();
     assert!(phantom.is_empty(), "rows nobody inserted: {phantom:?}");
     eprintln!(
-        "restart with a busy pool (8 writers, pool of 4): {} inserts Ok and all stored, {errors} typed errors, {} of those committed anyway",
+        "restart with a busy pool (8 writers, pool of 4): {} inserts Ok and all stored, {errors} typed errors {:?}, {} of those committed anyway",
         ok.len(),
+        kinds.lock().unwrap(),
         stored.difference(&ok).count()
     );
 }
@@ -165,6 +169,7 @@ async fn crash_mid_transaction_loses_the_transaction_only() {
     let err = within(15, "commit after crash", tx.commit()).await.unwrap_err();
     assert!(is_outage(&err), "{err:?}");
     eprintln!("commit after SIGKILL: {:?} in {:?}", err.db_kind(), t.elapsed());
+    assert!(!err.is_retryable(), "a COMMIT whose outcome is unknown must not be retried blindly: {err:?}");
     // While the server is down: typed errors, bounded.
     let err = count(&e).await.unwrap_err();
     assert!(is_outage(&err), "{err:?}");

@@ -32,9 +32,11 @@ pub async fn serial() -> tokio::sync::MutexGuard<'static, ()> {
     GUARD.lock().await
 }
 
-/// The errors a client may see while a server goes away or comes back: all typed, none a panic.
+/// The errors a client may see while a server goes away or comes back: all typed, none a panic. A write
+/// (or COMMIT) in flight when the connection dropped is `CommitOutcomeUnknown`.
 pub fn is_outage(e: &Error) -> bool {
-    matches!(e.db_kind(), Some(DbErrorKind::ConnectionLost | DbErrorKind::ConnectFailed)) || matches!(e, Error::PoolTimeout { .. })
+    let kinds = [DbErrorKind::ConnectionLost, DbErrorKind::ConnectFailed, DbErrorKind::CommitOutcomeUnknown];
+    e.db_kind().is_some_and(|k| kinds.contains(&k)) || matches!(e, Error::PoolTimeout { .. })
 }
 
 /// Polls `f` until it has returned `Pending` `n` times, then drops it: a cancellation at its `n`-th await
