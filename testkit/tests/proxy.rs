@@ -130,10 +130,10 @@ async fn reset_sends_rst_to_open_and_new_connections() {
     c.write_all(b"a").await.unwrap();
     assert_eq!(read_n(&mut c, 1).await, b"a");
     proxy.set_mode(Mode::Reset);
-    let r = read_within(&mut c, 2000).await;
+    let r = read_within(&mut c, 5000).await;
     assert!(is_reset(&r), "open connection reset, got {r:?}");
     let mut c2 = TcpStream::connect(proxy.addr()).await.unwrap();
-    let r2 = read_within(&mut c2, 2000).await;
+    let r2 = read_within(&mut c2, 5000).await;
     assert!(is_reset(&r2), "new connection reset, got {r2:?}");
     until("reset connections closed", || proxy.open() == 0).await;
     proxy.set_mode(Mode::Pass);
@@ -150,7 +150,7 @@ async fn reset_open_keeps_the_mode() {
     c.write_all(b"a").await.unwrap();
     assert_eq!(read_n(&mut c, 1).await, b"a");
     proxy.reset_open();
-    assert!(is_reset(&read_within(&mut c, 2000).await));
+    assert!(is_reset(&read_within(&mut c, 5000).await));
     assert_eq!(proxy.mode(), Mode::Pass);
     let mut c2 = TcpStream::connect(proxy.addr()).await.unwrap();
     c2.write_all(b"b").await.unwrap();
@@ -203,7 +203,7 @@ async fn dropping_the_proxy_closes_its_port_and_connections() {
     c.write_all(b"a").await.unwrap();
     assert_eq!(read_n(&mut c, 1).await, b"a");
     drop(proxy);
-    let r = read_within(&mut c, 2000).await;
+    let r = read_within(&mut c, 5000).await;
     assert!(matches!(&r, Some(Ok(b)) if b.is_empty()) || is_reset(&r), "closed, got {r:?}");
     let deadline = Instant::now() + Duration::from_secs(5);
     while TcpStream::connect(addr).await.is_ok() {

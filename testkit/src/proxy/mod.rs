@@ -53,7 +53,8 @@ pub(crate) struct Shared {
 ///
 /// Dropping it stops the accept loop and closes every connection it holds (the tasks are aborted, so this
 /// happens at their next poll, at once on a running runtime). It needs a tokio runtime with the time and
-/// I/O drivers enabled.
+/// I/O drivers enabled, and its tasks run on that runtime: a test that blocks its thread on a
+/// current-thread runtime stalls the proxy too.
 ///
 /// ```no_run
 /// # async fn demo() {
