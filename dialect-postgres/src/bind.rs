@@ -99,7 +99,44 @@ pub fn ready(sql: String, params: &[Value], text_ok: bool, named: bool) -> Resul
     if text_ok && params.is_empty() {
         return Ok(Ready::Text(sqlx::raw_sql(AssertSqlSafe(sql))));
     }
+    let sql = if named { with_signature(sql, params) } else { sql };
     Ok(Ready::Prepared(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?).persistent(named)))
+}
+
+/// The wire type [`arguments`] sends for `v`, as one letter.
+fn type_code(v: &Value) -> char {
+    match v {
+        Value::Null => 'n',
+        Value::Bool(_) => 'b',
+        Value::I64(_) => 'i',
+        Value::U64(u) if i64::try_from(*u).is_ok() => 'i',
+        Value::U64(_) | Value::Decimal(_) => 'd',
+        Value::F64(_) => 'f',
+        Value::String(_) => 's',
+        Value::Bytes(_) => 'y',
+        Value::Date(_) => 'D',
+        Value::Time(_) => 't',
+        Value::DateTime(_) => 'T',
+        Value::DateTimeUtc(_) => 'Z',
+        Value::Json(_) => 'j',
+        Value::Uuid(_) => 'u',
+    }
+}
+
+/// `sql` with a comment naming its parameter types. sqlx caches a named statement by its SQL
+/// text alone and binds later values without checking their types against it, so the same text
+/// bound with an `INT8` and later a `FLOAT8` would send the float's bits as an integer. With
+/// the signature in the text, each type combination is its own cached statement.
+pub fn with_signature(mut sql: String, params: &[Value]) -> String {
+    if params.is_empty() {
+        return sql;
+    }
+    sql.reserve(params.len() + 16);
+    // A newline first: a trailing `--` comment in raw SQL must not swallow it.
+    sql.push_str("\n/*athanor:");
+    sql.extend(params.iter().map(type_code));
+    sql.push_str("*/");
+    sql
 }
 
 /// True for statements that may go unprepared when they have no parameters: DDL, and raw SQL

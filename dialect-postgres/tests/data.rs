@@ -196,3 +196,28 @@ async fn bulk_insert_over_the_parameter_limit_is_all_or_nothing() {
     assert_eq!(select(&t).count(&e).await.unwrap(), 100_000);
     e.drop_all(&[&t]).await.unwrap();
 }
+
+/// sqlx caches a prepared statement by its SQL text and never checks the bound types against it:
+/// the same SQL first bound with an `INT8` and then with a `FLOAT8` sent the float's bits as an
+/// integer (a silent wrong answer). Each type signature gets its own statement.
+#[tokio::test]
+async fn the_same_sql_with_other_parameter_types_is_prepared_again() {
+    let e = common::engine_at(&format!("{}?maxsize=1", common::url()));
+    let name = common::unique("pg_sig");
+    let t = Table::new(name.clone())
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("f", ColumnType::F64))
+        .primary_key(["id"]);
+    e.create_all(&[&t]).await.unwrap();
+    insert_into(&t)
+        .columns(["id", "f"])
+        .values([Value::I64(1), Value::F64(1.0)])
+        .values([Value::I64(2), Value::F64(2.0)])
+        .execute(&e)
+        .await
+        .unwrap();
+    assert_eq!(select(&t).filter(col("f").gt(1)).count(&e).await.unwrap(), 1);
+    assert_eq!(select(&t).filter(col("f").gt(1.5)).count(&e).await.unwrap(), 1);
+    assert_eq!(select(&t).filter(col("f").gt(-3)).count(&e).await.unwrap(), 2);
+    e.drop_all(&[&t]).await.unwrap();
+}
