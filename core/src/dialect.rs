@@ -43,6 +43,11 @@ pub struct Capabilities {
     /// pay more for a bound `LIMIT ?` than a point lookup costs, so SQL dialects instead stop
     /// reading at the second row.
     pub one_fetches_two: bool,
+    /// NULLs sort as the smallest value when no placement is given (MySQL, SQLite); false where
+    /// they sort as the largest (PostgreSQL). Typed columns ask for the smallest-value placement
+    /// on every dialect; an explicit placement that matches this native one is left out of the
+    /// SQL, so an index still serves the ORDER BY.
+    pub nulls_sort_low: bool,
 }
 
 impl Capabilities {
@@ -60,6 +65,7 @@ impl Capabilities {
         ddl: true,
         max_params: 32_766,
         one_fetches_two: false,
+        nulls_sort_low: true,
     };
 }
 

@@ -123,6 +123,28 @@ impl<M, T> std::fmt::Debug for Column<M, T> {
     }
 }
 
+impl<M, T: SqlType> Column<M, T> {
+    /// Ascending order. On a nullable (`Option`) column NULLs come first on every dialect, as
+    /// if NULL were the smallest value (PostgreSQL is told `NULLS FIRST`); `nulls_last()` changes it.
+    pub fn asc(self) -> OrderBy {
+        let o = self.expr().asc();
+        if T::NULLABLE {
+            o.nulls_first()
+        } else {
+            o
+        }
+    }
+    /// Descending order. On a nullable (`Option`) column NULLs come last on every dialect.
+    pub fn desc(self) -> OrderBy {
+        let o = self.expr().desc();
+        if T::NULLABLE {
+            o.nulls_last()
+        } else {
+            o
+        }
+    }
+}
+
 impl<M, T> Column<M, T> {
     /// A handle for the column `name` (used by generated code).
     pub const fn new(name: &'static str) -> Self {
@@ -138,14 +160,6 @@ impl<M, T> Column<M, T> {
     }
     fn col(self) -> Col {
         Col::new(self.name)
-    }
-    /// Ascending order.
-    pub fn asc(self) -> OrderBy {
-        self.expr().asc()
-    }
-    /// Descending order.
-    pub fn desc(self) -> OrderBy {
-        self.expr().desc()
     }
     /// `COUNT(col)`.
     pub fn count(self) -> Expr {
@@ -243,7 +257,7 @@ impl<M> TextColumn for Column<M, Option<String>> {
     }
 }
 
-impl<M, T> From<Column<M, T>> for OrderBy {
+impl<M, T: SqlType> From<Column<M, T>> for OrderBy {
     fn from(c: Column<M, T>) -> OrderBy {
         c.asc()
     }

@@ -39,6 +39,7 @@ pub fn capabilities(returning: bool) -> Capabilities {
         ddl: true,
         max_params: MAX_PARAMS,
         one_fetches_two: false,
+        nulls_sort_low: true,
     }
 }
 

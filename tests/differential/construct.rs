@@ -91,8 +91,6 @@ pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
     (Construct::ILike, "10.9 ilike folds ASCII only on SQLite"),
     (Construct::DecimalRead, "10.10 SQLite loses a Decimal's scale and digits past the 15th"),
     (Construct::DecimalSum, "N3 SQLite's SUM of a DECIMAL column is a double (scale and digits past the 15th lost)"),
-    (Construct::InListLarge, "N1 a 1000+ value in-list is refused by Supabase with InvalidQuery (URL budget), not Unsupported"),
-    (Construct::OrderNullsDefault, "N2 default NULL placement: first in ASC on SQLite/MariaDB, last on PostgreSQL"),
 ];
 
 /// Constructs that excuse only answers differing in Decimals alone (the comparator's verdict),

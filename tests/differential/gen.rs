@@ -257,7 +257,8 @@ fn order(g: &mut Gen) -> Vec<OrderBy> {
 fn order_term(g: &mut Gen) -> OrderBy {
     {
         let column = *g.rng.pick(&["name", "price", "score", "rank", "flag", "at"]);
-        let mut o = if g.rng.chance(1, 2) { Expr::column(column).asc() } else { Expr::column(column).desc() };
+        // The typed columns' asc()/desc(): the model API a user writes (NULLs as the smallest value).
+        let mut o = typed_order(column, g.rng.chance(1, 2));
         g.note(if column == "name" { C::TextOrder } else { C::Order });
         if NULLABLE.contains(&column) {
             match g.rng.below(3) {
@@ -273,6 +274,28 @@ fn order_term(g: &mut Gen) -> OrderBy {
             }
         }
         o
+    }
+}
+
+/// `Item::<column>.asc()` or `.desc()`.
+fn typed_order(column: &str, asc: bool) -> OrderBy {
+    macro_rules! dir {
+        ($c:expr) => {
+            if asc {
+                $c.asc()
+            } else {
+                $c.desc()
+            }
+        };
+    }
+    match column {
+        "name" => dir!(Item::NAME),
+        "price" => dir!(Item::PRICE),
+        "score" => dir!(Item::SCORE),
+        "rank" => dir!(Item::RANK),
+        "flag" => dir!(Item::FLAG),
+        "at" => dir!(Item::AT),
+        other => unreachable!("no column {other}"),
     }
 }
 

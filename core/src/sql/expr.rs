@@ -85,7 +85,10 @@ impl ExprCompiler<'_> {
     pub fn order(&self, q: &mut SelectStatement, o: &OrderBy) -> Result<()> {
         let e = self.expr(&o.expr)?;
         let order = if o.desc { Order::Desc } else { Order::Asc };
-        match o.nulls {
+        // A placement the dialect gives anyway is left out: the plain ORDER BY can use an index
+        // (MySQL would otherwise sort by `c IS NULL` first).
+        let native = if self.caps.nulls_sort_low == o.desc { Nulls::Last } else { Nulls::First };
+        match o.nulls.filter(|n| *n != native) {
             None => q.order_by_expr(e, order),
             Some(Nulls::First) => q.order_by_expr_with_nulls(e, order, NullOrdering::First),
             Some(Nulls::Last) => q.order_by_expr_with_nulls(e, order, NullOrdering::Last),
