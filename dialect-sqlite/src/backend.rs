@@ -13,7 +13,7 @@ use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, ExecResul
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
-use sqlx::SqlitePool;
+use sqlx::{Row as _, SqlitePool};
 
 /// What SQLite (3.35+, as bundled by sqlx) can express.
 pub const CAPABILITIES: Capabilities = Capabilities { max_params: 32_766, ..Capabilities::SQL };
@@ -74,29 +74,72 @@ pub(crate) fn log(echo: bool, q: &SqlQuery) {
     }
 }
 
+/// What the caller learns from a statement that returns no rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Rows affected only.
+    Plain,
+    /// An INSERT: also the key of its first row.
+    Insert,
+    /// An INSERT … ON CONFLICT without RETURNING: also the key of its first inserted row, or of
+    /// the last row it updated when it inserted none (what MariaDB reports).
+    Upsert,
+}
+
+impl Outcome {
+    pub(crate) fn of(stmt: &Statement) -> Outcome {
+        match stmt {
+            Statement::Insert(i) if i.on_conflict.is_some() && i.returning.is_empty() => Outcome::Upsert,
+            Statement::Insert(_) => Outcome::Insert,
+            _ => Outcome::Plain,
+        }
+    }
+}
+
+/// Appended to an upsert run for its [`ExecResult`]: each row the statement inserted or updated,
+/// and whether it was inserted (`last_insert_rowid()` moves only on insert, and RETURNING is
+/// evaluated as each row is written).
+const UPSERT_RETURNING: &str = " RETURNING rowid, rowid = last_insert_rowid()";
+
 /// Runs one compiled statement on any sqlx executor (the pool or one connection).
-pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: SqlQuery, insert: bool) -> Result<ExecResult>
+pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, mut q: SqlQuery, outcome: Outcome) -> Result<ExecResult>
 where
     E: sqlx::Executor<'c, Database = Sqlite>,
 {
+    if outcome == Outcome::Upsert {
+        q.sql.push_str(UPSERT_RETURNING);
+        log(echo, &q);
+        let rows = bind::query(q)?.fetch_all(exec).await.map_err(map)?;
+        let (mut last, mut first_inserted) = (None, None);
+        for row in &rows {
+            let id: i64 = row.try_get(0).map_err(map)?;
+            let inserted: bool = row.try_get(1).map_err(map)?;
+            last = Some(id);
+            if inserted && first_inserted.is_none() {
+                first_inserted = Some(id);
+            }
+        }
+        let last_insert_id = first_inserted.or(last).and_then(|id| u64::try_from(id).ok());
+        return Ok(ExecResult { rows_affected: rows.len() as u64, last_insert_id });
+    }
     log(echo, &q);
     let r = bind::query(q)?.execute(exec).await.map_err(map)?;
-    let last_insert_id = if insert && r.rows_affected() > 0 { u64::try_from(r.last_insert_rowid()).ok() } else { None };
-    Ok(ExecResult { rows_affected: r.rows_affected(), last_insert_id })
+    let n = r.rows_affected();
+    // SQLite reports the last row's rowid; the rows of one INSERT get consecutive generated keys,
+    // so the first row's is `n - 1` below it.
+    let first = r.last_insert_rowid().checked_sub(i64::try_from(n).unwrap_or(i64::MAX) - 1);
+    let last_insert_id = if outcome == Outcome::Insert && n > 0 { first.and_then(|id| u64::try_from(id).ok()) } else { None };
+    Ok(ExecResult { rows_affected: n, last_insert_id })
 }
 
-/// Runs every compiled piece of `stmt` on one connection, in order, summing rows affected.
-pub(crate) async fn execute_on(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement) -> Result<ExecResult> {
-    run_all(conn, echo, compile_all(stmt)?, matches!(stmt, Statement::Insert(_))).await
-}
-
-/// Runs already compiled statements on one connection, in order, summing rows affected.
-async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, insert: bool) -> Result<ExecResult> {
+/// Runs already compiled statements on one connection, in order, summing rows affected; the
+/// generated key is the first statement's.
+pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, outcome: Outcome) -> Result<ExecResult> {
     let mut total = ExecResult::default();
     for q in queries {
-        let r = run_one(&mut *conn, echo, q, insert).await?;
+        let r = run_one(&mut *conn, echo, q, outcome).await?;
         total.rows_affected += r.rows_affected;
-        total.last_insert_id = r.last_insert_id.or(total.last_insert_id);
+        total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
     }
     Ok(total)
 }
@@ -152,17 +195,17 @@ impl Backend for SqliteBackend {
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
         let conn = self.pool.acquire().await.map_err(map)?;
-        Ok(Box::new(SqliteConn::new(conn, self.echo)))
+        Ok(Box::new(SqliteConn::new(conn, self.echo, self.in_memory)))
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
-        let insert = matches!(stmt, Statement::Insert(_));
         if qs.len() == 1 {
-            return run_one(&self.pool, self.echo, qs.remove(0), insert).await;
+            return run_one(&self.pool, self.echo, qs.remove(0), Outcome::of(stmt)).await;
         }
-        // Several statements (chunks, DDL scripts) run on one connection, in order.
-        let mut conn = self.pool.acquire().await.map_err(map)?;
-        run_all(&mut conn, self.echo, qs, insert).await
+        // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
+        // of an INSERT all or nothing.
+        let conn = self.pool.acquire().await.map_err(map)?;
+        SqliteConn::new(conn, self.echo, self.in_memory).run_plan(stmt, qs).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
         fetch_on(&self.pool, self.echo, stmt, sink).await

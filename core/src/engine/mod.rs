@@ -1,10 +1,13 @@
 //! The engine (a lazily connecting pool behind one URL), connections, transactions, and the
 //! [`Executor`] trait that lets `&Engine`, `&mut Connection` and `&mut Transaction` all run queries.
 
+mod atomic;
 mod connection;
 mod executor;
+mod lifecycle;
 mod transaction;
 
+pub use atomic::Atomic;
 pub use connection::Connection;
 pub use executor::{check_statement, Executor};
 pub use transaction::{IsolationLevel, Transaction, TxOptions};
