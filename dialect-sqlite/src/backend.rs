@@ -14,13 +14,16 @@ use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
 use sqlx::{Row as _, SqlitePool};
+use std::sync::OnceLock;
 
 /// What SQLite (3.35+, as bundled by sqlx) can express.
 pub const CAPABILITIES: Capabilities = Capabilities { max_params: 32_766, ..Capabilities::SQL };
 
-/// An engine's SQLite pool.
+/// An engine's SQLite pool, created at first use: sqlx starts its pool maintenance on the
+/// current tokio runtime, so building an engine (outside any runtime) must not create it.
 pub struct SqliteBackend {
-    pool: SqlitePool,
+    pool: OnceLock<SqlitePool>,
+    settings: SqliteSettings,
     echo: bool,
     in_memory: bool,
 }
@@ -34,7 +37,19 @@ impl std::fmt::Debug for SqliteBackend {
 impl SqliteBackend {
     /// A lazily connecting pool.
     pub fn new(s: SqliteSettings) -> Self {
-        SqliteBackend { pool: s.pool.connect_lazy_with(s.connect), echo: s.echo, in_memory: s.in_memory }
+        SqliteBackend { pool: OnceLock::new(), echo: s.echo, in_memory: s.in_memory, settings: s }
+    }
+
+    /// The pool, created on first use inside a tokio runtime; a typed error outside one.
+    fn pool(&self) -> Result<&SqlitePool> {
+        if let Some(pool) = self.pool.get() {
+            return Ok(pool);
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(athanor_core::Error::State("the SQLite dialect runs on a tokio runtime; none is running here".into()));
+        }
+        let s = &self.settings;
+        Ok(self.pool.get_or_init(|| s.pool.clone().connect_lazy_with(s.connect.clone())))
     }
 }
 
@@ -194,26 +209,31 @@ impl Backend for SqliteBackend {
         Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
-        let conn = self.pool.acquire().await.map_err(map)?;
+        let conn = self.pool()?.acquire().await.map_err(map)?;
         Ok(Box::new(SqliteConn::new(conn, self.echo, self.in_memory)))
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
         if qs.len() == 1 {
-            return run_one(&self.pool, self.echo, qs.remove(0), Outcome::of(stmt)).await;
+            return run_one(self.pool()?, self.echo, qs.remove(0), Outcome::of(stmt)).await;
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
         // of an INSERT all or nothing.
-        let conn = self.pool.acquire().await.map_err(map)?;
+        let conn = self.pool()?.acquire().await.map_err(map)?;
         SqliteConn::new(conn, self.echo, self.in_memory).run_plan(stmt, qs).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        fetch_on(&self.pool, self.echo, stmt, sink).await
+        fetch_on(self.pool()?, self.echo, stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        stream_on(&self.pool, self.echo, stmt)
+        match self.pool() {
+            Ok(pool) => stream_on(pool, self.echo, stmt),
+            Err(e) => Box::pin(futures_util::stream::once(async move { Err(e) })),
+        }
     }
     async fn close(&self) {
-        self.pool.close().await
+        if let Some(pool) = self.pool.get() {
+            pool.close().await
+        }
     }
 }
