@@ -117,3 +117,37 @@ async fn a_transaction_whose_commit_failed_is_not_open_any_more() {
     e.dispose().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A COMMIT cancelled while SQLite waits on a lock: its outcome is unknown, so the connection is
+/// discarded (never pooled half-way); the engine's next transaction is a real one.
+#[tokio::test]
+async fn commit_cancelled_while_waiting_on_a_lock_discards_the_connection() {
+    let dir = temp_dir("cancel");
+    let path = dir.join("cancel.db");
+    let e = create_engine(&url(&path, "maxsize=1&journal_mode=DELETE&busy_timeout=2")).unwrap();
+    let reader = create_engine(&url(&path, "maxsize=1&journal_mode=DELETE&busy_timeout=2")).unwrap();
+    text("CREATE TABLE t (id INTEGER PRIMARY KEY)").execute(&e).await.unwrap();
+
+    let mut tx = e.begin().await.unwrap();
+    text("INSERT INTO t (id) VALUES (1)").execute(&mut tx).await.unwrap();
+    let mut r = reader.connect().await.unwrap();
+    text("BEGIN").execute(&mut r).await.unwrap();
+    text("SELECT COUNT(*) FROM t").fetch_all(&mut r).await.unwrap();
+    // COMMIT now waits for the reader's lock; give up on it after 100 ms.
+    let cancelled = tokio::time::timeout(std::time::Duration::from_millis(100), tx.commit()).await;
+    assert!(cancelled.is_err(), "the commit should still be waiting");
+    text("ROLLBACK").execute(&mut r).await.unwrap();
+    drop(r);
+
+    let mut tx = e.begin().await.unwrap();
+    text("INSERT INTO t (id) VALUES (2)").execute(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let ids = text("SELECT id FROM t ORDER BY id").fetch_all(&reader).await.unwrap();
+    let ids: Vec<i64> = ids.iter().map(|r| r.get::<i64>("id").unwrap()).collect();
+    // Row 1's fate was unknown to the caller (the COMMIT may have gone through once the lock was
+    // free); row 2 is committed for everyone.
+    assert!(ids == vec![2] || ids == vec![1, 2], "{ids:?}");
+    reader.dispose().await;
+    e.dispose().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

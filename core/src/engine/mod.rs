@@ -5,6 +5,8 @@ mod atomic;
 mod connection;
 mod executor;
 mod lifecycle;
+#[cfg(test)]
+mod lifecycle_tests;
 mod transaction;
 
 pub use atomic::Atomic;
