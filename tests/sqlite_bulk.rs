@@ -5,7 +5,7 @@
 use athanor::schema::{ColumnDef, ColumnType, Table};
 use athanor::{create_engine, insert_into, select, text, DbErrorKind, Engine, Value};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// 50,000 two-column rows: four statements at SQLite's 32,766 parameters.
 const ROWS: usize = 50_000;

@@ -35,8 +35,11 @@ async fn scenario(e: &Engine, t: &Table) -> Vec<(&'static str, Option<String>)> 
         };
         out.push((label, name));
     };
-    step("three rows", ins().values([Value::from("a"), 1.into()]).values([Value::from("b"), 1.into()]).values([Value::from("c"), 1.into()]))
-        .await;
+    step(
+        "three rows",
+        ins().values([Value::from("a"), 1.into()]).values([Value::from("b"), 1.into()]).values([Value::from("c"), 1.into()]),
+    )
+    .await;
     step("one row", ins().values([Value::from("d"), 1.into()])).await;
     step("upsert of an existing row", ins().values([Value::from("b"), 2.into()]).on_conflict_update(["n"])).await;
     step("upsert of a new row", ins().values([Value::from("e"), 2.into()]).on_conflict_update(["n"])).await;
@@ -57,10 +60,11 @@ async fn scenario(e: &Engine, t: &Table) -> Vec<(&'static str, Option<String>)> 
     .await;
     step(
         "explicit keys",
-        insert_into(t)
-            .columns(["id", "name", "n"])
-            .values([Value::from(1000), Value::from("x"), 1.into()])
-            .values([Value::from(1001), Value::from("y"), 1.into()]),
+        insert_into(t).columns(["id", "name", "n"]).values([Value::from(1000), Value::from("x"), 1.into()]).values([
+            Value::from(1001),
+            Value::from("y"),
+            1.into(),
+        ]),
     )
     .await;
     step("do nothing on a duplicate", ins().values([Value::from("a"), 4.into()]).on_conflict_do_nothing()).await;
@@ -91,4 +95,23 @@ async fn last_insert_id_names_the_same_row_on_sqlite_as_on_mariadb() {
     let same = |v: &[(&'static str, Option<String>)]| v.iter().filter(|s| s.0 != "explicit keys").cloned().collect::<Vec<_>>();
     assert_eq!(same(&on_sqlite), same(&on_mariadb));
     mariadb.dispose().await;
+}
+
+/// A table without rowids (created by hand) has no key to report: an upsert still runs, with no
+/// `last_insert_id`.
+#[tokio::test]
+async fn upsert_into_a_table_without_rowid_runs_and_reports_no_key() {
+    let e = create_engine("sqlite://").unwrap();
+    athanor::text("CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID").execute(&e).await.unwrap();
+    let kv = Table::new("kv")
+        .column(ColumnDef::new("k", ColumnType::String { max_len: None }))
+        .column(ColumnDef::new("v", ColumnType::I64))
+        .primary_key(["k"]);
+    for v in [1, 2] {
+        let r = insert_into(&kv).columns(["k", "v"]).values([Value::from("a"), Value::from(v)]).on_conflict_update(["v"]);
+        let r = r.execute(&e).await.unwrap();
+        assert_eq!((r.rows_affected, r.last_insert_id), (1, None));
+    }
+    let rows = athanor::text("SELECT v FROM kv").fetch_all(&e).await.unwrap();
+    assert_eq!(rows[0].get::<i64>("v").unwrap(), 2);
 }

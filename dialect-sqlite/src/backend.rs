@@ -147,16 +147,29 @@ where
     Ok(ExecResult { rows_affected: n, last_insert_id })
 }
 
-/// Runs already compiled statements on one connection, in order, summing rows affected; the
+/// Runs the compiled `queries` of `stmt` on one connection, in order, summing rows affected; the
 /// generated key is the first statement's.
-pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, outcome: Outcome) -> Result<ExecResult> {
+pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement, queries: Vec<SqlQuery>) -> Result<ExecResult> {
+    let outcome = Outcome::of(stmt);
     let mut total = ExecResult::default();
-    for q in queries {
-        let r = run_one(&mut *conn, echo, q, outcome).await?;
+    for (i, q) in queries.into_iter().enumerate() {
+        let r = match run_one(&mut *conn, echo, q, outcome).await {
+            // A table WITHOUT ROWID has no key to report: run the chunk again (its prepare failed,
+            // nothing ran), as a plain statement.
+            Err(e) if outcome == Outcome::Upsert && no_rowid(&e) => {
+                let q = compile_all(stmt)?.swap_remove(i);
+                run_one(&mut *conn, echo, q, Outcome::Plain).await?
+            }
+            r => r?,
+        };
         total.rows_affected += r.rows_affected;
         total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
     }
     Ok(total)
+}
+
+fn no_rowid(e: &athanor_core::Error) -> bool {
+    matches!(e, athanor_core::Error::Database(d) if d.message == "no such column: rowid")
 }
 
 /// Runs a query on any sqlx executor, handing each row to `sink` as it arrives.
@@ -214,11 +227,12 @@ impl Backend for SqliteBackend {
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
-        if qs.len() == 1 {
-            return run_one(self.pool()?, self.echo, qs.remove(0), Outcome::of(stmt)).await;
+        let outcome = Outcome::of(stmt);
+        if qs.len() == 1 && outcome != Outcome::Upsert {
+            return run_one(self.pool()?, self.echo, qs.remove(0), outcome).await;
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
-        // of an INSERT all or nothing.
+        // of an INSERT all or nothing. Upserts too (see `run_all`).
         let conn = self.pool()?.acquire().await.map_err(map)?;
         SqliteConn::new(conn, self.echo, self.in_memory).run_plan(stmt, qs).await
     }

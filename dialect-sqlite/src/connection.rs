@@ -1,6 +1,6 @@
 //! One checked-out SQLite connection, with transactions and savepoints through sqlx.
 
-use crate::backend::{compile_all, fetch_on, run_all, stream_on, Outcome};
+use crate::backend::{compile_all, fetch_on, run_all, stream_on};
 use crate::error::map;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
@@ -28,9 +28,7 @@ impl ConnState {
     fn check(self) -> Result<()> {
         match self {
             ConnState::Ready => Ok(()),
-            ConnState::Discarded => {
-                Err(Error::State("this connection was discarded after a failed or cancelled COMMIT/ROLLBACK".into()))
-            }
+            ConnState::Discarded => Err(Error::State("this connection was discarded after a failed or cancelled COMMIT/ROLLBACK".into())),
         }
     }
 }
@@ -46,10 +44,7 @@ pub struct SqliteConn {
 
 impl std::fmt::Debug for SqliteConn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteConn")
-            .field("state", &self.state)
-            .field("depth", &Tm::get_transaction_depth(&self.conn))
-            .finish()
+        f.debug_struct("SqliteConn").field("state", &self.state).field("depth", &Tm::get_transaction_depth(&self.conn)).finish()
     }
 }
 
@@ -62,13 +57,12 @@ impl SqliteConn {
     /// own transaction, or a savepoint inside the caller's), cancellation included.
     pub(crate) async fn run_plan(&mut self, stmt: &Statement, plan: Vec<SqlQuery>) -> Result<ExecResult> {
         self.state.check()?;
-        let outcome = Outcome::of(stmt);
         if !Atomic::<Self>::needed(stmt, plan.len()) {
-            return run_all(&mut self.conn, self.echo, plan, outcome).await;
+            return run_all(&mut self.conn, self.echo, stmt, plan).await;
         }
         let mut scope = Atomic::begin(self).await?;
         let c = scope.conn();
-        let r = run_all(&mut c.conn, c.echo, plan, outcome).await;
+        let r = run_all(&mut c.conn, c.echo, stmt, plan).await;
         scope.finish(r).await
     }
 }

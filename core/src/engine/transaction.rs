@@ -1,8 +1,8 @@
 //! Transactions: commit, rollback, rollback on drop (also when the future is cancelled), and
 //! savepoints for nested `begin()`.
 
-use crate::dialect::{Backend, BackendConnection};
 use super::lifecycle::Lifecycle;
+use crate::dialect::{Backend, BackendConnection};
 use crate::error::Result;
 use std::fmt;
 use std::sync::Arc;
@@ -72,10 +72,7 @@ pub struct Transaction<'c> {
 
 impl fmt::Debug for Transaction<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Transaction")
-            .field("dialect", &self.backend.dialect())
-            .field("state", &self.life.state())
-            .finish()
+        f.debug_struct("Transaction").field("dialect", &self.backend.dialect()).field("state", &self.life.state()).finish()
     }
 }
 
