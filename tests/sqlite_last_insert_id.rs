@@ -73,6 +73,11 @@ async fn scenario(e: &Engine, t: &Table) -> Vec<(&'static str, Option<String>)> 
         big = big.values([Value::from(format!("bulk{i}")), Value::from(i)]);
     }
     step("20,000 rows in several chunks", big).await;
+    let mut again = ins();
+    for i in 0..25_000 {
+        again = again.values([Value::from(format!("bulk{i}")), Value::from(-1)]);
+    }
+    step("upsert of 20,000 existing then 5,000 new rows", again.on_conflict_update(["n"])).await;
     e.drop_all(&[t]).await.unwrap();
     out
 }

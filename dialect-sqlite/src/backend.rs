@@ -92,7 +92,7 @@ pub(crate) fn log(echo: bool, q: &SqlQuery) {
 /// What the caller learns from a statement that returns no rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    /// Rows affected only.
+    /// Rows affected only (no key: not an INSERT, or an upsert with its own RETURNING).
     Plain,
     /// An INSERT: also the key of its first row.
     Insert,
@@ -105,6 +105,8 @@ impl Outcome {
     pub(crate) fn of(stmt: &Statement) -> Outcome {
         match stmt {
             Statement::Insert(i) if i.on_conflict.is_some() && i.returning.is_empty() => Outcome::Upsert,
+            // Its keys come back through the RETURNING the caller asked for.
+            Statement::Insert(i) if i.on_conflict.is_some() => Outcome::Plain,
             Statement::Insert(_) => Outcome::Insert,
             _ => Outcome::Plain,
         }
@@ -116,44 +118,93 @@ impl Outcome {
 /// evaluated as each row is written).
 const UPSERT_RETURNING: &str = " RETURNING rowid, rowid = last_insert_rowid()";
 
-/// Runs one compiled statement on any sqlx executor (the pool or one connection).
-pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, mut q: SqlQuery, outcome: Outcome) -> Result<ExecResult>
+/// The key a statement reports (see [`ExecResult::last_insert_id`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// No row inserted or updated, or the statement has no key to report.
+    None,
+    /// The last row an upsert updated (it inserted none).
+    Updated(i64),
+    /// The first row inserted.
+    Inserted(i64),
+}
+
+impl Key {
+    /// The key of two statements run in turn as one: the first inserted row, else the last
+    /// updated one.
+    fn then(self, next: Key) -> Key {
+        match (self, next) {
+            (Key::Inserted(_), _) | (_, Key::None) => self,
+            _ => next,
+        }
+    }
+
+    fn id(self) -> Option<u64> {
+        match self {
+            Key::None => None,
+            Key::Updated(id) | Key::Inserted(id) => u64::try_from(id).ok(),
+        }
+    }
+}
+
+/// What running one statement did: rows affected and the key to report.
+pub(crate) struct Ran {
+    rows: u64,
+    key: Key,
+}
+
+impl Ran {
+    pub(crate) fn result(self) -> ExecResult {
+        ExecResult { rows_affected: self.rows, last_insert_id: self.key.id() }
+    }
+}
+
+/// Runs one compiled upsert on a connection (see [`UPSERT_RETURNING`]). A row flagged inserted
+/// whose rowid is the connection's `last_insert_rowid()` from before the statement is an update
+/// of the row an earlier INSERT on this connection made.
+async fn run_upsert(conn: &mut sqlx::SqliteConnection, echo: bool, mut q: SqlQuery) -> Result<Ran> {
+    let before: i64 = sqlx::query_scalar("SELECT last_insert_rowid()").fetch_one(&mut *conn).await.map_err(map)?;
+    q.sql.push_str(UPSERT_RETURNING);
+    log(echo, &q);
+    let rows = bind::query(q)?.fetch_all(&mut *conn).await.map_err(map)?;
+    let mut key = Key::None;
+    for row in &rows {
+        let id: i64 = row.try_get(0).map_err(map)?;
+        let inserted: bool = row.try_get(1).map_err(map)?;
+        key = key.then(if inserted && id != before { Key::Inserted(id) } else { Key::Updated(id) });
+    }
+    Ok(Ran { rows: rows.len() as u64, key })
+}
+
+/// Runs one compiled statement (not an upsert) on any sqlx executor (the pool or one connection).
+pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: SqlQuery, outcome: Outcome) -> Result<Ran>
 where
     E: sqlx::Executor<'c, Database = Sqlite>,
 {
-    if outcome == Outcome::Upsert {
-        q.sql.push_str(UPSERT_RETURNING);
-        log(echo, &q);
-        let rows = bind::query(q)?.fetch_all(exec).await.map_err(map)?;
-        let (mut last, mut first_inserted) = (None, None);
-        for row in &rows {
-            let id: i64 = row.try_get(0).map_err(map)?;
-            let inserted: bool = row.try_get(1).map_err(map)?;
-            last = Some(id);
-            if inserted && first_inserted.is_none() {
-                first_inserted = Some(id);
-            }
-        }
-        let last_insert_id = first_inserted.or(last).and_then(|id| u64::try_from(id).ok());
-        return Ok(ExecResult { rows_affected: rows.len() as u64, last_insert_id });
-    }
     log(echo, &q);
     let r = bind::query(q)?.execute(exec).await.map_err(map)?;
     let n = r.rows_affected();
     // SQLite reports the last row's rowid; the rows of one INSERT get consecutive generated keys,
     // so the first row's is `n - 1` below it.
     let first = r.last_insert_rowid().checked_sub(i64::try_from(n).unwrap_or(i64::MAX) - 1);
-    let last_insert_id = if outcome == Outcome::Insert && n > 0 { first.and_then(|id| u64::try_from(id).ok()) } else { None };
-    Ok(ExecResult { rows_affected: n, last_insert_id })
+    let key = match first {
+        Some(id) if outcome == Outcome::Insert && n > 0 => Key::Inserted(id),
+        _ => Key::None,
+    };
+    Ok(Ran { rows: n, key })
 }
 
 /// Runs the compiled `queries` of `stmt` on one connection, in order, summing rows affected; the
-/// generated key is the first statement's.
+/// key is the first inserted row's, else the last updated row's, over all of them.
 pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement, queries: Vec<SqlQuery>) -> Result<ExecResult> {
     let outcome = Outcome::of(stmt);
-    let mut total = ExecResult::default();
+    let mut total = Ran { rows: 0, key: Key::None };
     for (i, q) in queries.into_iter().enumerate() {
-        let r = match run_one(&mut *conn, echo, q, outcome).await {
+        let ran = match outcome {
+            Outcome::Upsert => run_upsert(&mut *conn, echo, q).await,
+            _ => run_one(&mut *conn, echo, q, outcome).await,
+        };
+        let r = match ran {
             // A table WITHOUT ROWID has no key to report: run the chunk again (its prepare failed,
             // nothing ran), as a plain statement.
             Err(e) if outcome == Outcome::Upsert && no_rowid(&e) => {
@@ -162,10 +213,10 @@ pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, stmt:
             }
             r => r?,
         };
-        total.rows_affected += r.rows_affected;
-        total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
+        total.rows += r.rows;
+        total.key = total.key.then(r.key);
     }
-    Ok(total)
+    Ok(total.result())
 }
 
 fn no_rowid(e: &athanor_core::Error) -> bool {
@@ -229,7 +280,7 @@ impl Backend for SqliteBackend {
         let mut qs = compile_all(stmt)?;
         let outcome = Outcome::of(stmt);
         if qs.len() == 1 && outcome != Outcome::Upsert {
-            return run_one(self.pool()?, self.echo, qs.remove(0), outcome).await;
+            return run_one(self.pool()?, self.echo, qs.remove(0), outcome).await.map(Ran::result);
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
         // of an INSERT all or nothing. Upserts too (see `run_all`).
@@ -249,5 +300,20 @@ impl Backend for SqliteBackend {
         if let Some(pool) = self.pool.get() {
             pool.close().await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn the_first_inserted_key_wins_else_the_last_updated() {
+        let fold = |ks: &[Key]| ks.iter().fold(Key::None, |a, &k| a.then(k));
+        assert_eq!(fold(&[]), Key::None);
+        assert_eq!(fold(&[Key::Updated(3), Key::Inserted(7), Key::Inserted(8)]), Key::Inserted(7));
+        assert_eq!(fold(&[Key::Inserted(9), Key::Updated(1)]), Key::Inserted(9));
+        assert_eq!(fold(&[Key::Updated(4), Key::Updated(5), Key::None]), Key::Updated(5));
+        assert_eq!(Key::Inserted(-1).id(), None);
     }
 }
