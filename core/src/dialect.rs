@@ -68,8 +68,10 @@ impl Capabilities {
 pub struct ExecResult {
     /// Rows inserted, updated or deleted.
     pub rows_affected: u64,
-    /// The generated key of the first row the statement inserted, where the dialect reports one
-    /// (MySQL's `LAST_INSERT_ID()`); `None` when no row was inserted or the dialect cannot tell.
+    /// The key of the first row the statement inserted (MySQL's `LAST_INSERT_ID()`); after an
+    /// upsert that inserted no row, the key of the (last) row it updated, as MariaDB reports;
+    /// `None` when no row was inserted or updated, or the dialect cannot tell (Supabase: use
+    /// `returning`). When every row's key is given, MySQL reports the last row's, SQLite the first's.
     pub last_insert_id: Option<u64>,
 }
 
