@@ -74,7 +74,10 @@ impl Capabilities {
 pub struct ExecResult {
     /// Rows inserted, updated or deleted.
     pub rows_affected: u64,
-    /// The generated key of the (first) inserted row, where the dialect reports one.
+    /// The key of the first row the statement inserted (MySQL's `LAST_INSERT_ID()`); after an
+    /// upsert that inserted no row, the key of the (last) row it updated, as MariaDB reports;
+    /// `None` when no row was inserted or updated, or the dialect cannot tell (Supabase: use
+    /// `returning`). When every row's key is given, MySQL reports the last row's, SQLite the first's.
     pub last_insert_id: Option<u64>,
 }
 
@@ -147,4 +150,20 @@ pub trait BackendConnection: Send + fmt::Debug {
     fn start_rollback(&mut self);
     /// Current transaction depth (0 = none).
     fn transaction_depth(&self) -> usize;
+    /// Takes the connection out of service: its session state is unknown, because a COMMIT or
+    /// ROLLBACK failed and could not be undone, or was cancelled mid-flight.
+    ///
+    /// Contract: the session is never handed to another user in that state. A dialect closes it
+    /// instead of returning it to the pool (or, where it cannot, rolls every open level back
+    /// before reuse), and statements on this handle afterwards fail with
+    /// [`crate::Error::State`].
+    ///
+    /// The default queues [`start_rollback`](Self::start_rollback) once per open level, which
+    /// leaves a sqlx-style connection (whose queued rollbacks run in order before its next use)
+    /// at depth 0, but does not refuse later statements on this handle: dialects should override.
+    fn discard(&mut self) {
+        for _ in 0..self.transaction_depth() {
+            self.start_rollback();
+        }
+    }
 }

@@ -177,8 +177,8 @@ impl<M: Model + Clone> AsStatement for InsertOne<M> {
     }
 }
 
-/// Bulk INSERT of models. The dialect splits it into statements within the server's limits;
-/// wrap it in a transaction to make it all-or-nothing.
+/// Bulk INSERT of models. The dialect splits it into statements within the server's limits and
+/// runs them all or nothing (see [`crate::engine::Atomic`]).
 #[derive(Debug, Clone)]
 pub struct InsertMany<M> {
     stmt: InsertAst,
