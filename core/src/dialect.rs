@@ -43,6 +43,10 @@ pub struct Capabilities {
     /// pay more for a bound `LIMIT ?` than a point lookup costs, so SQL dialects instead stop
     /// reading at the second row.
     pub one_fetches_two: bool,
+    /// A backslash in a quoted string escapes the next character (MySQL unless its `sql_mode`
+    /// has `NO_BACKSLASH_ESCAPES`). SQLite and standard SQL strings have no backslash escapes;
+    /// the named-bind scanner of raw SQL reads string literals accordingly.
+    pub backslash_escapes: bool,
 }
 
 impl Capabilities {
@@ -60,6 +64,7 @@ impl Capabilities {
         ddl: true,
         max_params: 32_766,
         one_fetches_two: false,
+        backslash_escapes: false,
     };
 }
 

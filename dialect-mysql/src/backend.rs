@@ -30,6 +30,14 @@ pub(crate) struct ServerState {
     returning: AtomicBool,
     max_packet: AtomicUsize,
     version: OnceLock<String>,
+    /// `NO_BACKSLASH_ESCAPES` is in the session's `sql_mode` (from the URL, then as the first
+    /// connection reports it).
+    no_backslash_escapes: AtomicBool,
+}
+
+/// True when a `sql_mode` value turns off backslash escapes in string literals.
+pub fn sql_mode_has_no_backslash_escapes(sql_mode: &str) -> bool {
+    sql_mode.to_ascii_uppercase().split(',').any(|m| m.trim() == "NO_BACKSLASH_ESCAPES")
 }
 
 /// True for MariaDB 10.5 and later (`INSERT/DELETE … RETURNING`).
@@ -55,7 +63,7 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
         }
     }
     if state.version.get().is_none() {
-        let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
+        let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet, @@SESSION.sql_mode").fetch_one(&mut *conn).await?;
         let mut wires = Wires::default();
         let r = MyRow::new(&row, wires.of(&row));
         let version = match r.get(0, ValueKind::String) {
@@ -67,6 +75,9 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
             Ok(Value::I64(p)) if p > 0 => p as usize,
             _ => DEFAULT_MAX_PACKET,
         };
+        if let Ok(Value::String(mode)) = r.get(2, ValueKind::String) {
+            state.no_backslash_escapes.store(sql_mode_has_no_backslash_escapes(&mode), Ordering::Relaxed);
+        }
         state.max_packet.store(packet, Ordering::Relaxed);
         state.returning.store(mariadb_has_returning(&version), Ordering::Relaxed);
         let _ = state.version.set(version);
@@ -97,7 +108,10 @@ impl Inner {
     }
 
     pub fn caps(&self) -> Capabilities {
-        compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        Capabilities {
+            backslash_escapes: !self.state.no_backslash_escapes.load(Ordering::Relaxed),
+            ..compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        }
     }
 
     fn max_packet(&self) -> usize {
@@ -184,6 +198,11 @@ impl MySqlBackend {
     /// Builds the pool (no connection is opened yet).
     pub fn new(settings: Settings) -> Self {
         let state = Arc::new(ServerState::default());
+        let url_mode = settings.init.iter().rev().find_map(|s| match s {
+            InitStatement::SqlMode(m) => Some(m.as_str()),
+            InitStatement::Command(_) => None,
+        });
+        state.no_backslash_escapes.store(url_mode.is_some_and(sql_mode_has_no_backslash_escapes), Ordering::Relaxed);
         let init = Arc::new(settings.init);
         let e = &settings.engine;
         let (st, ini) = (state.clone(), init.clone());

@@ -39,6 +39,8 @@ pub fn capabilities(returning: bool) -> Capabilities {
         ddl: true,
         max_params: MAX_PARAMS,
         one_fetches_two: false,
+        // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
+        backslash_escapes: true,
     }
 }
 

@@ -7,7 +7,7 @@
 //! `connect_timeout` (seconds) bounds each acquire, which includes opening a connection: the
 //! effective acquire timeout is the smaller of it and `pool_timeout` (default 30 s).
 
-use athanor_core::options::{parse_secs, unknown_option};
+use athanor_core::options::{parse_secs_in, unknown_option, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
@@ -108,7 +108,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         match k.as_str() {
             "charset" => c = c.charset(&non_empty(&k, &v)?),
             "collation" => c = c.collation(&non_empty(&k, &v)?),
-            "connect_timeout" => connect_timeout = Some(parse_secs(&k, &v)?),
+            "connect_timeout" => connect_timeout = Some(parse_secs_in(&k, &v, SecsRange::POSITIVE)?),
             "unix_socket" => {
                 host = format!("unix socket {v}");
                 c = c.socket(non_empty(&k, &v)?);

@@ -38,6 +38,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ddl: false,
     max_params: usize::MAX,
     one_fetches_two: true,
+    backslash_escapes: false,
 };
 
 /// A response, read whole.
