@@ -33,4 +33,13 @@ async fn backslash_escapes_follow_the_mysql_sql_mode() {
     assert_eq!(rows[0].get::<String>("p").unwrap(), r"C:\");
     assert_eq!(rows[0].get::<i64>("y").unwrap(), 7);
     db.finish().await;
+
+    // Set another way (here `init_command`; also a server-wide default): learnt from the first
+    // connection's `@@sql_mode`, so raw SQL compiled after it is read the same way.
+    let db = mysql("init_command=SET+SESSION+sql_mode%3D%27NO_BACKSLASH_ESCAPES%27").await;
+    text("SELECT 1").execute(&db.engine).await.unwrap();
+    let rows = text(r"SELECT 'C:' AS p, :x AS y").bind("x", 7i64).fetch_all(&db.engine).await.unwrap();
+    assert_eq!(rows[0].get::<String>("p").unwrap(), r"C:");
+    assert_eq!(rows[0].get::<i64>("y").unwrap(), 7);
+    db.finish().await;
 }
