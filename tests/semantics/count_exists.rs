@@ -24,8 +24,10 @@ fn gt(left: Expr, v: i64) -> Expr {
 async fn count_and_exists_of_the_rows_returned() {
     for db in both(&[Item::table()]).await {
         let (e, name) = (&db.engine, db.name);
-        let rows: Vec<Item> =
-            [("a", 1), ("a", 2), ("a", 3), ("b", 4), ("b", 5), ("c", 6)].iter().map(|(g, n)| Item { id: 0, grp: (*g).into(), n: *n }).collect();
+        let rows: Vec<Item> = [("a", 1), ("a", 2), ("a", 3), ("b", 4), ("b", 5), ("c", 6)]
+            .iter()
+            .map(|(g, n)| Item { id: 0, grp: (*g).into(), n: *n })
+            .collect();
         Item::insert_many(&rows).execute(e).await.unwrap();
         let t = Item::table();
         let groups = || select(t).columns([col("grp")]).group_by([col("grp")]);

@@ -46,7 +46,11 @@ async fn unset_auto_keys_are_generated_in_a_mixed_batch() {
         assert_eq!(Mixed::select().filter(Mixed::ID.eq(0)).count(e).await.unwrap(), 0, "{name}");
         assert_eq!(Mixed::select().count(e).await.unwrap(), 6, "{name}");
 
-        let rows = [MixedOpt { id: None, tag: "n1".into() }, MixedOpt { id: Some(50), tag: "e50".into() }, MixedOpt { id: None, tag: "n2".into() }];
+        let rows = [
+            MixedOpt { id: None, tag: "n1".into() },
+            MixedOpt { id: Some(50), tag: "e50".into() },
+            MixedOpt { id: None, tag: "n2".into() },
+        ];
         MixedOpt::insert_many(&rows).execute(e).await.unwrap();
         let got = MixedOpt::select().all(e).await.unwrap();
         assert_eq!(got.len(), 3, "{name}");

@@ -16,11 +16,7 @@ pub struct Note {
 }
 
 fn rows() -> Vec<Note> {
-    vec![
-        Note { id: 0, n: 1, note: None },
-        Note { id: 0, n: 2, note: Some("a".into()) },
-        Note { id: 0, n: 3, note: Some("b".into()) },
-    ]
+    vec![Note { id: 0, n: 1, note: None }, Note { id: 0, n: 2, note: Some("a".into()) }, Note { id: 0, n: 3, note: Some("b".into()) }]
 }
 
 #[tokio::test]

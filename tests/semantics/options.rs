@@ -4,7 +4,8 @@
 use athanor::{create_engine, create_engine_with, EngineOptions, Error};
 use std::time::Duration;
 
-const BASES: &[&str] = &["sqlite://", "sqlite:///athanor_sem_never_created.db", "mysql://root@127.0.0.1:3306/test", "supabase+http://anon:k@127.0.0.1:9"];
+const BASES: &[&str] =
+    &["sqlite://", "sqlite:///athanor_sem_never_created.db", "mysql://root@127.0.0.1:3306/test", "supabase+http://anon:k@127.0.0.1:9"];
 
 fn keys_for(base: &str) -> &'static [&'static str] {
     if base.starts_with("sqlite") {
@@ -99,13 +100,35 @@ mod fuzz {
     use proptest::prelude::*;
 
     const KEYS: &[&str] = &[
-        "minsize", "maxsize", "pool_min_size", "pool_size", "max_overflow", "pool_timeout", "pool_idle_timeout", "pool_recycle",
-        "pool_pre_ping", "pool_pre_ping_after", "statement_cache_size", "echo", "busy_timeout", "timeout", "journal_mode", "mode",
-        "synchronous", "foreign_keys", "connect_timeout", "ssl_mode", "charset", "max_rows", "schema",
+        "minsize",
+        "maxsize",
+        "pool_min_size",
+        "pool_size",
+        "max_overflow",
+        "pool_timeout",
+        "pool_idle_timeout",
+        "pool_recycle",
+        "pool_pre_ping",
+        "pool_pre_ping_after",
+        "statement_cache_size",
+        "echo",
+        "busy_timeout",
+        "timeout",
+        "journal_mode",
+        "mode",
+        "synchronous",
+        "foreign_keys",
+        "connect_timeout",
+        "ssl_mode",
+        "charset",
+        "max_rows",
+        "schema",
     ];
 
     fn encode(s: &str) -> String {
-        s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+        s.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect()
     }
 
     proptest! {

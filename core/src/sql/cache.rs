@@ -412,12 +412,20 @@ mod tests {
             assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE "a" IS NOT NULL"#);
             // Other comparisons keep SQL's meaning: the NULL is bound.
             let q = compile(&d, &sel(cmp(BinOp::Lt, Value::Null))).unwrap();
-            assert_eq!((q.sql().unwrap().sql.as_str(), q.sql().unwrap().params.clone()), (r#"SELECT * FROM "t" WHERE "a" < ?"#, vec![Value::Null]));
+            assert_eq!(
+                (q.sql().unwrap().sql.as_str(), q.sql().unwrap().params.clone()),
+                (r#"SELECT * FROM "t" WHERE "a" < ?"#, vec![Value::Null])
+            );
             let q = compile(&d, &sel(cmp(BinOp::Lt, Value::I64(3)))).unwrap();
             assert_eq!(q.sql().unwrap().params, vec![Value::I64(3)]);
             // NULL in a SET is a value like any other, with the same answer from the cache.
             let upd = |v: Value| {
-                Statement::Update(Update { table: "t".into(), set: vec![("a".into(), Expr::Value(v))], filter: Some(col("id").eq(1)), ..Default::default() })
+                Statement::Update(Update {
+                    table: "t".into(),
+                    set: vec![("a".into(), Expr::Value(v))],
+                    filter: Some(col("id").eq(1)),
+                    ..Default::default()
+                })
             };
             for v in [Value::Null, Value::I64(4), Value::Null] {
                 assert_eq!(compile(&d, &upd(v.clone())).unwrap(), compile_uncached(&d, &upd(v)).unwrap());

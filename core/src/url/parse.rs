@@ -139,11 +139,9 @@ fn parse_port(text: &str) -> Result<u16, UrlError> {
     }
     // The text is never repeated: in `mysql://user:secret/db` (no `@host`) it is the password.
     if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return err(
-            "the text after `:` in the host part is not a port number (0 to 65535); \
+        return err("the text after `:` in the host part is not a port number (0 to 65535); \
              if it is a password, write `user:password@host`"
-                .into(),
-        );
+            .into());
     }
     text.parse().or_else(|_| err("the port is out of range (0 to 65535)".into()))
 }
