@@ -33,6 +33,8 @@ pub(crate) struct ServerState {
     /// `NO_BACKSLASH_ESCAPES` is in the session's `sql_mode` (from the URL, then as the first
     /// connection reports it).
     no_backslash_escapes: AtomicBool,
+    /// The first connection's `sql_mode` has been read (after the init statements).
+    sql_mode_read: AtomicBool,
 }
 
 /// True when a `sql_mode` value turns off backslash escapes in string literals.
@@ -59,7 +61,7 @@ async fn init_connection(
     statement_limit: Option<Duration>,
 ) -> std::result::Result<(), sqlx::Error> {
     if state.version.get().is_none() {
-        let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet, @@SESSION.sql_mode").fetch_one(&mut *conn).await?;
+        let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
         let mut wires = Wires::default();
         let r = MyRow::new(&row, wires.of(&row));
         let version = match r.get(0, ValueKind::String) {
@@ -71,9 +73,6 @@ async fn init_connection(
             Ok(Value::I64(p)) if p > 0 => p as usize,
             _ => DEFAULT_MAX_PACKET,
         };
-        if let Ok(Value::String(mode)) = r.get(2, ValueKind::String) {
-            state.no_backslash_escapes.store(sql_mode_has_no_backslash_escapes(&mode), Ordering::Relaxed);
-        }
         state.max_packet.store(packet, Ordering::Relaxed);
         state.returning.store(mariadb_has_returning(&version), Ordering::Relaxed);
         let _ = state.version.set(version);
@@ -97,6 +96,14 @@ async fn init_connection(
             InitStatement::SqlMode(m) => {
                 sqlx::query("SET SESSION sql_mode = ?").bind(m.as_str()).execute(&mut *conn).await?;
             }
+        }
+    }
+    // Once per engine, after the init statements: how string literals read (raw SQL binds).
+    if !state.sql_mode_read.swap(true, Ordering::Relaxed) {
+        let row = sqlx::query("SELECT @@SESSION.sql_mode").fetch_one(&mut *conn).await?;
+        let mut wires = Wires::default();
+        if let Ok(Value::String(mode)) = MyRow::new(&row, wires.of(&row)).get(0, ValueKind::String) {
+            state.no_backslash_escapes.store(sql_mode_has_no_backslash_escapes(&mode), Ordering::Relaxed);
         }
     }
     Ok(())
