@@ -48,6 +48,10 @@ pub struct Capabilities {
     /// on every dialect; an explicit placement that matches this native one is left out of the
     /// SQL, so an index still serves the ORDER BY.
     pub nulls_sort_low: bool,
+    /// A backslash in a quoted string escapes the next character (MySQL unless its `sql_mode`
+    /// has `NO_BACKSLASH_ESCAPES`). SQLite and standard SQL strings have no backslash escapes;
+    /// the named-bind scanner of raw SQL reads string literals accordingly.
+    pub backslash_escapes: bool,
 }
 
 impl Capabilities {
@@ -66,6 +70,7 @@ impl Capabilities {
         max_params: 32_766,
         one_fetches_two: false,
         nulls_sort_low: true,
+        backslash_escapes: false,
     };
 }
 

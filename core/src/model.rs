@@ -72,9 +72,25 @@ pub trait Model: FromRow + Sync + Sized {
         Delete::new(Self::TABLE)
     }
     /// Select by primary key (values in [`Model::PRIMARY_KEY`] order); use `.first()` or `.one()`.
+    ///
+    /// A key with the wrong number of values, or a model without a primary key, makes the select
+    /// fail with [`Error::InvalidQuery`](crate::Error::InvalidQuery) before any I/O (as
+    /// SQLAlchemy's `Session.get` does).
     fn get_by_key(key: impl IntoKey) -> Select<Self> {
         let values = key.into_key();
-        let filter = Self::PRIMARY_KEY.iter().zip(values).map(|(c, v)| Col::new(*c).eq(v)).reduce(Expr::and).unwrap_or(Expr::And(vec![]));
+        let (table, pk) = (Self::TABLE, Self::PRIMARY_KEY);
+        if pk.is_empty() {
+            return Self::select().refuse(format!("get_by_key on `{table}`, which has no primary key"));
+        }
+        if values.len() != pk.len() {
+            return Self::select().refuse(format!(
+                "get_by_key on `{table}` takes {} key value(s) ({}), got {}",
+                pk.len(),
+                pk.join(", "),
+                values.len()
+            ));
+        }
+        let filter = pk.iter().zip(values).map(|(c, v)| Col::new(*c).eq(v)).reduce(Expr::and).expect("a non-empty key");
         Self::select().filter(filter)
     }
     /// Every column except the primary key and auto-increment ones (for `on_conflict_update`).

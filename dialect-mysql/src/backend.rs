@@ -30,6 +30,16 @@ pub(crate) struct ServerState {
     returning: AtomicBool,
     max_packet: AtomicUsize,
     version: OnceLock<String>,
+    /// `NO_BACKSLASH_ESCAPES` is in the session's `sql_mode` (from the URL, then as the first
+    /// connection reports it).
+    no_backslash_escapes: AtomicBool,
+    /// The first connection's `sql_mode` has been read (after the init statements).
+    sql_mode_read: AtomicBool,
+}
+
+/// True when a `sql_mode` value turns off backslash escapes in string literals.
+pub fn sql_mode_has_no_backslash_escapes(sql_mode: &str) -> bool {
+    sql_mode.to_ascii_uppercase().split(',').any(|m| m.trim() == "NO_BACKSLASH_ESCAPES")
 }
 
 /// True for MariaDB 10.5 and later (`INSERT/DELETE … RETURNING`).
@@ -88,6 +98,14 @@ async fn init_connection(
             }
         }
     }
+    // Once per engine, after the init statements: how string literals read (raw SQL binds).
+    if !state.sql_mode_read.swap(true, Ordering::Relaxed) {
+        let row = sqlx::query("SELECT @@SESSION.sql_mode").fetch_one(&mut *conn).await?;
+        let mut wires = Wires::default();
+        if let Ok(Value::String(mode)) = MyRow::new(&row, wires.of(&row)).get(0, ValueKind::String) {
+            state.no_backslash_escapes.store(sql_mode_has_no_backslash_escapes(&mode), Ordering::Relaxed);
+        }
+    }
     Ok(())
 }
 
@@ -114,7 +132,10 @@ impl Inner {
     }
 
     pub fn caps(&self) -> Capabilities {
-        compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        Capabilities {
+            backslash_escapes: !self.state.no_backslash_escapes.load(Ordering::Relaxed),
+            ..compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        }
     }
 
     fn max_packet(&self) -> usize {
@@ -186,6 +207,11 @@ impl MySqlBackend {
     /// Builds the pool (no connection is opened yet).
     pub fn new(settings: Settings) -> Self {
         let state = Arc::new(ServerState::default());
+        let url_mode = settings.init.iter().rev().find_map(|s| match s {
+            InitStatement::SqlMode(m) => Some(m.as_str()),
+            InitStatement::Command(_) => None,
+        });
+        state.no_backslash_escapes.store(url_mode.is_some_and(sql_mode_has_no_backslash_escapes), Ordering::Relaxed);
         let init = Arc::new(settings.init);
         let e = &settings.engine;
         let (st, ini, limit) = (state.clone(), init.clone(), settings.limits.server_statement);

@@ -40,6 +40,8 @@ pub fn capabilities(returning: bool) -> Capabilities {
         max_params: MAX_PARAMS,
         one_fetches_two: false,
         nulls_sort_low: true,
+        // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
+        backslash_escapes: true,
     }
 }
 

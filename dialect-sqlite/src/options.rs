@@ -1,6 +1,6 @@
 //! URL query → sqlx connect and pool options.
 
-use athanor_core::options::{parse_bool, parse_secs, unknown_option};
+use athanor_core::options::{parse_bool, parse_secs_in, unknown_option, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::time::Duration;
@@ -8,6 +8,9 @@ use std::time::Duration;
 /// Keys this dialect accepts besides the pool keys.
 pub const SQLITE_KEYS: &[&str] =
     &["mode", "uri", "journal_mode", "busy_timeout", "timeout", "foreign_keys", "synchronous", "check_same_thread", "immutable"];
+
+/// `busy_timeout`/`timeout`: SQLite takes milliseconds as a C `int`, so at most 2,147,483 s.
+const BUSY_TIMEOUT: SecsRange = SecsRange { min: 0.0, max: 2_147_483.0 };
 
 /// Everything needed to build the pool.
 #[derive(Debug, Clone)]
@@ -54,7 +57,7 @@ impl SqliteSettings {
                     key: k.clone(),
                     reason: "expected DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF".into(),
                 })?),
-                "busy_timeout" | "timeout" => connect.busy_timeout(parse_secs(k, v)?),
+                "busy_timeout" | "timeout" => connect.busy_timeout(parse_secs_in(k, v, BUSY_TIMEOUT)?),
                 "foreign_keys" => connect.foreign_keys(parse_bool(k, v)?),
                 "immutable" => connect.immutable(parse_bool(k, v)?),
                 "synchronous" => connect.synchronous(

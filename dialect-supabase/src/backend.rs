@@ -39,6 +39,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_params: usize::MAX,
     one_fetches_two: true,
     nulls_sort_low: false,
+    backslash_escapes: false,
 };
 
 /// A response, read whole.

@@ -81,10 +81,6 @@ pub enum Construct {
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or
 /// the new finding, "N…") that explains it. A case using one of them may differ without failing.
 pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
-    (Construct::EqNone, "10.2 eq(None) is `= NULL` on SQL, an InvalidQuery error on Supabase"),
-    (Construct::NeNone, "10.2 ne(None) is `<> NULL` on SQL, an InvalidQuery error on Supabase"),
-    (Construct::ExistsLimitOffset, "10.4 exists() drops LIMIT/OFFSET on SQL dialects"),
-    (Construct::ExistsGrouped, "10.4 exists() drops GROUP BY/HAVING/DISTINCT on SQL dialects"),
     (Construct::TextEq, "10.9 MariaDB's utf8mb4_unicode_ci ignores case, accents and trailing spaces in ="),
     (Construct::TextOrder, "10.9 text order differs (binary on SQLite, collations on MariaDB and PostgreSQL)"),
     (Construct::Like, "10.9 LIKE ignores ASCII case on SQLite, all case on MariaDB"),

@@ -97,14 +97,23 @@ fn is_unset_key(v: &Value) -> bool {
     matches!(v, Value::Null | Value::I64(0) | Value::U64(0))
 }
 
+/// The INSERT of `rows`. When no row sets the auto-increment key its column is left out; when
+/// some do, the others send NULL for it, which SQLite (`INTEGER PRIMARY KEY`) and MySQL
+/// (`AUTO_INCREMENT`, whatever the `sql_mode`) both answer with a generated key, as SQLAlchemy
+/// lets the database generate a key left `None`. A literal 0 would be stored as 0 by SQLite.
 fn model_insert<M: Model>(rows: &[&M]) -> InsertAst {
     let (columns, skip) = model_columns(rows);
+    let auto = M::AUTO_INCREMENT.and_then(|a| M::COLUMNS.iter().position(|c| *c == a));
     let rows = rows
         .iter()
         .map(|r| {
             let mut v = r.values();
-            if let Some(i) = skip {
-                v.remove(i);
+            match (skip, auto) {
+                (Some(i), _) => {
+                    v.remove(i);
+                }
+                (None, Some(i)) if is_unset_key(&v[i]) => v[i] = Value::Null,
+                _ => {}
             }
             v
         })

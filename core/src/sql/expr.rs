@@ -18,6 +18,15 @@ impl ExprCompiler<'_> {
         Ok(match e {
             Expr::Column(c) => S::col(iden(c)),
             Expr::Value(v) => S::val(to_sea_value(v)),
+            Expr::Binary { .. } if e.null_comparison().is_some() => {
+                let (operand, negated) = e.null_comparison().expect("checked");
+                let x = self.expr(operand)?;
+                if negated {
+                    x.is_not_null()
+                } else {
+                    x.is_null()
+                }
+            }
             Expr::Binary { op, left, right } => {
                 let (l, r) = (self.expr(left)?, self.expr(right)?);
                 match op {
