@@ -4,6 +4,8 @@
 //! `contains`/`starts_with`/`ends_with` match their argument literally. Run on SQLite, on MariaDB
 //! (a scratch database) and on the Supabase dialect over the PostgREST stand-in.
 
+mod common_mysql;
+
 use athanor::prelude::*;
 use athanor_core::ast::Expr;
 use postgrest_standin::{pg_url, StandIn};
@@ -82,40 +84,13 @@ async fn text_semantics_on_sqlite() {
     check(&engine, false).await;
 }
 
-fn mysql_url() -> String {
-    std::env::var("ATHANOR_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
-}
-
-/// `mysql_url()` with its database replaced by `db`.
-fn mysql_url_for(db: &str) -> String {
-    let url = mysql_url();
-    let (base, query) = url.split_once('?').map(|(b, q)| (b.to_owned(), format!("?{q}"))).unwrap_or((url.clone(), String::new()));
-    let (scheme, rest) = base.split_once("://").expect("a URL with a scheme");
-    let authority = rest.split('/').next().unwrap_or(rest);
-    format!("{scheme}://{authority}/{db}{query}")
-}
-
 #[tokio::test]
 async fn text_semantics_on_mariadb() {
-    let admin = athanor::create_engine(&mysql_url()).expect("engine");
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let db = format!("athanor_textsem_{}_{nanos}", std::process::id());
-    athanor::text(format!("CREATE DATABASE `{db}`")).execute(&admin).await.expect("create the scratch database");
-    let engine = athanor::create_engine(&mysql_url_for(&db)).expect("engine");
-    let run = {
-        let engine = engine.clone();
-        tokio::spawn(async move {
-            engine.create_all(&[Word::table()]).await.expect("create");
-            check(&engine, false).await;
-        })
-    };
-    let outcome = run.await;
-    engine.dispose().await;
-    athanor::text(format!("DROP DATABASE IF EXISTS `{db}`")).execute(&admin).await.expect("drop the scratch database");
-    admin.dispose().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    common_mysql::with_scratch_db("textsem", "", |engine, _| async move {
+        engine.create_all(&[Word::table()]).await.expect("create");
+        check(&engine, false).await;
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -50,13 +50,17 @@ impl ColumnDef {
 }
 
 impl Table {
-    /// [`ColumnDef::check_value`] for every value of `row`, whose values are in `columns` order.
-    /// Columns the table does not declare are left alone (the server judges them).
-    pub fn check_row(&self, columns: &[Cow<'static, str>], row: &mut [Value]) -> Result<()> {
-        for (name, v) in columns.iter().zip(row.iter_mut()) {
-            match self.get_column(name) {
-                Some(c) => c.check_value(v)?,
-                None => check_float(name, v)?,
+    /// [`ColumnDef::check_value`] for every value of `rows`, whose values are in `columns` order.
+    /// Columns the table does not declare only have their floats checked (the server judges
+    /// the rest).
+    pub fn check_rows<'a>(&self, columns: &[Cow<'static, str>], rows: impl IntoIterator<Item = &'a mut Vec<Value>>) -> Result<()> {
+        let defs: Vec<Option<&ColumnDef>> = columns.iter().map(|c| self.get_column(c)).collect();
+        for row in rows {
+            for ((name, def), v) in columns.iter().zip(&defs).zip(row.iter_mut()) {
+                match def {
+                    Some(c) => c.check_value(v)?,
+                    None => check_float(name, v)?,
+                }
             }
         }
         Ok(())

@@ -25,11 +25,9 @@ impl AsStatement for Insert {
     }
 }
 
-/// Checks (and brings to their column's scale) every value of `stmt`; see `Table::check_row`.
+/// Checks (and brings to their column's scale) every value of `stmt`; see `Table::check_rows`.
 fn check_insert(def: &Table, mut stmt: InsertAst) -> Result<InsertAst> {
-    for row in &mut stmt.rows {
-        def.check_row(&stmt.columns, row)?;
-    }
+    def.check_rows(&stmt.columns, &mut stmt.rows)?;
     Ok(stmt)
 }
 

@@ -29,11 +29,14 @@ impl<M> Update<M> {
     pub(crate) fn for_table(def: Cow<'static, Table>) -> Self {
         Update { stmt: UpdateAst { table: def.name.clone(), ..Default::default() }, def, _m: PhantomData }
     }
-    /// Checks (and brings to their column's scale) every assigned value; see `Table::check_row`.
+    /// Checks (and brings to their column's scale) every assigned value; see `Table::check_rows`.
     fn checked(&self, mut stmt: UpdateAst) -> Result<UpdateAst> {
         for (name, e) in &mut stmt.set {
             if let Expr::Value(v) = e {
-                self.def.check_row(std::slice::from_ref(name), std::slice::from_mut(v))?;
+                match self.def.get_column(name) {
+                    Some(c) => c.check_value(v)?,
+                    None => crate::schema_check::check_float(name, v)?,
+                }
             }
         }
         Ok(stmt)
