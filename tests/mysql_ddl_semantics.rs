@@ -36,7 +36,11 @@ async fn column_info(engine: &Engine, db: &str, column: &str, what: &str) -> Str
 }
 
 async fn table_collation(engine: &Engine, db: &str) -> String {
-    one_string(engine, format!("SELECT TABLE_COLLATION AS v FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'textsem_ticks'")).await
+    one_string(
+        engine,
+        format!("SELECT TABLE_COLLATION AS v FROM information_schema.TABLES WHERE TABLE_SCHEMA = '{db}' AND TABLE_NAME = 'textsem_ticks'"),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -71,7 +71,8 @@ async fn check(engine: &Engine, supabase: bool) {
     }
 
     // ORDER BY text: by code point (byte order of UTF-8), ties broken by key.
-    let ordered: Vec<String> = Word::select().order_by(Word::W).order_by(Word::ID).all(engine).await.expect("order").into_iter().map(|w| w.w).collect();
+    let ordered: Vec<String> =
+        Word::select().order_by(Word::W).order_by(Word::ID).all(engine).await.expect("order").into_iter().map(|w| w.w).collect();
     let mut want: Vec<String> = WORDS.iter().map(|w| (*w).to_owned()).collect();
     want.sort();
     assert_eq!(ordered, want, "ORDER BY text is by code point");

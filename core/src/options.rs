@@ -26,6 +26,12 @@ pub struct EngineOptions {
     pub statement_cache_capacity: Option<usize>,
     /// Log each statement at INFO through `tracing` (`echo`).
     pub echo: Option<bool>,
+    /// Longest a statement may run; server-side where the server supports it, with a client-side
+    /// backstop that discards the connection (MySQL dialect; URL `statement_timeout`).
+    pub statement_timeout: Option<Duration>,
+    /// Longest wait for any answer from the server, pings included; the connection is discarded
+    /// when it passes (MySQL dialect; URL `read_timeout`).
+    pub read_timeout: Option<Duration>,
 }
 
 impl EngineOptions {
@@ -71,6 +77,16 @@ impl EngineOptions {
     /// Turns statement logging on or off.
     pub fn echo(mut self, on: bool) -> Self {
         self.echo = Some(on);
+        self
+    }
+    /// Sets the statement time limit (see [`EngineOptions::statement_timeout`]).
+    pub fn statement_timeout(mut self, d: Duration) -> Self {
+        self.statement_timeout = Some(d);
+        self
+    }
+    /// Sets the read time limit (see [`EngineOptions::read_timeout`]).
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = Some(d);
         self
     }
 

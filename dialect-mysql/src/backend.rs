@@ -5,7 +5,7 @@ use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::MyConnection;
 use crate::ddl::MySqlDdl;
 use crate::error::{convert, DIALECT};
-use crate::options::{InitStatement, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
+use crate::options::{InitStatement, Limits, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
 use crate::pool::{AcquireError, ConnPool, InitFn, PoolConfig};
 use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
@@ -15,8 +15,8 @@ use athanor_core::{
 };
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{AssertSqlSafe, ConnectOptions, Executor};
+use sqlx::mysql::MySqlConnection;
+use sqlx::{AssertSqlSafe, Executor};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -43,18 +43,14 @@ pub fn mariadb_has_returning(version: &str) -> bool {
     (major, minor) >= (10, 5)
 }
 
-/// Runs the init statements and, once per engine, reads the server version and packet limit.
-async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], state: &ServerState) -> std::result::Result<(), sqlx::Error> {
-    for s in init {
-        match s {
-            InitStatement::Command(c) => {
-                conn.execute(AssertSqlSafe(c.clone())).await?;
-            }
-            InitStatement::SqlMode(m) => {
-                sqlx::query("SET SESSION sql_mode = ?").bind(m.as_str()).execute(&mut *conn).await?;
-            }
-        }
-    }
+/// Once per engine reads the server version and packet limit; sets the server's statement time
+/// limit; runs the init statements.
+async fn init_connection(
+    conn: &mut MySqlConnection,
+    init: &[InitStatement],
+    state: &ServerState,
+    statement_limit: Option<Duration>,
+) -> std::result::Result<(), sqlx::Error> {
     if state.version.get().is_none() {
         let row = sqlx::query("SELECT VERSION(), @@max_allowed_packet").fetch_one(&mut *conn).await?;
         let mut wires = Wires::default();
@@ -72,6 +68,27 @@ async fn init_connection(conn: &mut MySqlConnection, init: &[InitStatement], sta
         state.returning.store(mariadb_has_returning(&version), Ordering::Relaxed);
         let _ = state.version.set(version);
     }
+    if let (Some(limit), Some(version)) = (statement_limit, state.version.get()) {
+        if version.to_ascii_lowercase().contains("mariadb") {
+            // MariaDB 10.1+: every statement, in seconds (error 1969 when passed).
+            sqlx::query("SET SESSION max_statement_time = ?").bind(limit.as_secs_f64()).execute(&mut *conn).await?;
+        } else {
+            // MySQL 5.7.8+: read-only SELECTs, in milliseconds (error 3024 when passed).
+            let ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX).max(1);
+            sqlx::query("SET SESSION max_execution_time = ?").bind(ms).execute(&mut *conn).await?;
+        }
+    }
+    // The user's own init statements last, so they can override ours.
+    for s in init {
+        match s {
+            InitStatement::Command(c) => {
+                conn.execute(AssertSqlSafe(c.clone())).await?;
+            }
+            InitStatement::SqlMode(m) => {
+                sqlx::query("SET SESSION sql_mode = ?").bind(m.as_str()).execute(&mut *conn).await?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -85,8 +102,8 @@ pub(crate) struct Inner {
     pub host: String,
     pub echo: bool,
     pub acquire_timeout: Duration,
-    probe: MySqlConnectOptions,
-    init: Arc<Vec<InitStatement>>,
+    /// Time limits on the server's answers.
+    pub limits: Limits,
     /// DDL with the URL's `collation=`.
     pub ddl: MySqlDdl,
 }
@@ -138,32 +155,17 @@ impl Inner {
         }
     }
 
-    /// Converts a failed checkout; a timeout tries one direct connection to report why
-    /// connecting fails.
-    pub async fn acquire_error(&self, e: AcquireError) -> Error {
+    /// Converts a failed checkout, with no I/O: a timeout reports the pool's last connect error
+    /// (never a connection of its own beyond the pool's size).
+    pub fn acquire_error(&self, e: AcquireError) -> Error {
         match e {
             AcquireError::Connect(e) => self.err_now(e),
             AcquireError::Closed => Error::State("the engine was disposed".into()),
-            AcquireError::Timeout(Some(last)) => Error::PoolTimeout {
+            AcquireError::Timeout(last) => Error::PoolTimeout {
                 host: self.host.clone(),
                 waited: self.acquire_timeout,
-                last_error: Some(convert(last, &self.host).to_string()),
+                last_error: last.map(|l| format!("connecting to {}: {l}", self.host)),
             },
-            AcquireError::Timeout(None) => {
-                // Every connection was busy: try one direct connection to say whether the server
-                // is reachable at all.
-                let probe = async {
-                    let mut c = self.probe.connect().await?;
-                    init_connection(&mut c, &self.init, &self.state).await
-                };
-                let limit = Duration::from_secs(5).min(self.acquire_timeout.max(Duration::from_secs(1)));
-                let last_error = match tokio::time::timeout(limit, probe).await {
-                    Ok(Ok(())) => None,
-                    Ok(Err(e)) => Some(convert(e, &self.host).to_string()),
-                    Err(_) => Some(format!("connecting to {} timed out", self.host)),
-                };
-                Error::PoolTimeout { host: self.host.clone(), waited: self.acquire_timeout, last_error }
-            }
         }
     }
 }
@@ -189,10 +191,10 @@ impl MySqlBackend {
         let state = Arc::new(ServerState::default());
         let init = Arc::new(settings.init);
         let e = &settings.engine;
-        let (st, ini) = (state.clone(), init.clone());
+        let (st, ini, limit) = (state.clone(), init.clone(), settings.limits.server_statement);
         let init_fn: InitFn = Arc::new(move |conn| {
             let (st, ini) = (st.clone(), ini.clone());
-            Box::pin(async move { init_connection(conn, &ini, &st).await })
+            Box::pin(async move { init_connection(conn, &ini, &st, limit).await })
         });
         let config = PoolConfig {
             max: e.max_connections.unwrap_or(DEFAULT_MAX_CONNECTIONS),
@@ -201,6 +203,7 @@ impl MySqlBackend {
             idle_timeout: e.idle_timeout.or(Some(Duration::from_secs(600))),
             max_lifetime: e.max_lifetime.or(Some(DEFAULT_MAX_LIFETIME)),
             ping_after_idle: e.pre_ping.unwrap_or(true).then(|| e.pre_ping_after.unwrap_or(DEFAULT_PING_AFTER_IDLE)),
+            ping_timeout: settings.limits.ping,
         };
         let inner = Inner {
             pool: ConnPool::new(settings.connect.clone(), init_fn, config),
@@ -209,9 +212,8 @@ impl MySqlBackend {
             host: settings.host,
             echo: e.echo.unwrap_or(false),
             acquire_timeout: settings.acquire_timeout,
+            limits: settings.limits,
             ddl: MySqlDdl::with_collation(settings.connect.get_collation()),
-            probe: settings.connect,
-            init,
         };
         MySqlBackend { inner: Arc::new(inner) }
     }
@@ -229,7 +231,7 @@ impl MySqlBackend {
     async fn acquire_mine(&self) -> Result<MyConnection> {
         match self.inner.pool().acquire().await {
             Ok(c) => Ok(MyConnection::new(c, self.inner.clone())),
-            Err(e) => Err(Box::pin(self.inner.acquire_error(e)).await),
+            Err(e) => Err(self.inner.acquire_error(e)),
         }
     }
 }

@@ -1,53 +1,65 @@
-//! [`MyConnection`]: one pooled connection, with transactions and savepoints through sqlx's
-//! `MySqlTransactionManager` (so a rollback queued from `Drop` is flushed before the connection's
-//! next use or its return to the pool).
+//! [`MyConnection`]: one pooled connection. Its session state is one [`ConnState`] (see
+//! `state.rs` for the transitions); transactions and savepoints go through sqlx's
+//! `MySqlTransactionManager` (so a rollback queued from `Drop` is flushed before the
+//! connection's next use or its return to the pool), see `txn.rs`.
 //!
 //! Cancellation: sqlx cannot always resume a MySQL connection whose statement future was dropped
-//! mid-flight (e.g. between sending a prepare and reading its answer), and its release ping may
-//! then hang. So each operation marks the connection busy; one found still busy (its future was
-//! dropped) is closed, never returned to the pool, and a borrowed connection gets a new session in
-//! the same pool slot at its next use. A transaction open on the discarded one is gone (the server
-//! rolled it back): until the caller rolls back, its statements and its commit fail with
-//! `ConnectionLost`.
+//! before its answer arrived, so such a session is never reused: a borrowed connection gets a new
+//! session in the same pool slot at its next use, a dropped one is closed. A transaction open on
+//! the discarded session is gone (the server rolled it back): until the caller rolls back, its
+//! statements and its commit fail with `ConnectionLost`.
+//!
+//! Time limits: each wait for an answer is bounded by `read_timeout`, a whole statement by
+//! `statement_timeout`'s backstop; passing either breaks the session (typed `Timeout`).
 
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
-use crate::error::DIALECT;
+use crate::error::{breaks_session, client_timeout, outcome_unknown, DIALECT};
 use crate::pool::Pooled;
 use crate::row::{MyRow, Wires};
+use crate::state::{BrokenReason, ConnState, Gate};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
 use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, SqlQuery, TxOptions};
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use sqlx::mysql::{MySqlQueryResult, MySqlRow, MySqlTransactionManager};
-use sqlx::Executor;
 use sqlx_core::transaction::TransactionManager;
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A checked-out MySQL connection; returned to the pool when dropped (rolling back any open
-/// transaction first).
+/// transaction first), or closed when its session is not clean.
 pub struct MyConnection {
-    conn: Pooled,
-    inner: Arc<Inner>,
-    /// An operation started on `conn` and has not finished: still set at the next use (or at
-    /// drop) means its future was dropped mid-flight.
-    in_flight: bool,
-    /// Transaction levels that died with a discarded connection, not yet rolled back by the caller.
-    lost_depth: usize,
+    pub(crate) conn: Pooled,
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) state: ConnState,
 }
 
 impl fmt::Debug for MyConnection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MyConnection").field("host", &self.inner.host).field("depth", &self.transaction_depth()).finish()
+        f.debug_struct("MyConnection")
+            .field("host", &self.inner.host)
+            .field("state", &self.state)
+            .field("depth", &self.transaction_depth())
+            .finish()
     }
 }
 
 /// Rows affected and the first generated key.
 fn exec_result(r: &MySqlQueryResult) -> ExecResult {
     ExecResult { rows_affected: r.rows_affected(), last_insert_id: Some(r.last_insert_id()).filter(|&id| id != 0) }
+}
+
+/// Runs `fut` under `limit` (none: unbounded); passing it is a client-side `Timeout`.
+pub(crate) async fn within<T>(host: &str, what: &str, limit: Option<Duration>, fut: impl Future<Output = Result<T>>) -> Result<T> {
+    match limit {
+        None => fut.await,
+        Some(l) => tokio::time::timeout(l, fut).await.unwrap_or_else(|_| Err(client_timeout(host, what, l))),
+    }
 }
 
 /// The single statement `stmt` compiles to, bound and ready (streams run one statement).
@@ -64,7 +76,6 @@ fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
     bind::ready(q.sql, &q.params, bind::text_ok(stmt))
 }
 
-/// An owned [`Row`], sharing the column names of the result set.
 /// Per-result-set state of a stream: shared column names and the read plan.
 #[derive(Default)]
 struct RowState {
@@ -78,62 +89,75 @@ fn to_row(row: MySqlRow, st: &mut RowState) -> Result<Row> {
     Row::from_access(&access, names)
 }
 
+/// True when a failure of `stmt` run at transaction depth 0 may have left a committed write.
+/// Raw SQL is judged by its first word: only statements that never write data are reads.
+fn autocommit_write(stmt: &Statement) -> bool {
+    const READS: &[&str] = &["select", "show", "describe", "desc", "explain", "set", "use", "kill", "do", "help"];
+    match stmt {
+        Statement::Select(_) => false,
+        Statement::Raw(r) => {
+            let first = r.sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+            let word: String = first.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase();
+            !READS.contains(&word.as_str())
+        }
+        _ => true,
+    }
+}
+
 impl MyConnection {
     pub(crate) fn new(conn: Pooled, inner: Arc<Inner>) -> Self {
-        MyConnection { conn, inner, in_flight: false, lost_depth: 0 }
+        MyConnection { conn, inner, state: ConnState::Ready }
     }
 
-    fn lost(&self) -> Error {
+    pub(crate) fn lost(&self) -> Error {
         Error::Database(DatabaseError::new(
             DIALECT,
             DbErrorKind::ConnectionLost,
             None,
-            "an earlier statement on this connection was cancelled mid-flight; the connection was replaced and its open transaction rolled back",
+            "an earlier statement on this connection failed or was cancelled mid-flight; the connection was replaced and its open transaction rolled back",
         ))
     }
 
-    /// Replaces the connection if a cancelled operation left it mid-flight; the transaction
-    /// levels it had become `lost_depth`.
-    async fn replace_if_abandoned(&mut self) -> Result<()> {
-        if !self.in_flight {
-            return Ok(());
+    /// A broken session is replaced by a new one in the same pool slot (taking another slot
+    /// could wait on ourselves with a pool of one); its open levels become orphaned.
+    pub(crate) async fn settle(&mut self) -> Result<Gate> {
+        let gate = self.state.gate();
+        if gate != Gate::Replace {
+            return Ok(gate);
         }
         let depth = MySqlTransactionManager::get_transaction_depth(&self.conn);
-        // Swap a new raw connection into the same pool slot (taking another slot could wait on
-        // ourselves with a pool of one); the old socket is dropped, which ends its session.
-        // Boxed: the connect future is kilobytes, and it would otherwise be part of every
+        // Boxed: the connect future is kilobytes, and would otherwise be part of every
         // statement's future.
-        Box::pin(self.conn.replace()).await.map_err(|e| self.inner.err_now(e))?;
-        self.in_flight = false;
-        self.lost_depth += depth;
-        Ok(())
+        Box::pin(self.conn.replace()).await.map_err(|e| self.inner.acquire_error(e))?;
+        self.state.replaced(depth);
+        Ok(self.state.gate())
     }
 
-    /// After an operation: a connection that reported itself lost is closed, not pooled (the pool
-    /// does not ping recently used connections).
-    fn after<T>(&mut self, r: Result<T>) -> Result<T> {
-        self.in_flight = false;
-        if let Err(e) = &r {
-            if e.db_kind() == Some(DbErrorKind::ConnectionLost) {
-                self.conn.close_on_drop();
-            }
+    /// Before a statement: a usable session, and no orphaned transaction pending.
+    pub(crate) async fn ready(&mut self) -> Result<()> {
+        match self.settle().await? {
+            Gate::Run => Ok(()),
+            _ => Err(self.lost()),
+        }
+    }
+
+    /// After an operation: the transition its outcome implies.
+    pub(crate) fn after<T>(&mut self, r: Result<T>) -> Result<T> {
+        let broken = r.as_ref().err().and_then(breaks_session);
+        self.state.failed(broken);
+        if broken == Some(BrokenReason::Lost) {
+            self.conn.server_gone();
         }
         r
     }
 
-    /// Before a statement: a usable connection, and no lost transaction pending.
-    async fn ready(&mut self) -> Result<()> {
-        self.replace_if_abandoned().await?;
-        if self.lost_depth > 0 {
-            return Err(self.lost());
-        }
-        Ok(())
-    }
-
-    async fn run_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool) -> Result<ExecResult> {
+    async fn run_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool) -> Result<ExecResult> {
         let mut total = ExecResult::default();
+        let read = self.inner.limits.read;
         for q in plan {
-            let r = bind::ready(q.sql, &q.params, text_ok)?.execute(&mut *self.conn).await.map_err(|e| self.inner.err_now(e))?;
+            let ready = bind::ready(q.sql, &q.params, text_ok)?;
+            let sent = async { ready.execute(&mut *self.conn).await.map_err(|e| self.inner.err_now(e)) };
+            let r = within(&self.inner.host, "a statement", read, sent).await?;
             let r = exec_result(&r);
             total.rows_affected += r.rows_affected;
             total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
@@ -141,12 +165,17 @@ impl MyConnection {
         Ok(total)
     }
 
-    async fn fetch_all(&mut self, plan: Vec<athanor_core::SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
+    async fn fetch_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
+        let (inner, read) = (self.inner.clone(), self.inner.limits.read);
         for q in plan {
             let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut *self.conn);
             let mut wires = Wires::default();
-            while let Some(row) = rows.try_next().await.map_err(|e| self.inner.err_now(e))? {
-                sink(&MyRow::new(&row, wires.of(&row)))?;
+            loop {
+                let next = async { rows.try_next().await.map_err(|e| inner.err_now(e)) };
+                match within(&inner.host, "a query", read, next).await? {
+                    Some(row) => sink(&MyRow::new(&row, wires.of(&row)))?,
+                    None => break,
+                }
             }
         }
         Ok(())
@@ -154,7 +183,7 @@ impl MyConnection {
 
     /// True when `stmt` compiled to several INSERTs at depth 0: they run in a transaction of their
     /// own so the bulk insert is all or nothing.
-    fn needs_own_tx(&self, stmt: &Statement, plan: &[athanor_core::SqlQuery]) -> bool {
+    fn needs_own_tx(&self, stmt: &Statement, plan: &[SqlQuery]) -> bool {
         plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
     }
 
@@ -170,7 +199,7 @@ impl MyConnection {
             return self.run_all(plan, text).await;
         }
         self.begin_now(&TxOptions::default()).await?;
-        let mut tx = OwnTx(Some(self));
+        let mut tx = crate::txn::OwnTx::new(self);
         let r = tx.conn().run_all(plan, text).await;
         tx.finish(r).await
     }
@@ -182,88 +211,51 @@ impl MyConnection {
             return self.fetch_all(plan, text, sink).await;
         }
         self.begin_now(&TxOptions::default()).await?;
-        let mut tx = OwnTx(Some(self));
+        let mut tx = crate::txn::OwnTx::new(self);
         let r = tx.conn().fetch_all(plan, text, sink).await;
         tx.finish(r).await
     }
 
-    async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
-        let depth = self.transaction_depth();
-        if depth > 0 && (options.isolation.is_some() || options.read_only) {
-            return Err(Error::State("an isolation level or read-only mode applies only to the outermost transaction".into()));
-        }
-        if let Some(level) = options.isolation {
-            // Applies to the next transaction only.
-            let sql = match level.as_sql() {
-                "READ UNCOMMITTED" => "SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED",
-                "READ COMMITTED" => "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
-                "REPEATABLE READ" => "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
-                _ => "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
-            };
-            self.conn.execute(sql).await.map_err(|e| self.inner.err_now(e))?;
-        }
-        let stmt = options.read_only.then(|| sqlx::SqlSafeStr::into_sql_str("START TRANSACTION READ ONLY"));
-        MySqlTransactionManager::begin(&mut self.conn, stmt).await.map_err(|e| self.inner.err_now(e))
-    }
-
-    async fn commit_now(&mut self) -> Result<()> {
-        MySqlTransactionManager::commit(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
-    }
-
-    async fn rollback_now(&mut self) -> Result<()> {
-        MySqlTransactionManager::rollback(&mut self.conn).await.map_err(|e| self.inner.err_now(e))
-    }
-}
-
-/// Holds the transaction a multi-statement insert opened; if the future is dropped before
-/// [`OwnTx::finish`] completes, the drop queues a ROLLBACK (and the busy mark makes the next use
-/// replace the connection anyway).
-struct OwnTx<'a>(Option<&'a mut MyConnection>);
-
-impl OwnTx<'_> {
-    fn conn(&mut self) -> &mut MyConnection {
-        self.0.as_mut().expect("used after finish")
-    }
-
-    /// Commits on success, rolls back on error; returns `r`.
-    async fn finish<T>(mut self, r: Result<T>) -> Result<T> {
-        let c = self.conn();
-        match &r {
-            Ok(_) => c.commit_now().await?,
-            Err(_) => {
-                let _ = c.rollback_now().await;
-            }
-        }
-        self.0 = None;
-        r
-    }
-}
-
-impl Drop for OwnTx<'_> {
-    fn drop(&mut self) {
-        if let Some(c) = self.0.take() {
-            MySqlTransactionManager::start_rollback(&mut c.conn);
+    /// Takes the session out of service (its state is unknown, e.g. a transaction's COMMIT and
+    /// ROLLBACK both failed): it is closed, never pooled, and this handle gets a new session at its
+    /// next use, with the open levels orphaned until the caller rolls them back.
+    pub fn discard_session(&mut self) {
+        if self.state.reusable() {
+            self.state.failed(Some(BrokenReason::EndFailed));
         }
     }
-}
 
-impl MyConnection {
     /// Runs a statement returning no rows, from `plan` when the caller compiled it already (the
     /// backend compiles before checking a connection out, so the connection is held only for the
     /// round trip). Called directly, it also saves the boxed future of the trait method.
     pub async fn run_statement(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
         self.ready().await?;
-        self.in_flight = true;
-        let r = self.execute_now(stmt, plan).await;
-        self.after(r)
+        let write = self.transaction_depth() == 0 && autocommit_write(stmt);
+        self.state.sent();
+        let inner = self.inner.clone();
+        let r = within(&inner.host, "a statement", inner.limits.operation, self.execute_now(stmt, plan)).await;
+        self.finish(write, r)
     }
 
     /// Runs a query, handing each row to `sink` (see [`MyConnection::run_statement`]).
     pub async fn fetch_rows(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
-        self.in_flight = true;
-        let r = self.fetch_now(stmt, plan, sink).await;
-        self.after(r)
+        let write = self.transaction_depth() == 0 && autocommit_write(stmt);
+        self.state.sent();
+        let inner = self.inner.clone();
+        let r = within(&inner.host, "a query", inner.limits.operation, self.fetch_now(stmt, plan, sink)).await;
+        self.finish(write, r)
+    }
+
+    /// The outcome's transition; a session lost during a write outside a transaction reports
+    /// `CommitOutcomeUnknown`.
+    fn finish<T>(&mut self, write: bool, r: Result<T>) -> Result<T> {
+        let r = self.after(r);
+        if write {
+            r.map_err(outcome_unknown)
+        } else {
+            r
+        }
     }
 }
 
@@ -277,72 +269,80 @@ impl BackendConnection for MyConnection {
         self.fetch_rows(stmt, None, sink).await
     }
 
-    /// Busy until the first row (or the end) arrives: sqlx drains a result whose stream is dropped
-    /// after that, but not one dropped while the statement is still being prepared or sent.
+    /// `Busy` until the first row or the end arrives (sqlx drains the unread rest of a result set
+    /// before the next command); an error or a time limit on the way takes the usual transition.
     fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        let start = async move {
+        Box::pin(async_stream::try_stream! {
             self.ready().await?;
             let query = single(&self.inner, &stmt)?;
-            let MyConnection { conn, inner, in_flight, .. } = self;
-            let inner = inner.clone();
-            *in_flight = true;
+            let inner = self.inner.clone();
+            let pool = self.conn.pool().clone();
+            let MyConnection { conn, state, .. } = self;
+            state.sent();
+            let mut rows = query.fetch(&mut **conn);
             let mut st = RowState::default();
-            Ok::<_, Error>(query.fetch(&mut **conn).map(move |r| {
-                *in_flight = false;
-                to_row(r.map_err(|e| inner.err_now(e))?, &mut st)
-            }))
-        };
-        Box::pin(futures_util::stream::once(start).try_flatten())
+            // The first answer under the statement limit, each one under the read limit.
+            let mut limit = match (inner.limits.operation, inner.limits.read) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            loop {
+                let next = async { rows.try_next().await.map_err(|e| inner.err_now(e)) };
+                let next = within(&inner.host, "a query", limit, next).await;
+                limit = inner.limits.read;
+                match next {
+                    Ok(Some(row)) => {
+                        state.answered();
+                        yield to_row(row, &mut st)?;
+                    }
+                    Ok(None) => {
+                        state.answered();
+                        break;
+                    }
+                    Err(e) => {
+                        let broken = breaks_session(&e);
+                        state.failed(broken);
+                        if broken == Some(BrokenReason::Lost) {
+                            pool.suspect_idle();
+                        }
+                        Err(e)?;
+                    }
+                }
+            }
+        })
     }
 
     async fn begin(&mut self, options: &TxOptions) -> Result<()> {
-        self.ready().await?;
-        self.in_flight = true;
-        let r = self.begin_now(options).await;
-        self.after(r)
+        self.begin_tx(options).await
     }
 
     async fn commit(&mut self) -> Result<()> {
-        if self.lost_depth > 0 {
-            self.lost_depth -= 1;
-            return Err(self.lost());
-        }
-        self.ready().await?;
-        self.in_flight = true;
-        let r = self.commit_now().await;
-        self.after(r)
+        self.commit_tx().await
     }
 
     async fn rollback(&mut self) -> Result<()> {
-        self.replace_if_abandoned().await?;
-        if self.lost_depth > 0 {
-            // The server already rolled it back when the connection was discarded.
-            self.lost_depth -= 1;
-            return Ok(());
-        }
-        self.in_flight = true;
-        let r = self.rollback_now().await;
-        self.after(r)
+        self.rollback_tx().await
     }
 
     fn start_rollback(&mut self) {
-        if self.lost_depth > 0 {
-            self.lost_depth -= 1;
-        } else {
+        if !self.state.release_orphan() {
             MySqlTransactionManager::start_rollback(&mut self.conn)
         }
     }
 
     fn transaction_depth(&self) -> usize {
-        MySqlTransactionManager::get_transaction_depth(&self.conn) + self.lost_depth
+        MySqlTransactionManager::get_transaction_depth(&self.conn) + self.state.orphaned()
     }
 }
 
 impl Drop for MyConnection {
     fn drop(&mut self) {
-        if self.in_flight {
-            // Its future was dropped mid-statement: sqlx may not be able to resume it, and the
-            // server rolls back whatever was open when the connection closes.
+        if !self.state.reusable() {
+            // Busy (its future was dropped mid-statement) or broken: sqlx may not be able to
+            // resume it, and the server rolls back whatever was open when the connection closes.
+            if self.state == ConnState::Broken(BrokenReason::Lost) {
+                self.conn.server_gone();
+            }
             self.conn.close_on_drop();
             return;
         }

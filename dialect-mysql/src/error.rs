@@ -2,6 +2,7 @@
 //! server's error number and text, an I/O error kind), so connect options — which hold the
 //! password — can never leak through a sqlx `Display`/`Debug`.
 
+use crate::state::BrokenReason;
 use athanor_core::{DatabaseError, DbErrorKind, Error};
 use sqlx::mysql::MySqlDatabaseError;
 
@@ -66,6 +67,57 @@ pub fn convert(e: sqlx::Error, host: &str) -> Error {
     }
 }
 
+/// What a failed connect was, for a pool timeout's "last connect error" (no host, no
+/// credentials: the parts we trust, as in [`convert`]).
+pub fn describe(e: &sqlx::Error) -> String {
+    let (kind, text) = match e {
+        sqlx::Error::Database(d) => match d.try_downcast_ref::<MySqlDatabaseError>() {
+            Some(m) => (kind_of(m.number()), format!("server error {}: {}", m.number(), m.message())),
+            None => (DbErrorKind::Other, format!("server error: {}", d.message())),
+        },
+        sqlx::Error::Io(io) => (io_kind(io), format!("I/O error: {}", io.kind())),
+        sqlx::Error::Tls(_) => (DbErrorKind::ConnectFailed, "TLS handshake failed".into()),
+        sqlx::Error::Protocol(p) => (DbErrorKind::ConnectionLost, format!("protocol error: {}", scrub(p))),
+        other => (DbErrorKind::Other, format!("driver error: {}", scrub(&other.to_string()))),
+    };
+    format!("{kind:?}: {text}")
+}
+
+/// True when `e` means the session is gone or in an unknown state and must be discarded: a lost
+/// connection, a client-side time limit (a timeout without a server error code), or error 1153
+/// (a packet over `max_allowed_packet`, after which the server closes the connection).
+pub fn breaks_session(e: &Error) -> Option<BrokenReason> {
+    let Error::Database(d) = e else { return None };
+    match d.kind {
+        DbErrorKind::ConnectionLost | DbErrorKind::CommitOutcomeUnknown => Some(BrokenReason::Lost),
+        DbErrorKind::Timeout if d.code.is_none() => Some(BrokenReason::TimedOut),
+        _ if d.code.as_deref() == Some("1153") => Some(BrokenReason::Lost),
+        _ => None,
+    }
+}
+
+/// A client-side time limit passed before the server answered.
+pub fn client_timeout(host: &str, what: &str, limit: std::time::Duration) -> Error {
+    db(DbErrorKind::Timeout, None, format!("no answer from {host} to {what} within {limit:?}; the connection was discarded"))
+}
+
+/// Rewrites a lost connection or a client-side timeout during a COMMIT or an autocommit write:
+/// whether the server committed is unknown. (A server's refusal, even one that closes the
+/// session like 1153, is known not to have committed.)
+pub fn outcome_unknown(e: Error) -> Error {
+    let unknown = |d: &DatabaseError| match d.kind {
+        DbErrorKind::ConnectionLost => true,
+        DbErrorKind::Timeout => d.code.is_none(),
+        _ => false,
+    };
+    match e {
+        Error::Database(d) if unknown(&d) => {
+            db(DbErrorKind::CommitOutcomeUnknown, d.code, format!("the server may or may not have committed: {}", d.message))
+        }
+        other => other,
+    }
+}
+
 /// Last-resort scrub of free text from the driver: drops anything after `password`.
 fn scrub(s: &str) -> String {
     match s.to_ascii_lowercase().find("password") {
@@ -93,6 +145,28 @@ mod tests {
         }
         assert!(kind_of(1213).is_retryable() && kind_of(1205).is_retryable());
         assert_eq!(kind_of(9999), DbErrorKind::Other);
+    }
+
+    #[test]
+    fn which_errors_break_the_session() {
+        let lost = db(DbErrorKind::ConnectionLost, None, "x");
+        assert_eq!(breaks_session(&lost), Some(BrokenReason::Lost));
+        assert_eq!(breaks_session(&client_timeout("h", "a query", std::time::Duration::from_secs(1))), Some(BrokenReason::TimedOut));
+        // The server's own statement timeout keeps the session.
+        assert_eq!(breaks_session(&db(DbErrorKind::Timeout, Some("1969".into()), "x")), None);
+        assert_eq!(breaks_session(&db(DbErrorKind::Other, Some("1153".into()), "x")), Some(BrokenReason::Lost));
+        assert_eq!(breaks_session(&db(DbErrorKind::UniqueViolation, Some("1062".into()), "x")), None);
+        let u = outcome_unknown(lost);
+        assert_eq!(u.db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
+        assert!(!u.is_retryable());
+        let dup = outcome_unknown(db(DbErrorKind::UniqueViolation, Some("1062".into()), "x"));
+        assert_eq!(dup.db_kind(), Some(DbErrorKind::UniqueViolation));
+        let big = outcome_unknown(db(DbErrorKind::Other, Some("1153".into()), "x"));
+        assert_eq!(big.db_kind(), Some(DbErrorKind::Other));
+        let server_timeout = outcome_unknown(db(DbErrorKind::Timeout, Some("1969".into()), "x"));
+        assert_eq!(server_timeout.db_kind(), Some(DbErrorKind::Timeout));
+        let client = outcome_unknown(client_timeout("h", "a statement", std::time::Duration::from_secs(1)));
+        assert_eq!(client.db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod insert;
 pub mod options;
 pub mod pool;
 pub mod row;
+pub mod state;
+mod txn;
 
 pub use backend::MySqlBackend;
 pub use connection::MyConnection;

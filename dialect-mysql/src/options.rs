@@ -6,6 +6,13 @@
 //!
 //! `connect_timeout` (seconds) bounds each acquire, which includes opening a connection: the
 //! effective acquire timeout is the smaller of it and `pool_timeout` (default 30 s).
+//!
+//! Time limits on answers (seconds, `0` = none, otherwise 0.001 to 31536000):
+//! `statement_timeout` sets the server's own limit on every new connection (MariaDB
+//! `max_statement_time`, MySQL `max_execution_time`, which covers SELECTs only) and a client-side
+//! backstop of 1.5× (at most 5 s more); `read_timeout` bounds each wait for the server's answer
+//! on the client. A connection whose answer did not arrive in time is discarded. The liveness
+//! ping of an idle connection is bounded by `read_timeout`, else `connect_timeout`, else 5 s.
 
 use athanor_core::options::{parse_secs, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
@@ -13,8 +20,20 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
 
 /// The MySQL-specific URL keys this dialect accepts.
-pub const MYSQL_KEYS: &[&str] =
-    &["charset", "collation", "connect_timeout", "unix_socket", "ssl_mode", "ssl_ca", "ssl_cert", "ssl_key", "init_command", "sql_mode"];
+pub const MYSQL_KEYS: &[&str] = &[
+    "charset",
+    "collation",
+    "connect_timeout",
+    "unix_socket",
+    "ssl_mode",
+    "ssl_ca",
+    "ssl_cert",
+    "ssl_key",
+    "init_command",
+    "sql_mode",
+    "statement_timeout",
+    "read_timeout",
+];
 
 /// Default acquire timeout.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,6 +42,54 @@ pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Default pool size when the URL and code leave it unset.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+/// Default limit on the liveness ping when neither `read_timeout` nor `connect_timeout` is set.
+pub const DEFAULT_PING_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest accepted `statement_timeout` / `read_timeout` (a year, MariaDB's own maximum).
+pub const MAX_LIMIT_SECS: f64 = 31_536_000.0;
+
+/// Client-side time limits (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    /// The statement limit given to the server (`statement_timeout`).
+    pub server_statement: Option<Duration>,
+    /// The whole operation on the client: `statement_timeout`'s backstop.
+    pub operation: Option<Duration>,
+    /// Each wait for an answer (`read_timeout`).
+    pub read: Option<Duration>,
+    /// The liveness ping of an idle connection.
+    pub ping: Duration,
+}
+
+/// The client-side backstop for a server-side statement limit: late enough for the server's
+/// own (typed, connection-keeping) error to arrive first.
+pub fn backstop(limit: Duration) -> Duration {
+    limit.saturating_add((limit / 2).min(Duration::from_secs(5)))
+}
+
+/// Parses a time limit: `0` is none, otherwise 0.001 to [`MAX_LIMIT_SECS`] seconds.
+pub fn parse_limit(key: &str, v: &str) -> Result<Option<Duration>> {
+    let bad = || Error::InvalidOption {
+        key: key.into(),
+        reason: format!("expected 0 (no limit) or a number of seconds from 0.001 to {MAX_LIMIT_SECS}"),
+    };
+    let secs: f64 = v.trim().parse().map_err(|_| bad())?;
+    if secs == 0.0 {
+        return Ok(None);
+    }
+    if !(0.001..=MAX_LIMIT_SECS).contains(&secs) {
+        return Err(bad());
+    }
+    Ok(Some(Duration::from_secs_f64(secs)))
+}
+
+/// Checks a limit set in code against the same range; zero means none.
+fn code_limit(key: &str, d: Option<Duration>) -> Result<Option<Option<Duration>>> {
+    match d {
+        None => Ok(None),
+        Some(d) if d.is_zero() => Ok(Some(None)),
+        Some(d) => parse_limit(key, &d.as_secs_f64().to_string()).map(Some),
+    }
+}
 
 /// Everything the backend needs, parsed from the URL and code options.
 #[derive(Clone)]
@@ -37,6 +104,8 @@ pub struct Settings {
     pub init: Vec<InitStatement>,
     /// `host:port` (or the socket path) for error messages.
     pub host: String,
+    /// Time limits on the server's answers.
+    pub limits: Limits,
 }
 
 /// A statement run right after connecting.
@@ -103,6 +172,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         host = "localhost:3306".into();
     }
     let mut connect_timeout = None;
+    let (mut statement, mut read) = (None, None);
     let mut init = Vec::new();
     for (k, v) in rest {
         match k.as_str() {
@@ -119,6 +189,8 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             "ssl_key" => c = c.ssl_client_key(non_empty(&k, &v)?),
             "init_command" => init.push(InitStatement::Command(non_empty(&k, &v)?)),
             "sql_mode" => init.push(InitStatement::SqlMode(v)),
+            "statement_timeout" => statement = parse_limit(&k, &v)?,
+            "read_timeout" => read = parse_limit(&k, &v)?,
             _ => return Err(unknown_option("mysql", &k, MYSQL_KEYS)),
         }
     }
@@ -126,7 +198,16 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     if let Some(ct) = connect_timeout {
         acquire_timeout = acquire_timeout.min(ct);
     }
-    Ok(Settings { connect: c, engine, acquire_timeout, init, host })
+    // Code wins over the URL.
+    let statement = code_limit("statement_timeout", engine.statement_timeout)?.unwrap_or(statement);
+    let read = code_limit("read_timeout", engine.read_timeout)?.unwrap_or(read);
+    let limits = Limits {
+        server_statement: statement,
+        operation: statement.map(backstop),
+        read,
+        ping: read.or(connect_timeout).unwrap_or(DEFAULT_PING_TIMEOUT),
+    };
+    Ok(Settings { connect: c, engine, acquire_timeout, init, host, limits })
 }
 
 #[cfg(test)]
@@ -181,5 +262,49 @@ mod tests {
         assert!(matches!(e, Error::InvalidOption { ref key, .. } if key == "ssl_mode"), "{e}");
         let e = parse("mysql://root@h/db?connect_timeout=soon").err().unwrap();
         assert!(matches!(e, Error::InvalidOption { ref key, .. } if key == "connect_timeout"), "{e}");
+    }
+
+    #[test]
+    fn time_limits_from_the_url() {
+        let s = parse("mysql://root@h/db?statement_timeout=2&read_timeout=0.5&connect_timeout=3").unwrap();
+        assert_eq!(s.limits.server_statement, Some(Duration::from_secs(2)));
+        assert_eq!(s.limits.operation, Some(Duration::from_secs(3)));
+        assert_eq!(s.limits.read, Some(Duration::from_millis(500)));
+        assert_eq!(s.limits.ping, Duration::from_millis(500));
+        let s = parse("mysql://root@h/db?statement_timeout=0&connect_timeout=3").unwrap();
+        assert_eq!((s.limits.server_statement, s.limits.operation, s.limits.read), (None, None, None));
+        assert_eq!(s.limits.ping, Duration::from_secs(3));
+        assert_eq!(parse("mysql://root@h/db").unwrap().limits.ping, DEFAULT_PING_TIMEOUT);
+        assert_eq!(backstop(Duration::from_secs(60)), Duration::from_secs(65));
+    }
+
+    #[test]
+    fn time_limits_out_of_range_name_the_key_and_range() {
+        for (q, key) in [
+            ("statement_timeout=-1", "statement_timeout"),
+            ("statement_timeout=1e20", "statement_timeout"),
+            ("read_timeout=NaN", "read_timeout"),
+            ("read_timeout=0.0001", "read_timeout"),
+            ("read_timeout=soon", "read_timeout"),
+        ] {
+            match parse(&format!("mysql://root@h/db?{q}")) {
+                Err(Error::InvalidOption { key: k, reason }) => {
+                    assert_eq!(k, key);
+                    assert!(reason.contains("0.001") && reason.contains("31536000"), "{reason}");
+                }
+                other => panic!("{q}: {:?}", other.map(|s| s.limits)),
+            }
+        }
+    }
+
+    #[test]
+    fn time_limits_in_code_win_and_are_checked() {
+        let url = DbUrl::parse("mysql://root@h/db?statement_timeout=9").unwrap();
+        let s = settings(&url, &EngineOptions::new().statement_timeout(Duration::from_secs(1))).unwrap();
+        assert_eq!(s.limits.server_statement, Some(Duration::from_secs(1)));
+        let s = settings(&url, &EngineOptions::new().statement_timeout(Duration::ZERO)).unwrap();
+        assert_eq!(s.limits.server_statement, None);
+        let e = settings(&url, &EngineOptions::new().read_timeout(Duration::from_secs(u64::MAX))).err().unwrap();
+        assert!(matches!(e, Error::InvalidOption { ref key, .. } if key == "read_timeout"), "{e}");
     }
 }

@@ -4,13 +4,15 @@
 //! to two extra round trips per checkout. This pool knows when a connection is clean — no
 //! statement in flight (the caller marks those with `close_on_drop`), nothing queued (a ROLLBACK
 //! queued from `Drop` is flushed first, off the caller's path) — and so returns it with no round
-//! trip, and pings on checkout only a connection that sat idle longer than `ping_after_idle`.
+//! trip, and pings on checkout only a connection that sat idle longer than `ping_after_idle`
+//! (or returned before a session was last found closed by the server).
 
+use crate::error::describe;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Connection};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -33,6 +35,8 @@ pub struct PoolConfig {
     pub max_lifetime: Option<Duration>,
     /// Ping a connection on checkout when it sat idle longer than this (`None`: never ping).
     pub ping_after_idle: Option<Duration>,
+    /// Longest wait for a ping's answer (and for a ROLLBACK queued from `Drop`).
+    pub ping_timeout: Duration,
 }
 
 struct Idle {
@@ -42,6 +46,11 @@ struct Idle {
 }
 
 /// A pool of MySQL connections (cheap to share behind an `Arc`).
+///
+/// Never more than `max` connections are open: a checkout holds one of `max` permits while it
+/// opens, pings or uses a connection, and a timed-out waiter reports the pool's last connect
+/// error instead of opening one of its own. Each waiter has its own timer (tokio's), so no task
+/// tied to one runtime is needed.
 pub struct ConnPool {
     connect: MySqlConnectOptions,
     init: InitFn,
@@ -49,35 +58,58 @@ pub struct ConnPool {
     permits: Arc<Semaphore>,
     idle: Mutex<Vec<Idle>>,
     open: AtomicU32,
+    opened_ever: AtomicU64,
     closed: AtomicBool,
-    tick: tokio::sync::Notify,
-    ticking: AtomicBool,
+    /// The last failed connect, cleared by a successful one.
+    last_connect_error: Mutex<Option<String>>,
+    /// When a session was last found closed by the server: idle connections returned before
+    /// then are pinged on checkout (the server or network may have dropped them all).
+    suspect_before: Mutex<Option<Instant>>,
 }
 
 /// Why an acquire failed.
 #[derive(Debug)]
 pub enum AcquireError {
     /// No connection within the acquire timeout; the last connect error, if connecting failed.
-    Timeout(Option<sqlx::Error>),
+    Timeout(Option<String>),
     /// The pool was closed.
     Closed,
     /// Opening a new connection failed.
     Connect(sqlx::Error),
 }
 
+/// `now + d`, or `None` when that is past what `Instant` can hold (no deadline).
+fn deadline_after(d: Duration) -> Option<Instant> {
+    Instant::now().checked_add(d)
+}
+
+/// Time left until `deadline` (unbounded without one).
+fn left(deadline: Option<Instant>) -> Option<Duration> {
+    deadline.map(|d| d.saturating_duration_since(Instant::now()))
+}
+
+/// Runs `fut` until `deadline` (forever without one); `None` when it passed.
+async fn until<T>(deadline: Option<Instant>, fut: impl Future<Output = T>) -> Option<T> {
+    match deadline {
+        Some(d) => tokio::time::timeout_at(d.into(), fut).await.ok(),
+        None => Some(fut.await),
+    }
+}
+
 impl ConnPool {
     /// A pool that opens nothing until the first acquire.
     pub fn new(connect: MySqlConnectOptions, init: InitFn, config: PoolConfig) -> Arc<Self> {
         Arc::new(ConnPool {
-            permits: Arc::new(Semaphore::new(config.max.max(1) as usize)),
+            permits: Arc::new(Semaphore::new(config.max.clamp(1, Semaphore::MAX_PERMITS as u32) as usize)),
             connect,
             init,
             config,
             idle: Mutex::new(Vec::new()),
             open: AtomicU32::new(0),
+            opened_ever: AtomicU64::new(0),
             closed: AtomicBool::new(false),
-            tick: tokio::sync::Notify::new(),
-            ticking: AtomicBool::new(false),
+            last_connect_error: Mutex::new(None),
+            suspect_before: Mutex::new(None),
         })
     }
 
@@ -86,9 +118,14 @@ impl ConnPool {
         self.open.load(Ordering::Relaxed)
     }
 
+    /// Connections this pool ever opened (replacements included).
+    pub fn opened_ever(&self) -> u64 {
+        self.opened_ever.load(Ordering::Relaxed)
+    }
+
     /// Connections idle now.
     pub fn num_idle(&self) -> usize {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).len()
+        lock(&self.idle).len()
     }
 
     /// The configuration.
@@ -119,7 +156,7 @@ impl ConnPool {
     /// The paths that open or ping a connection are boxed: a connect future is kilobytes, and
     /// inlined it would be moved and allocated with every checkout's future.
     pub async fn acquire(self: &Arc<Self>) -> Result<Pooled, AcquireError> {
-        let deadline = Instant::now() + self.config.acquire_timeout;
+        let deadline = deadline_after(self.config.acquire_timeout);
         // Fast path without a timer: a free slot is taken at once.
         let permit = match self.permits.clone().try_acquire_owned() {
             Ok(p) => p,
@@ -130,7 +167,7 @@ impl ConnPool {
             return Err(AcquireError::Closed);
         }
         while let Some(idle) = self.pop_idle() {
-            if let Some((conn, created)) = self.revive(idle).await {
+            if let Some((conn, created)) = Box::pin(self.revive(idle, deadline)).await {
                 return Ok(Pooled::new(conn, created, self.clone(), permit));
             }
         }
@@ -140,88 +177,97 @@ impl ConnPool {
 
     /// Opens a connection, retrying network errors with backoff until `deadline` (the server
     /// may be starting); errors the server sent (access denied, unknown database) end it at once.
-    async fn open_until(&self, deadline: Instant) -> Result<MySqlConnection, AcquireError> {
+    async fn open_until(&self, deadline: Option<Instant>) -> Result<MySqlConnection, AcquireError> {
         let mut backoff = Duration::from_millis(10);
-        let mut last = None;
         loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(AcquireError::Timeout(last));
+            if left(deadline).is_some_and(|l| l.is_zero()) {
+                return Err(AcquireError::Timeout(self.last_connect_error()));
             }
-            match tokio::time::timeout(remaining, self.open_new()).await {
-                Ok(Ok(conn)) => return Ok(conn),
-                Ok(Err(e)) if matches!(e, sqlx::Error::Database(_)) => return Err(AcquireError::Connect(e)),
-                Ok(Err(e)) => last = Some(e),
-                Err(_) => return Err(AcquireError::Timeout(last)),
+            match until(deadline, self.open_new()).await {
+                Some(Ok(conn)) => return Ok(conn),
+                Some(Err(e)) if matches!(e, sqlx::Error::Database(_)) => return Err(AcquireError::Connect(e)),
+                Some(Err(_)) => {}
+                None => {
+                    self.note_connect_error(format!("connecting took longer than {:?}", self.config.acquire_timeout));
+                    return Err(AcquireError::Timeout(self.last_connect_error()));
+                }
             }
-            tokio::time::sleep(backoff.min(deadline.saturating_duration_since(Instant::now()))).await;
+            let pause = left(deadline).map_or(backoff, |l| backoff.min(l));
+            tokio::time::sleep(pause).await;
             backoff = (backoff * 2).min(Duration::from_secs(1));
         }
     }
 
-    /// Waits for a free slot until `deadline`. A per-wait timer costs more CPU than the query
-    /// itself saves when 64 tasks share 10 connections, so waiters share one ticker instead and
-    /// check their deadline on each tick (timeouts are exact to one tick).
-    async fn wait_for_slot(self: &Arc<Self>, deadline: Instant) -> Result<OwnedSemaphorePermit, AcquireError> {
-        self.start_ticker();
-        let acquire = self.permits.clone().acquire_owned();
-        tokio::pin!(acquire);
-        loop {
-            let tick = self.tick.notified();
-            tokio::select! {
-                biased;
-                r = &mut acquire => return r.map_err(|_| AcquireError::Closed),
-                _ = tick => {
-                    if Instant::now() >= deadline {
-                        return Err(AcquireError::Timeout(None));
-                    }
-                }
-            }
+    /// Waits for a free slot until `deadline`, with a timer of its own.
+    async fn wait_for_slot(&self, deadline: Option<Instant>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        match until(deadline, self.permits.clone().acquire_owned()).await {
+            Some(r) => r.map_err(|_| AcquireError::Closed),
+            None => Err(AcquireError::Timeout(self.last_connect_error())),
         }
     }
 
-    /// One task per pool wakes the waiters every tick; it ends when the pool is dropped.
-    fn start_ticker(self: &Arc<Self>) {
-        if self.ticking.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        let every = (self.config.acquire_timeout / 20).clamp(Duration::from_millis(5), Duration::from_millis(100));
-        let pool = Arc::downgrade(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(every);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                interval.tick().await;
-                match pool.upgrade() {
-                    Some(p) if !p.closed.load(Ordering::Acquire) => p.tick.notify_waiters(),
-                    _ => break,
-                }
-            }
-        });
+    /// The last failed connect's description, if the last connect failed.
+    pub fn last_connect_error(&self) -> Option<String> {
+        lock(&self.last_connect_error).clone()
+    }
+
+    fn note_connect_error(&self, e: String) {
+        *lock(&self.last_connect_error) = Some(e);
+    }
+
+    /// A session was found closed by the server: ping idle connections returned before now at
+    /// their next checkout.
+    pub fn suspect_idle(&self) {
+        *lock(&self.suspect_before) = Some(Instant::now());
     }
 
     fn pop_idle(&self) -> Option<Idle> {
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+        lock(&self.idle).pop()
     }
 
-    /// An idle connection fit for use, or `None` (it was closed).
-    async fn revive(&self, mut idle: Idle) -> Option<(MySqlConnection, Instant)> {
+    /// An idle connection fit for use, or `None` (it was closed). The ping is bounded by
+    /// `ping_timeout` and by the checkout's deadline.
+    async fn revive(&self, mut idle: Idle, deadline: Option<Instant>) -> Option<(MySqlConnection, Instant)> {
         let now = Instant::now();
         let expired = self.config.max_lifetime.is_some_and(|l| now.duration_since(idle.created) > l)
             || self.config.idle_timeout.is_some_and(|t| now.duration_since(idle.since) > t);
-        let stale = self.config.ping_after_idle.is_some_and(|p| now.duration_since(idle.since) > p);
-        if expired || (stale && Box::pin(idle.conn.ping()).await.is_err()) {
+        let suspect = lock(&self.suspect_before).is_some_and(|t| idle.since <= t);
+        let stale = suspect || self.config.ping_after_idle.is_some_and(|p| now.duration_since(idle.since) > p);
+        if expired {
             self.forget(idle.conn);
             return None;
+        }
+        if stale {
+            let limit = left(deadline).map_or(self.config.ping_timeout, |l| l.min(self.config.ping_timeout));
+            if !matches!(tokio::time::timeout(limit, idle.conn.ping()).await, Ok(Ok(()))) {
+                // Whatever closed this one (a server restart, a network reset) likely closed
+                // the other idle connections too.
+                self.suspect_idle();
+                self.forget(idle.conn);
+                return None;
+            }
         }
         Some((idle.conn, idle.created))
     }
 
     async fn open_new(&self) -> Result<MySqlConnection, sqlx::Error> {
-        let mut conn = self.connect.connect().await?;
-        (self.init)(&mut conn).await?;
-        self.open.fetch_add(1, Ordering::Relaxed);
-        Ok(conn)
+        let opened = async {
+            let mut conn = self.connect.connect().await?;
+            (self.init)(&mut conn).await?;
+            Ok(conn)
+        };
+        match opened.await {
+            Ok(conn) => {
+                self.open.fetch_add(1, Ordering::Relaxed);
+                self.opened_ever.fetch_add(1, Ordering::Relaxed);
+                *lock(&self.last_connect_error) = None;
+                Ok(conn)
+            }
+            Err(e) => {
+                self.note_connect_error(describe(&e));
+                Err(e)
+            }
+        }
     }
 
     /// Closes a connection that leaves the pool.
@@ -235,19 +281,23 @@ impl ConnPool {
             self.forget(conn);
             return;
         }
-        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(Idle { conn, created, since: Instant::now() });
+        lock(&self.idle).push(Idle { conn, created, since: Instant::now() });
     }
 
     /// Closes idle connections and refuses new checkouts; checked-out ones close on return.
     pub async fn close(&self) {
         self.closed.store(true, Ordering::Release);
         self.permits.close();
-        let idle: Vec<Idle> = std::mem::take(&mut *self.idle.lock().unwrap_or_else(|e| e.into_inner()));
+        let idle: Vec<Idle> = std::mem::take(&mut *lock(&self.idle));
         for i in idle {
             self.open.fetch_sub(1, Ordering::Relaxed);
-            let _ = i.conn.close().await;
+            let _ = tokio::time::timeout(self.config.ping_timeout, i.conn.close()).await;
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A checked-out connection; back to the pool on drop.
@@ -269,15 +319,44 @@ impl Pooled {
         self.discard = true;
     }
 
-    /// Swaps in a new session for this slot (the old one is closed).
-    pub async fn replace(&mut self) -> Result<(), sqlx::Error> {
-        let fresh = self.pool.open_new().await?;
+    /// The pool this connection belongs to.
+    pub fn pool(&self) -> &Arc<ConnPool> {
+        &self.pool
+    }
+
+    /// The server closed this session: ping the pool's other idle connections before reuse.
+    pub fn server_gone(&self) {
+        self.pool.suspect_idle();
+    }
+
+    /// Swaps in a new session for this slot (the old one is closed), waiting at most the pool's
+    /// acquire timeout.
+    pub async fn replace(&mut self) -> Result<(), AcquireError> {
+        let fresh = match until(deadline_after(self.pool.config.acquire_timeout), self.pool.open_new()).await {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => return Err(AcquireError::Connect(e)),
+            None => return Err(AcquireError::Timeout(self.pool.last_connect_error())),
+        };
         if let Some(old) = self.conn.replace(fresh) {
             self.pool.forget(old);
         }
         self.created = Instant::now();
         self.discard = false;
         Ok(())
+    }
+}
+
+/// A connection whose queued ROLLBACK is being sent; closed and counted gone unless handed back.
+struct Flushing {
+    conn: Option<MySqlConnection>,
+    pool: Arc<ConnPool>,
+}
+
+impl Drop for Flushing {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            self.pool.forget(c);
+        }
     }
 }
 
@@ -296,7 +375,7 @@ impl std::ops::DerefMut for Pooled {
 
 impl Drop for Pooled {
     fn drop(&mut self) {
-        let Some(mut conn) = self.conn.take() else { return };
+        let Some(conn) = self.conn.take() else { return };
         let permit = self.permit.take();
         if self.discard {
             self.pool.forget(conn);
@@ -313,11 +392,19 @@ impl Drop for Pooled {
         let (pool, created) = (self.pool.clone(), self.created);
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
+                // Should the runtime end before the task finishes, the guard still closes the
+                // connection and counts it gone.
+                let mut guard = Flushing { conn: Some(conn), pool: pool.clone() };
                 rt.spawn(async move {
-                    match tokio::time::timeout(Duration::from_secs(10), conn.flush()).await {
-                        Ok(Ok(())) => pool.give_back(conn, created),
-                        _ => pool.forget(conn),
+                    let limit = pool.config.ping_timeout;
+                    let ok = match guard.conn.as_mut() {
+                        Some(c) => matches!(tokio::time::timeout(limit, c.flush()).await, Ok(Ok(()))),
+                        None => false,
+                    };
+                    if let (true, Some(c)) = (ok, guard.conn.take()) {
+                        pool.give_back(c, created);
                     }
+                    drop(guard);
                     drop(permit);
                 });
             }

@@ -124,6 +124,7 @@ async fn a_checkout_future_does_not_carry_the_connect_future() {
         idle_timeout: None,
         max_lifetime: None,
         ping_after_idle: None,
+        ping_timeout: Duration::from_secs(1),
     };
     let pool = ConnPool::new(opts, init, config);
     let checkout = pool.acquire();

@@ -1,8 +1,8 @@
 //! SQLite DDL: column types and literals.
 
+use crate::functions::DECIMAL_COLLATION;
 use athanor_core::schema::{ColumnDef, ColumnType};
 use athanor_core::sql::DdlDialect;
-use crate::functions::DECIMAL_COLLATION;
 use athanor_core::{Error, Result, Value};
 
 /// `"ident"` with embedded quotes doubled.

@@ -4,7 +4,7 @@
 
 use crate::compile::{compile, result_columns};
 use crate::config::{Config, Secret};
-use crate::error::{from_response, from_transport};
+use crate::error::{from_response, from_transport, redirect};
 use crate::request::RequestContext;
 use crate::response::{parse_rows, ContentRange, JsonRow};
 use crate::DIALECT;
@@ -75,7 +75,10 @@ impl fmt::Debug for SupabaseBackend {
 impl SupabaseBackend {
     /// Builds the backend and its HTTP client (no connection is made).
     pub fn new(config: Config) -> Result<Self> {
-        let mut builder = reqwest::Client::builder().timeout(config.timeout);
+        // No redirect is followed: reqwest strips `Authorization` on a cross-origin hop but not
+        // the custom `apikey` header, and PostgREST never redirects an API call. A 3xx answer is
+        // an error naming where it pointed (see `error::redirect`).
+        let mut builder = reqwest::Client::builder().timeout(config.timeout).redirect(reqwest::redirect::Policy::none());
         if let Some(t) = config.connect_timeout {
             builder = builder.connect_timeout(t);
         }
@@ -137,6 +140,10 @@ impl Inner {
         }
         let resp = rb.send().await.map_err(|e| from_transport(&e, &self.secrets()))?;
         let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+            return Err(redirect(status, location, &self.secrets()));
+        }
         if !(200..300).contains(&status) {
             let body = resp.bytes().await.map_err(|e| from_transport(&e, &self.secrets()))?;
             return Err(from_response(status, &body, &self.secrets()));
@@ -198,7 +205,14 @@ impl Inner {
             }
         }
         let mut n = 0u64;
-        if !resp.body.is_empty() && resp.body.iter().any(|b| !b.is_ascii_whitespace()) {
+        let blank = resp.body.iter().all(u8::is_ascii_whitespace);
+        if blank && expects_rows(stmt) {
+            return Err(Error::decode(
+                "(response)",
+                format!("HTTP {} with an empty body where a JSON array of rows was expected (a broken proxy or server)", resp.status),
+            ));
+        }
+        if !blank {
             let rows = parse_rows(&resp.body)?;
             let cols = result_columns(stmt);
             for obj in &rows {
@@ -244,6 +258,18 @@ impl Inner {
         })
         .await?;
         Ok(out)
+    }
+}
+
+/// Whether the answer to `stmt` must carry a JSON array: a read of rows, or a write asked to
+/// return rows (`return=representation`).
+fn expects_rows(stmt: &Statement) -> bool {
+    match stmt {
+        Statement::Select(s) => s.kind == SelectKind::Rows,
+        Statement::Insert(i) => !i.returning.is_empty(),
+        Statement::Update(u) => !u.returning.is_empty(),
+        Statement::Delete(d) => !d.returning.is_empty(),
+        _ => false,
     }
 }
 

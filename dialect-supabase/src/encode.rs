@@ -7,7 +7,8 @@
 //! - Elements of `in.(…)` and values inside `or=(…)`/`and(…)` trees are double-quoted when they hold
 //!   a character the tree grammar reserves, with `"` and `\` backslash-escaped (postgrest-js does not
 //!   escape them, which breaks values such as `a",b`).
-//! - Names are quoted when they hold anything outside the unquoted-name grammar.
+//! - Names are quoted unless they are plain ASCII letters, digits, `_` and `$` (see
+//!   [`field_name`]).
 
 use athanor_core::{Error, Result, Value};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -55,35 +56,40 @@ fn edge_space(s: &str) -> bool {
 /// quoted so it is read as a column.
 const RESERVED_NAMES: &[&str] = &["select", "columns", "on_conflict", "order", "limit", "offset", "and", "or", "not"];
 
-/// A column name as a filter key or logic-tree field: unquoted when the server's name grammar
-/// allows it (letters, digits, `_ $ -` and inner spaces, no `->`) and it is not a reserved key,
-/// quoted otherwise.
-pub fn filter_name(name: &str) -> String {
-    let plain = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | ' ' | '-');
+/// A column name as the server's `pFieldName` reads it: bare only when it is plain ASCII
+/// letters, digits, `_` and `$` and not a reserved word; quoted otherwise. PostgREST's unquoted
+/// grammar takes Haskell letters (not `Ⅻ`, `Ⓐ`, marks such as the `ा` of `नाम`), ASCII digits
+/// only (not `٣`, `０`), strips blanks around `-` and stops silently at anything else (`x²` is
+/// read as `x`), so everything outside the ASCII set is quoted.
+pub fn field_name(name: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let reserved = RESERVED_NAMES.iter().any(|r| r.eq_ignore_ascii_case(name));
-    if reserved || name.is_empty() || edge_space(name) || name.contains("->") || !name.chars().all(plain) {
+    if reserved || name.is_empty() || !name.chars().all(plain) {
         quote(name)
     } else {
         name.to_owned()
     }
 }
 
-/// A column name in `select`, `order`, `on_conflict` and `columns`: unquoted only when it is
-/// letters, digits, `_` and `$` (`*` stays `*`).
+/// A column name as a filter key or logic-tree field (see [`field_name`]).
+pub fn filter_name(name: &str) -> String {
+    field_name(name)
+}
+
+/// A column name in `select`, `order`, `on_conflict` and `columns` (see [`field_name`]; `*`
+/// stays `*`).
 pub fn list_name(name: &str) -> String {
-    if name == "*" || (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')) {
+    if name == "*" {
         name.to_owned()
     } else {
-        quote(name)
+        field_name(name)
     }
 }
 
 /// An element of `in.(…)`: quoted when it holds `, ( ) " \`, has edge whitespace, is empty, or
-/// reads as `null`; a NULL value is the bare word `null`.
+/// reads as `null`. NULL has no element form (the server would read `null` as text): the
+/// filter compiler rewrites NULL elements away before this is called.
 pub fn in_element(v: &Value) -> Result<String> {
-    if v.is_null() {
-        return Ok("null".into());
-    }
     let s = value_text(v)?;
     let reserved = |c: char| matches!(c, ',' | '(' | ')' | '"' | '\\');
     Ok(if s.is_empty() || edge_space(&s) || s.eq_ignore_ascii_case("null") || s.contains(reserved) { quote(&s) } else { s })

@@ -93,6 +93,19 @@ pub fn from_response(status: u16, body: &[u8], secrets: &[&str]) -> Error {
     })
 }
 
+/// The error for a 3xx answer: redirects are never followed (credentials would go with them),
+/// so the caller learns where the server pointed and can fix the URL.
+pub fn redirect(status: u16, location: &str, secrets: &[&str]) -> Error {
+    let message = format!(
+        "the server answered HTTP {status} redirecting to `{}`; redirects are not followed (the API key would be sent along), use the final URL",
+        location.chars().take(300).collect::<String>()
+    );
+    Error::Database(DatabaseError {
+        status: Some(status),
+        ..DatabaseError::new(DIALECT, DbErrorKind::Other, None, redact(message, secrets))
+    })
+}
+
 /// Maps a transport failure (timeout, refused connection, broken body).
 pub fn from_transport(e: &reqwest::Error, secrets: &[&str]) -> Error {
     let kind = if e.is_timeout() {

@@ -21,7 +21,8 @@ pub struct ContentRange {
 }
 
 impl ContentRange {
-    /// Parses `0-9/100`, `*/0`, `0-0/*`, `*/*`.
+    /// Parses `0-9/100`, `*/0`, `0-0/*`, `*/*`. A range that ends before it starts, or past
+    /// the total, is not a usable header (`None`).
     pub fn parse(s: &str) -> Option<ContentRange> {
         let s = s.trim();
         let s = s.strip_prefix("items ").unwrap_or(s);
@@ -37,7 +38,11 @@ impl ContentRange {
                 Some((a.trim().parse().ok()?, b.trim().parse().ok()?))
             }
         };
-        Some(ContentRange { range, total })
+        match (range, total) {
+            (Some((a, b)), _) if a > b => None,
+            (Some((_, b)), Some(t)) if b >= t => None,
+            _ => Some(ContentRange { range, total }),
+        }
     }
 }
 

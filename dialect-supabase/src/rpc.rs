@@ -2,7 +2,7 @@
 //! arguments in the query string (read-only functions).
 
 use crate::backend::SupabaseBackend;
-use crate::encode::array_element;
+use crate::encode::{array_element, filter_name};
 use crate::ext::SupabaseExt;
 use crate::request::{RequestContext, RequestParts};
 use crate::response::{json_to_value, JsonRow, RawObject};
@@ -41,11 +41,13 @@ const OPERATORS: &[&str] = &[
     "nxl",
     "adj",
 ];
-/// Query keys the server reserves; they cannot carry GET arguments.
-const RESERVED: &[&str] = &["select", "order", "limit", "offset", "columns", "on_conflict", "and", "or"];
 
+/// Whether the server's `pOpExpr` would take `v` as a filter (or fail on it) rather than as an
+/// argument: anything after `not.` is read as an operator, so every `not.` value counts.
 fn looks_like_filter(v: &str) -> bool {
-    let v = v.strip_prefix("not.").unwrap_or(v);
+    if v.starts_with("not.") {
+        return true;
+    }
     let Some((op, _)) = v.split_once('.') else { return false };
     let op = op.split_once('(').map_or(op, |(o, _)| o);
     OPERATORS.contains(&op)
@@ -62,9 +64,6 @@ fn get_arg(name: &str, v: &serde_json::Value) -> Result<String> {
         serde_json::Value::Null => return bad("NULL has no query-string form"),
         serde_json::Value::Object(_) => return bad("objects have no query-string form"),
     };
-    if RESERVED.contains(&name) {
-        return bad("the name is a reserved query key");
-    }
     if looks_like_filter(&text) {
         return bad("the value reads as a filter (`op.value`) to the server");
     }
@@ -83,7 +82,9 @@ pub fn compile_rpc(ctx: &RequestContext<'_>, function: &str, args: &serde_json::
     if get {
         for (k, v) in map {
             let text = get_arg(k, v)?;
-            req.param(k.clone(), text);
+            // The server reads the key with `pFieldName` (and keeps reserved keys for itself):
+            // quoted unless plain, like every column name.
+            req.param(filter_name(k), text);
         }
     } else {
         req.body = Some(serde_json::Value::Object(map.clone()));

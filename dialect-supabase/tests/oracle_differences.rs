@@ -8,6 +8,7 @@ use athanor_core::query::{col, insert_into, select, AsStatement};
 use athanor_core::{Error, HttpRequest, Table, Value};
 use athanor_supabase::SupabaseExt;
 use common::{engine, prefer_parts, split_url};
+use postgrest_standin::grammar::{parse_query, Cond, Op, Operand};
 use serde_json::json;
 
 const BASE: &str = "postgrest+http://localhost:3000";
@@ -91,7 +92,41 @@ fn in_list_quotes_the_word_null_and_edge_spaces() {
         Value::from(""),
     ])))
     .unwrap();
-    assert_eq!(param(&req, "a"), [r#"in.("null"," x ",null,"")"#]);
+    // The server has no NULL list element (a bare `null` is the text 'null'). `a IN (…, NULL)`
+    // is TRUE exactly when `a` is one of the other values (else UNKNOWN), so the NULL goes.
+    assert_eq!(param(&req, "a"), [r#"in.("null"," x ","")"#]);
+    // NOT IN (…, NULL) is never TRUE in SQL: sent as `in.()`, which the server reads as FALSE.
+    let req = compile(&select(&Table::new("t")).filter(col("a").not_in_list([Value::from("x"), Value::Null]))).unwrap();
+    assert_eq!(param(&req, "a"), ["in.()"]);
+    // `("")` alone reads as the empty list: a lone empty string is sent twice.
+    let req = compile(&select(&Table::new("t")).filter(!col("a").in_list([""]))).unwrap();
+    assert_eq!(param(&req, "a"), [r#"not.in.("","")"#]);
+    assert_eq!(read_one("a=in.%28%22%22%29"), Cond::Leaf { column: "a".into(), op: Op::In, operand: Operand::List(vec!["".into()]) });
+}
+
+/// The filter the stand-in's port of `QueryParams.hs` reads from a raw query string.
+fn read_one(raw: &str) -> Cond {
+    parse_query(raw).unwrap().filters.remove(0)
+}
+
+#[test]
+fn names_outside_plain_ascii_are_quoted() {
+    // The client leaves `Unit Price` bare; the server reads it the same either way.
+    let exp = oracle("esc_column_with_space");
+    assert_eq!(exp["query"][1], json!(["Unit Price", "lt.200"]));
+    let q = select(&Table::new("Order Items")).columns([col("Unit Price"), col("qty")]).filter(col("Unit Price").lt(200));
+    let req = compile(&q).unwrap();
+    assert_eq!(param(&req, "\"Unit Price\""), ["lt.200"]);
+    assert_eq!(param(&req, "select"), ["\"Unit Price\",qty"]);
+    let lt = |c: &str| Cond::Leaf { column: c.into(), op: Op::Lt, operand: Operand::Text("200".into()) };
+    assert_eq!(read_one("Unit+Price=lt.200"), lt("Unit Price"));
+    assert_eq!(read_one(req.url.split_once('?').unwrap().1.split_once('&').unwrap().1), lt("Unit Price"));
+    // Bare, these would be misread: `x²` as `x`, `a - b` as `a-b`; `Ⅻ`, `-a` are a 400.
+    for name in ["x²", "a - b", "Ⅻ", "-a", "n٣", "नाम", "Ⓐ", "０"] {
+        let req = compile(&select(&Table::new("t")).filter(col(name).eq(1))).unwrap();
+        let raw = req.url.split_once('?').unwrap().1.split_once('&').unwrap().1.to_owned();
+        assert_eq!(read_one(&raw), Cond::Leaf { column: name.into(), op: Op::Eq, operand: Operand::Text("1".into()) }, "{raw}");
+    }
 }
 
 #[test]
@@ -187,6 +222,12 @@ fn rpc_get_arguments_that_read_as_filters_are_refused() {
     let e = engine(BASE);
     let err = e.rpc("lookup", json!({"p_name": "eq.5", "p_tag": "plain"})).get().compile().unwrap_err();
     assert!(matches!(err, Error::InvalidQuery(ref m) if m.contains("p_name")), "{err}");
+    // Anything after `not.` is read as an operator (a 400 when it is none).
+    let err = e.rpc("lookup", json!({"p_name": "not.a plain value"})).get().compile().unwrap_err();
+    assert!(matches!(err, Error::InvalidQuery(ref m) if m.contains("p_name")), "{err}");
+    // Argument names are read with the field-name grammar: quoted unless plain.
+    let req = e.rpc("lookup", json!({"x²": 1, "order": 2, "plain": 3})).get().compile().unwrap();
+    assert_eq!(split_url(&req).1, [("\"order\"".into(), "2".into()), ("plain".into(), "3".into()), ("\"x²\"".into(), "1".into())]);
     let ok = e.rpc("lookup", json!({"p_name": "eq.5", "p_tag": "plain"})).compile().unwrap();
     assert_eq!(ok.body, Some(json!({"p_name": "eq.5", "p_tag": "plain"})));
 }

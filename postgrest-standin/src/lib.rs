@@ -13,7 +13,7 @@
 mod catalog;
 mod ddl;
 mod error;
-mod grammar;
+pub mod grammar;
 mod handler;
 mod sql;
 

@@ -81,8 +81,15 @@ impl Builder<'_> {
                 };
                 match (op, operand) {
                     (Op::Like | Op::ILike, Operand::Text(v)) => Ok(format!("{col}::text {sql_op} {}", self.bind(Param::Text(v.clone())))),
-                    (Op::In, Operand::List(items)) => Ok(format!("{col} = ANY(CAST({} AS {ty}[]))", self.bind(Param::List(items.clone())))),
-                    (Op::Is, Operand::Word(w)) => Ok(format!("{col} IS {}", w.to_uppercase())),
+                    // As PostgREST's `pgFmtFilter`: `[""]` (what `in.()` reads as) is the empty list.
+                    (Op::In, Operand::List(items)) if items.len() == 1 && items[0].is_empty() => Ok(format!("{col} = ANY('{{}}')")),
+                    (Op::In, Operand::List(items)) => {
+                        let list = items.iter().map(|i| Some(i.clone())).collect();
+                        Ok(format!("{col} = ANY(CAST({} AS {ty}[]))", self.bind(Param::List(list))))
+                    }
+                    (Op::Is, Operand::Word(w)) => {
+                        Ok(format!("{col} IS {}", if w == "not_null" { "NOT NULL".into() } else { w.to_uppercase() }))
+                    }
                     (_, Operand::Text(v)) => Ok(format!("{col} {sql_op} CAST({} AS {ty})", self.bind(Param::Text(v.clone())))),
                     _ => Err(ApiError::parse(format!("operator {op:?} does not take {operand:?}"))),
                 }

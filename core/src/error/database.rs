@@ -28,8 +28,12 @@ pub enum DbErrorKind {
     ConnectionLost,
     /// Could not connect at all (refused, DNS, TLS).
     ConnectFailed,
-    /// The statement timed out.
+    /// The statement timed out (server-side, or the client's statement or read time limit; the
+    /// client then discards the connection).
     Timeout,
+    /// The connection was lost (or timed out) during a COMMIT or an autocommit write: the server
+    /// may or may not have committed. Never retryable: retrying could apply the write twice.
+    CommitOutcomeUnknown,
     /// The server could not parse the statement or request.
     Syntax,
     /// The server is temporarily unavailable (HTTP 503/520).
@@ -39,7 +43,8 @@ pub enum DbErrorKind {
 }
 
 impl DbErrorKind {
-    /// Whether retrying the operation (or its transaction) may succeed.
+    /// Whether retrying the operation (or its transaction) may succeed. False for
+    /// [`DbErrorKind::CommitOutcomeUnknown`]: the first attempt may have committed.
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
@@ -104,3 +109,14 @@ impl fmt::Display for DatabaseError {
 }
 
 impl std::error::Error for DatabaseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::DbErrorKind;
+
+    #[test]
+    fn an_unknown_commit_outcome_is_never_retryable() {
+        assert!(!DbErrorKind::CommitOutcomeUnknown.is_retryable());
+        assert!(DbErrorKind::ConnectionLost.is_retryable());
+    }
+}

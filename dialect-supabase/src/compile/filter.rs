@@ -57,6 +57,51 @@ fn fold(e: &Expr) -> Folded {
     }
 }
 
+fn has_null_in(e: &Expr) -> bool {
+    match e {
+        Expr::InList { list, .. } => list.iter().any(Value::is_null),
+        Expr::And(items) | Expr::Or(items) => items.iter().any(has_null_in),
+        Expr::Not(inner) => has_null_in(inner),
+        _ => false,
+    }
+}
+
+/// An expression that is TRUE exactly when `e` is `want` (TRUE or FALSE) in SQL's three-valued
+/// logic, with no NULL left in any `IN` list: PostgREST has no NULL list element (it reads
+/// `null` as the text `'null'`). `x IN (a, NULL)` is TRUE when `x = a` and UNKNOWN otherwise,
+/// never FALSE; so it is TRUE exactly when `x IN (a)`, and FALSE never (`x IN ()`, which the
+/// server reads as FALSE for every row, NULLs included). `NOT IN (a, NULL)` is therefore never
+/// TRUE, as in SQL. Negations are pushed through AND/OR only where such a list is below them.
+pub(crate) fn null_in_lists(e: &Expr, want: bool) -> Expr {
+    if !has_null_in(e) {
+        return if want { e.clone() } else { Expr::Not(Box::new(e.clone())) };
+    }
+    match e {
+        Expr::And(items) | Expr::Or(items) => {
+            let parts = items.iter().map(|i| null_in_lists(i, want)).collect();
+            // TRUE of AND is AND of TRUE; FALSE of AND is OR of FALSE (and dually for OR).
+            if matches!(e, Expr::And(_)) == want {
+                Expr::And(parts)
+            } else {
+                Expr::Or(parts)
+            }
+        }
+        Expr::Not(inner) => null_in_lists(inner, !want),
+        Expr::InList { expr, list, negated } => {
+            let values: Vec<Value> = list.iter().filter(|v| !v.is_null()).cloned().collect();
+            let member = Expr::InList { expr: expr.clone(), list: values, negated: false };
+            let never = Expr::InList { expr: expr.clone(), list: Vec::new(), negated: false };
+            // IN is TRUE on membership and never FALSE; NOT IN is FALSE on membership, never TRUE.
+            if want != *negated {
+                member
+            } else {
+                never
+            }
+        }
+        other => other.clone(),
+    }
+}
+
 /// One comparison: field, operator and operand.
 struct Leaf {
     field: String,
@@ -132,14 +177,22 @@ fn comparison(op: BinOp, left: &Expr, right: &Expr) -> Result<Leaf> {
     Ok(Leaf { field: filter_name(col), op: op_name(op), operand: Operand::Text(text) })
 }
 
+/// `in.(…)` of the distinct values. `()` reads as the empty list (no row matches); a lone
+/// empty string is sent twice, since the server reads `("")` as the empty list too.
 fn in_list(col: &Expr, list: &[Value]) -> Result<Leaf> {
     let mut seen: Vec<&Value> = Vec::with_capacity(list.len());
     for v in list {
+        if v.is_null() {
+            return Err(Error::State("a NULL in an IN list reached the encoder; null_in_lists() rewrites it away".into()));
+        }
         if !seen.contains(&v) {
             seen.push(v);
         }
     }
-    let items = seen.into_iter().map(in_element).collect::<Result<Vec<_>>>()?;
+    let mut items = seen.into_iter().map(in_element).collect::<Result<Vec<_>>>()?;
+    if items.len() == 1 && items[0] == "\"\"" {
+        items.push(items[0].clone());
+    }
     Ok(Leaf { field: filter_name(column(col)?), op: "in", operand: Operand::List(items) })
 }
 
@@ -189,10 +242,12 @@ fn tree_item(e: &Expr) -> Result<String> {
 }
 
 /// Appends the query pairs for a WHERE expression. A filter that folds to constant false (an
-/// empty OR) has no PostgREST form and is refused with [`Error::InvalidQuery`].
+/// empty OR) has no PostgREST form and is refused with [`Error::InvalidQuery`]. NULLs inside
+/// `IN` lists are first rewritten away with SQL's three-valued logic ([`null_in_lists`]).
 pub fn push_filter(filter: Option<&Expr>, out: &mut Vec<(String, String)>) -> Result<()> {
     let Some(e) = filter else { return Ok(()) };
-    match fold(e) {
+    let e = null_in_lists(e, true);
+    match fold(&e) {
         Folded::True => Ok(()),
         Folded::False => Err(Error::InvalidQuery("the filter is always false (an empty OR); PostgREST has no literal false filter".into())),
         Folded::Expr(e) => top_level(&e, out),

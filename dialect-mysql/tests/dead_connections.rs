@@ -1,0 +1,88 @@
+//! Connections the server closed are detected and replaced, not handed out again (issue 11
+//! defect 3): by the error that killed them, and by pinging the idle ones once any is found dead.
+
+mod common;
+
+use athanor_core::{text, Engine};
+use std::time::Duration;
+
+async fn connection_id(e: &Engine) -> u64 {
+    text("SELECT CONNECTION_ID() AS id").fetch_one(e).await.unwrap().get("id").unwrap()
+}
+
+/// A value over `max_allowed_packet` draws error 1153 and the server drops the connection: the
+/// error is typed, and the next statement runs on a new connection.
+#[tokio::test]
+async fn a_packet_over_max_allowed_packet_costs_only_its_statement() {
+    let t = common::unique("packet");
+    let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
+    common::exec(&e, &format!("CREATE TABLE `{t}` (id INT PRIMARY KEY, b LONGBLOB)")).await;
+    let max: i64 = text("SELECT @@max_allowed_packet AS m").fetch_one(&e).await.unwrap().get("m").unwrap();
+    let big = vec![b'x'; max as usize + 1024 * 1024];
+    let err = text(format!("INSERT INTO `{t}` VALUES (1, :b)")).bind("b", big).execute(&e).await.unwrap_err();
+    assert_eq!(err.db_kind(), Some(athanor_core::DbErrorKind::Other), "{err}");
+    assert!(err.to_string().contains("1153"), "{err}");
+    for i in 0..3i64 {
+        let v: i64 = text("SELECT :i AS v").bind("i", i).fetch_one(&e).await.unwrap().get("v").unwrap();
+        assert_eq!(v, i);
+    }
+    let n: i64 = text(format!("SELECT COUNT(*) AS n FROM `{t}`")).fetch_one(&e).await.unwrap().get("n").unwrap();
+    assert_eq!(n, 0);
+    common::exec(&e, &format!("DROP TABLE `{t}`")).await;
+}
+
+/// Opens `n` connections at once and returns them to the pool; their server ids.
+async fn fill_pool(e: &Engine, n: usize) -> Vec<u64> {
+    let mut held = Vec::new();
+    let mut ids = Vec::new();
+    for _ in 0..n {
+        let mut c = e.connect().await.unwrap();
+        ids.push(text("SELECT CONNECTION_ID() AS id").fetch_one(&mut c).await.unwrap().get::<u64>("id").unwrap());
+        held.push(c);
+    }
+    ids
+}
+
+/// Every idle connection killed behind the pool's back, then queries at once (well inside
+/// `pool_pre_ping_after`): at most the first fails, typed, and marks the rest for a ping; all
+/// the following ones succeed on new connections.
+#[tokio::test]
+async fn after_every_idle_connection_is_killed_the_pool_recovers_at_once() {
+    let e = common::engine_at(&format!("{}?maxsize=4&pool_pre_ping_after=30", common::URL));
+    let killer = common::engine();
+    let ids = fill_pool(&e, 4).await;
+    for id in &ids {
+        text(format!("KILL {id}")).execute(&killer).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let mut failures = 0;
+    for i in 0..10i64 {
+        match text("SELECT :i AS i, CONNECTION_ID() AS id").bind("i", i).fetch_one(&e).await {
+            Ok(r) => {
+                assert_eq!(r.get::<i64>("i").unwrap(), i);
+                assert!(!ids.contains(&r.get::<u64>("id").unwrap()), "a killed connection answered");
+            }
+            Err(err) => {
+                assert!(err.is_retryable(), "{err}");
+                failures += 1;
+            }
+        }
+    }
+    assert!(failures <= 1, "{failures} of 10 queries failed after the pool was killed");
+}
+
+/// With `pool_pre_ping_after=0` every checkout pings: none fails.
+#[tokio::test]
+async fn with_ping_at_every_checkout_none_fails() {
+    let e = common::engine_at(&format!("{}?maxsize=3&pool_pre_ping_after=0", common::URL));
+    let killer = common::engine();
+    let ids = fill_pool(&e, 3).await;
+    for id in &ids {
+        text(format!("KILL {id}")).execute(&killer).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    for _ in 0..6 {
+        let id = connection_id(&e).await;
+        assert!(!ids.contains(&id));
+    }
+}
