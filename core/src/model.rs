@@ -2,7 +2,7 @@
 
 use crate::ast::{Expr, OrderBy};
 use crate::error::Result;
-use crate::query::{Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
+use crate::query::{escape_like, Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
 use crate::row::{column_names, Row, RowAccess};
 use crate::schema::Table;
 use crate::value::{SqlType, Value};
@@ -65,7 +65,7 @@ pub trait Model: FromRow + Sync + Sized {
     }
     /// `UPDATE <table>`; needs a filter or `.all_rows()`.
     fn update() -> Update<Self> {
-        Update::new(Self::TABLE)
+        Update::for_table(std::borrow::Cow::Borrowed(Self::table()))
     }
     /// `DELETE FROM <table>`; needs a filter or `.all_rows()`.
     fn delete() -> Delete<Self> {
@@ -249,12 +249,36 @@ impl<M, T: SqlType> Column<M, Option<T>> {
     }
 }
 
-/// Text columns: pattern matching.
+/// Text columns: pattern matching, with one meaning on every dialect (see [`Col::like`]).
 pub trait TextColumn: Sized {
-    /// `col LIKE pattern`.
+    /// `col LIKE pattern`: case-sensitive; `%`, `_` wildcards, `\` escapes the next character.
     fn like(self, pattern: &str) -> Expr;
     /// Case-insensitive LIKE (`ILIKE`, or `LOWER(col) LIKE LOWER(pattern)` where emulated).
     fn ilike(self, pattern: &str) -> Expr;
+    /// The text contains `s`, taken literally (SQLAlchemy's `contains(.., autoescape=True)`).
+    fn contains(self, s: &str) -> Expr {
+        self.like(&format!("%{}%", escape_like(s)))
+    }
+    /// The text starts with `s`, taken literally.
+    fn starts_with(self, s: &str) -> Expr {
+        self.like(&format!("{}%", escape_like(s)))
+    }
+    /// The text ends with `s`, taken literally.
+    fn ends_with(self, s: &str) -> Expr {
+        self.like(&format!("%{}", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::contains`].
+    fn icontains(self, s: &str) -> Expr {
+        self.ilike(&format!("%{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::starts_with`].
+    fn istarts_with(self, s: &str) -> Expr {
+        self.ilike(&format!("{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::ends_with`].
+    fn iends_with(self, s: &str) -> Expr {
+        self.ilike(&format!("%{}", escape_like(s)))
+    }
 }
 impl<M> TextColumn for Column<M, String> {
     fn like(self, pattern: &str) -> Expr {

@@ -3,6 +3,7 @@
 
 use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::MyConnection;
+use crate::ddl::MySqlDdl;
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Limits, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
 use crate::pool::{AcquireError, ConnPool, InitFn, PoolConfig};
@@ -121,6 +122,8 @@ pub(crate) struct Inner {
     pub acquire_timeout: Duration,
     /// Time limits on the server's answers.
     pub limits: Limits,
+    /// DDL with the URL's `collation=`.
+    pub ddl: MySqlDdl,
 }
 
 impl Inner {
@@ -156,7 +159,7 @@ impl Inner {
     }
 
     pub fn plan(&self, stmt: &Statement) -> Result<Vec<SqlQuery>> {
-        let plan = compile::plan(&self.caps(), stmt, self.max_packet())?;
+        let plan = compile::plan_with(&self.ddl, &self.caps(), stmt, self.max_packet())?;
         if self.echo {
             for q in &plan {
                 tracing::info!(target: "athanor::sql", dialect = DIALECT, params = q.params.len(), "{}", q.sql);
@@ -236,6 +239,7 @@ impl MySqlBackend {
             echo: e.echo.unwrap_or(false),
             acquire_timeout: settings.acquire_timeout,
             limits: settings.limits,
+            ddl: MySqlDdl::with_collation(settings.connect.get_collation()),
         };
         MySqlBackend { inner: Arc::new(inner) }
     }
@@ -270,7 +274,7 @@ impl Backend for MySqlBackend {
         self.inner.caps()
     }
     fn compile(&self, stmt: &Statement) -> Result<Compiled> {
-        compile::compile(&self.inner.caps(), stmt, self.inner.max_packet())
+        compile::compile_with(&self.inner.ddl, &self.inner.caps(), stmt, self.inner.max_packet())
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
         Ok(Box::new(self.acquire_mine().await?))

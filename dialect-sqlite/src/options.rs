@@ -36,7 +36,7 @@ impl SqliteSettings {
             Some(path) => SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal),
             None => SqliteConnectOptions::new().in_memory(true),
         };
-        connect = connect.foreign_keys(true).busy_timeout(Duration::from_secs(5));
+        connect = crate::functions::configure(connect.foreign_keys(true).busy_timeout(Duration::from_secs(5)));
         for (k, v) in &rest {
             connect = match k.as_str() {
                 "mode" => match v.as_str() {
@@ -70,7 +70,9 @@ impl SqliteSettings {
         if let Some(n) = opts.statement_cache_capacity {
             connect = connect.statement_cache_capacity(n);
         }
-        let mut pool = SqlitePoolOptions::new().test_before_acquire(opts.pre_ping.unwrap_or(false));
+        let mut pool = SqlitePoolOptions::new()
+            .test_before_acquire(opts.pre_ping.unwrap_or(false))
+            .after_connect(|conn, _| Box::pin(crate::functions::register(conn)));
         if in_memory {
             // One connection that is never closed: the database lives as long as the engine.
             pool = pool.max_connections(1).min_connections(0).idle_timeout(None).max_lifetime(None);

@@ -13,6 +13,15 @@ pub(super) struct ExprCompiler<'a> {
 }
 
 impl ExprCompiler<'_> {
+    /// The ESCAPE operand naming `\` in this dialect's SQL text, whatever its string-literal mode.
+    fn like_escape(&self) -> &'static str {
+        if self.dialect == "mysql" {
+            "X'5C'"
+        } else {
+            "'\\'"
+        }
+    }
+
     pub fn expr(&self, e: &Expr) -> Result<sea_query::Expr> {
         use sea_query::Expr as S;
         Ok(match e {
@@ -36,9 +45,13 @@ impl ExprCompiler<'_> {
                     BinOp::Le => l.lte(r),
                     BinOp::Gt => l.gt(r),
                     BinOp::Ge => l.gte(r),
-                    BinOp::Like => l.binary(sea_query::BinOper::Like, r),
-                    // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b).
-                    BinOp::ILike => S::from(Func::lower(l)).binary(sea_query::BinOper::Like, S::from(Func::lower(r))),
+                    // One meaning everywhere: `\` escapes the next pattern character. SQLite has no
+                    // default escape; MySQL's depends on NO_BACKSLASH_ESCAPES, and so would a
+                    // `'\'` literal, hence the hex literal there.
+                    BinOp::Like => S::cust_with_exprs(format!("(? LIKE ? ESCAPE {})", self.like_escape()), [l, r]),
+                    // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b)
+                    // (SQLite's LOWER is replaced by a Unicode one on every connection).
+                    BinOp::ILike => S::cust_with_exprs(format!("(LOWER(?) LIKE LOWER(?) ESCAPE {})", self.like_escape()), [l, r]),
                 }
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
