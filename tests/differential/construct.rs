@@ -81,11 +81,6 @@ pub enum Construct {
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or
 /// the new finding, "N…") that explains it. A case using one of them may differ without failing.
 pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
-    (Construct::TextEq, "10.9 MariaDB's utf8mb4_unicode_ci ignores case, accents and trailing spaces in ="),
-    (Construct::TextOrder, "10.9 text order differs (binary on SQLite, collations on MariaDB and PostgreSQL)"),
-    (Construct::Like, "10.9 LIKE ignores ASCII case on SQLite, all case on MariaDB"),
-    (Construct::ILike, "10.9 ilike folds ASCII only on SQLite"),
-    (Construct::DecimalRead, "10.10 SQLite loses a Decimal's scale and digits past the 15th"),
     (Construct::DecimalSum, "N3 SQLite's SUM of a DECIMAL column is a double (scale and digits past the 15th lost)"),
 ];
 

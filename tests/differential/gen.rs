@@ -166,6 +166,19 @@ fn pattern(rng: &mut Rng) -> String {
     }
 }
 
+/// A piece of a stored text (for contains/starts_with/ends_with, which take it literally).
+fn fragment(rng: &mut Rng) -> String {
+    let base: Vec<char> = rng.pick(NAMES).chars().collect();
+    let from = rng.below(base.len() + 1);
+    let to = from + rng.below(base.len() - from + 1);
+    let piece: String = base[from..to].iter().collect();
+    if rng.chance(1, 5) {
+        piece.to_uppercase()
+    } else {
+        piece
+    }
+}
+
 fn texts() -> Vec<String> {
     NAMES.iter().chain(NEAR_NAMES).map(|s| s.to_string()).collect()
 }
@@ -215,7 +228,8 @@ fn leaf_any(g: &mut Gen) -> Expr {
             _ => {
                 let pool = texts();
                 let p = pattern(&mut g.rng);
-                ops::text(g, op, Item::NAME, &p)
+                let piece = fragment(&mut g.rng);
+                ops::text(g, op, Item::NAME, &p, &piece)
                     .or_else(|| ops::nullable(g, op, Item::NAME, Kind::Text, &pool))
                     .or_else(|| ops::typed(g, op, Item::NAME, Kind::Text, &pool, large_text))
             }
