@@ -32,7 +32,7 @@ fn select_with_filter_order_limit() {
     let (s, p) = sql(e.compile(&q).unwrap());
     assert_eq!(
         s,
-        r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC NULLS LAST LIMIT ? OFFSET ?"#
+        r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC LIMIT ? OFFSET ?"#
     );
     assert_eq!(p, vec![Value::from("BTC"), Value::I64(100), Value::U64(10), Value::U64(5)]);
 }
@@ -47,7 +47,7 @@ fn select_star_in_between_like_not_or() {
     let (s, p) = sql(e.compile(&q).unwrap());
     assert_eq!(
         s,
-        r#"SELECT * FROM "ohlcv_1m" WHERE ("symbol" IN (?, ?) OR ("id" BETWEEN ? AND ?)) AND (NOT "note" LIKE ?) AND "note" IS NOT NULL"#
+        r#"SELECT * FROM "ohlcv_1m" WHERE ("symbol" IN (?, ?) OR ("id" BETWEEN ? AND ?)) AND (NOT (("note" LIKE ? ESCAPE '\'))) AND "note" IS NOT NULL"#
     );
     assert_eq!(p.len(), 5);
 }
@@ -56,7 +56,7 @@ fn select_star_in_between_like_not_or() {
 fn ilike_is_emulated_with_lower() {
     let e = create_engine("sqlite://").unwrap();
     let (s, _) = sql(e.compile(&select(&candles()).filter(col("symbol").ilike("btc%"))).unwrap());
-    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" WHERE LOWER("symbol") LIKE LOWER(?)"#);
+    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" WHERE (LOWER("symbol") LIKE LOWER(?) ESCAPE '\')"#);
 }
 
 #[test]
@@ -135,7 +135,7 @@ fn ddl_from_table() {
     let Compiled::Script(qs) = c else { panic!("expected a script") };
     assert_eq!(
         qs[0].sql,
-        "CREATE TABLE IF NOT EXISTS \"ohlcv_1m\" (\n  \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n  \"symbol\" VARCHAR(16) NOT NULL,\n  \"ts\" DATETIME NOT NULL,\n  \"close\" NUMERIC(20, 8) NOT NULL,\n  \"note\" TEXT NULL,\n  CONSTRAINT \"uq_ohlcv_1m_symbol_ts\" UNIQUE (\"symbol\", \"ts\")\n)"
+        "CREATE TABLE IF NOT EXISTS \"ohlcv_1m\" (\n  \"id\" INTEGER PRIMARY KEY AUTOINCREMENT,\n  \"symbol\" VARCHAR(16) NOT NULL,\n  \"ts\" DATETIME NOT NULL,\n  \"close\" DECIMAL_TEXT(20, 8) COLLATE \"athanor_decimal\" NOT NULL,\n  \"note\" TEXT NULL,\n  CONSTRAINT \"uq_ohlcv_1m_symbol_ts\" UNIQUE (\"symbol\", \"ts\")\n)"
     );
     assert_eq!(qs[1].sql, r#"CREATE INDEX IF NOT EXISTS "ix_ohlcv_1m_note" ON "ohlcv_1m" ("note")"#);
 }

@@ -43,6 +43,15 @@ pub struct Capabilities {
     /// pay more for a bound `LIMIT ?` than a point lookup costs, so SQL dialects instead stop
     /// reading at the second row.
     pub one_fetches_two: bool,
+    /// NULLs sort as the smallest value when no placement is given (MySQL, SQLite); false where
+    /// they sort as the largest (PostgreSQL). Typed columns ask for the smallest-value placement
+    /// on every dialect; an explicit placement that matches this native one is left out of the
+    /// SQL, so an index still serves the ORDER BY.
+    pub nulls_sort_low: bool,
+    /// A backslash in a quoted string escapes the next character (MySQL unless its `sql_mode`
+    /// has `NO_BACKSLASH_ESCAPES`). SQLite and standard SQL strings have no backslash escapes;
+    /// the named-bind scanner of raw SQL reads string literals accordingly.
+    pub backslash_escapes: bool,
 }
 
 impl Capabilities {
@@ -60,6 +69,8 @@ impl Capabilities {
         ddl: true,
         max_params: 32_766,
         one_fetches_two: false,
+        nulls_sort_low: true,
+        backslash_escapes: false,
     };
 }
 
@@ -68,7 +79,10 @@ impl Capabilities {
 pub struct ExecResult {
     /// Rows inserted, updated or deleted.
     pub rows_affected: u64,
-    /// The generated key of the (first) inserted row, where the dialect reports one.
+    /// The key of the first row the statement inserted (MySQL's `LAST_INSERT_ID()`); after an
+    /// upsert that inserted no row, the key of the (last) row it updated, as MariaDB reports;
+    /// `None` when no row was inserted or updated, or the dialect cannot tell (Supabase: use
+    /// `returning`). When every row's key is given, MySQL reports the last row's, SQLite the first's.
     pub last_insert_id: Option<u64>,
 }
 
@@ -141,4 +155,20 @@ pub trait BackendConnection: Send + fmt::Debug {
     fn start_rollback(&mut self);
     /// Current transaction depth (0 = none).
     fn transaction_depth(&self) -> usize;
+    /// Takes the connection out of service: its session state is unknown, because a COMMIT or
+    /// ROLLBACK failed and could not be undone, or was cancelled mid-flight.
+    ///
+    /// Contract: the session is never handed to another user in that state. A dialect closes it
+    /// instead of returning it to the pool (or, where it cannot, rolls every open level back
+    /// before reuse), and statements on this handle afterwards fail with
+    /// [`crate::Error::State`].
+    ///
+    /// The default queues [`start_rollback`](Self::start_rollback) once per open level, which
+    /// leaves a sqlx-style connection (whose queued rollbacks run in order before its next use)
+    /// at depth 0, but does not refuse later statements on this handle: dialects should override.
+    fn discard(&mut self) {
+        for _ in 0..self.transaction_depth() {
+            self.start_rollback();
+        }
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::ast::{Expr, OrderBy};
 use crate::error::Result;
-use crate::query::{Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
+use crate::query::{escape_like, Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
 use crate::row::{column_names, Row, RowAccess};
 use crate::schema::Table;
 use crate::value::{SqlType, Value};
@@ -65,16 +65,32 @@ pub trait Model: FromRow + Sync + Sized {
     }
     /// `UPDATE <table>`; needs a filter or `.all_rows()`.
     fn update() -> Update<Self> {
-        Update::new(Self::TABLE)
+        Update::for_table(std::borrow::Cow::Borrowed(Self::table()))
     }
     /// `DELETE FROM <table>`; needs a filter or `.all_rows()`.
     fn delete() -> Delete<Self> {
         Delete::new(Self::TABLE)
     }
     /// Select by primary key (values in [`Model::PRIMARY_KEY`] order); use `.first()` or `.one()`.
+    ///
+    /// A key with the wrong number of values, or a model without a primary key, makes the select
+    /// fail with [`Error::InvalidQuery`](crate::Error::InvalidQuery) before any I/O (as
+    /// SQLAlchemy's `Session.get` does).
     fn get_by_key(key: impl IntoKey) -> Select<Self> {
         let values = key.into_key();
-        let filter = Self::PRIMARY_KEY.iter().zip(values).map(|(c, v)| Col::new(*c).eq(v)).reduce(Expr::and).unwrap_or(Expr::And(vec![]));
+        let (table, pk) = (Self::TABLE, Self::PRIMARY_KEY);
+        if pk.is_empty() {
+            return Self::select().refuse(format!("get_by_key on `{table}`, which has no primary key"));
+        }
+        if values.len() != pk.len() {
+            return Self::select().refuse(format!(
+                "get_by_key on `{table}` takes {} key value(s) ({}), got {}",
+                pk.len(),
+                pk.join(", "),
+                values.len()
+            ));
+        }
+        let filter = pk.iter().zip(values).map(|(c, v)| Col::new(*c).eq(v)).reduce(Expr::and).expect("a non-empty key");
         Self::select().filter(filter)
     }
     /// Every column except the primary key and auto-increment ones (for `on_conflict_update`).
@@ -123,6 +139,28 @@ impl<M, T> std::fmt::Debug for Column<M, T> {
     }
 }
 
+impl<M, T: SqlType> Column<M, T> {
+    /// Ascending order. On a nullable (`Option`) column NULLs come first on every dialect, as
+    /// if NULL were the smallest value (PostgreSQL is told `NULLS FIRST`); `nulls_last()` changes it.
+    pub fn asc(self) -> OrderBy {
+        let o = self.expr().asc();
+        if T::NULLABLE {
+            o.nulls_first()
+        } else {
+            o
+        }
+    }
+    /// Descending order. On a nullable (`Option`) column NULLs come last on every dialect.
+    pub fn desc(self) -> OrderBy {
+        let o = self.expr().desc();
+        if T::NULLABLE {
+            o.nulls_last()
+        } else {
+            o
+        }
+    }
+}
+
 impl<M, T> Column<M, T> {
     /// A handle for the column `name` (used by generated code).
     pub const fn new(name: &'static str) -> Self {
@@ -138,14 +176,6 @@ impl<M, T> Column<M, T> {
     }
     fn col(self) -> Col {
         Col::new(self.name)
-    }
-    /// Ascending order.
-    pub fn asc(self) -> OrderBy {
-        self.expr().asc()
-    }
-    /// Descending order.
-    pub fn desc(self) -> OrderBy {
-        self.expr().desc()
     }
     /// `COUNT(col)`.
     pub fn count(self) -> Expr {
@@ -219,12 +249,36 @@ impl<M, T: SqlType> Column<M, Option<T>> {
     }
 }
 
-/// Text columns: pattern matching.
+/// Text columns: pattern matching, with one meaning on every dialect (see [`Col::like`]).
 pub trait TextColumn: Sized {
-    /// `col LIKE pattern`.
+    /// `col LIKE pattern`: case-sensitive; `%`, `_` wildcards, `\` escapes the next character.
     fn like(self, pattern: &str) -> Expr;
     /// Case-insensitive LIKE (`ILIKE`, or `LOWER(col) LIKE LOWER(pattern)` where emulated).
     fn ilike(self, pattern: &str) -> Expr;
+    /// The text contains `s`, taken literally (SQLAlchemy's `contains(.., autoescape=True)`).
+    fn contains(self, s: &str) -> Expr {
+        self.like(&format!("%{}%", escape_like(s)))
+    }
+    /// The text starts with `s`, taken literally.
+    fn starts_with(self, s: &str) -> Expr {
+        self.like(&format!("{}%", escape_like(s)))
+    }
+    /// The text ends with `s`, taken literally.
+    fn ends_with(self, s: &str) -> Expr {
+        self.like(&format!("%{}", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::contains`].
+    fn icontains(self, s: &str) -> Expr {
+        self.ilike(&format!("%{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::starts_with`].
+    fn istarts_with(self, s: &str) -> Expr {
+        self.ilike(&format!("{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`TextColumn::ends_with`].
+    fn iends_with(self, s: &str) -> Expr {
+        self.ilike(&format!("%{}", escape_like(s)))
+    }
 }
 impl<M> TextColumn for Column<M, String> {
     fn like(self, pattern: &str) -> Expr {
@@ -243,7 +297,7 @@ impl<M> TextColumn for Column<M, Option<String>> {
     }
 }
 
-impl<M, T> From<Column<M, T>> for OrderBy {
+impl<M, T: SqlType> From<Column<M, T>> for OrderBy {
     fn from(c: Column<M, T>) -> OrderBy {
         c.asc()
     }

@@ -110,23 +110,30 @@ impl EngineOptions {
     /// Reads the pool keys from `url` (aiomysql/asyncmy and SQLAlchemy spellings), fills what
     /// `self` leaves unset (code wins over the URL), and returns the keys it did not know, for the
     /// dialect to handle or refuse.
+    ///
+    /// Every value, from the URL or set in code, is range-checked here (see [`SecsRange`] and
+    /// [`CountRange`]): an out-of-range one is [`Error::InvalidOption`] naming the key (or, for
+    /// a value set in code, the builder method) and the accepted range.
     pub fn merge_url(mut self, url: &DbUrl) -> Result<(EngineOptions, Vec<(String, String)>)> {
+        self.check()?;
         let mut rest = Vec::new();
         let mut pool_size: Option<u32> = None;
         let mut overflow: Option<u32> = None;
         let mut from_url = EngineOptions::default();
         for (k, v) in url.query() {
             match k.as_str() {
-                "minsize" | "pool_min_size" => from_url.min_connections = Some(parse_num(k, v)?),
-                "maxsize" => from_url.max_connections = Some(parse_num(k, v)?),
-                "pool_size" => pool_size = Some(parse_num(k, v)?),
-                "max_overflow" => overflow = Some(parse_num(k, v)?),
+                "minsize" | "pool_min_size" => from_url.min_connections = Some(parse_count(k, v, POOL_MIN_SIZE)? as u32),
+                "maxsize" => from_url.max_connections = Some(parse_count(k, v, POOL_MAX_SIZE)? as u32),
+                "pool_size" => pool_size = Some(parse_count(k, v, POOL_MIN_SIZE)? as u32),
+                "max_overflow" => overflow = Some(parse_count(k, v, POOL_MIN_SIZE)? as u32),
                 "pool_timeout" => from_url.acquire_timeout = Some(parse_secs(k, v)?),
                 "pool_idle_timeout" => from_url.idle_timeout = Some(parse_secs(k, v)?),
                 "pool_recycle" => from_url.max_lifetime = parse_recycle(k, v)?,
                 "pool_pre_ping" => from_url.pre_ping = Some(parse_bool(k, v)?),
                 "pool_pre_ping_after" => from_url.pre_ping_after = Some(parse_secs(k, v)?),
-                "statement_cache_size" | "prepared_statement_cache_size" => from_url.statement_cache_capacity = Some(parse_num(k, v)?),
+                "statement_cache_size" | "prepared_statement_cache_size" => {
+                    from_url.statement_cache_capacity = Some(parse_count(k, v, STATEMENT_CACHE)? as usize)
+                }
                 "echo" => from_url.echo = Some(parse_bool(k, v)?),
                 _ => rest.push((k.clone(), v.clone())),
             }
@@ -134,10 +141,11 @@ impl EngineOptions {
         if from_url.max_connections.is_none() {
             if let Some(size) = pool_size {
                 // SQLAlchemy: pool_size persistent connections plus max_overflow extra (default 10).
-                from_url.max_connections = Some(size + overflow.unwrap_or(10));
+                let total = u64::from(size) + u64::from(overflow.unwrap_or(10));
+                from_url.max_connections = Some(check_count("pool_size + max_overflow", total, POOL_MAX_SIZE)? as u32);
                 from_url.min_connections = from_url.min_connections.or(Some(0));
             } else if let Some(o) = overflow {
-                from_url.max_connections = Some(5 + o);
+                from_url.max_connections = Some(check_count("max_overflow", 5 + u64::from(o), POOL_MAX_SIZE)? as u32);
             }
         }
         if let (Some(min), Some(max)) = (from_url.min_connections, from_url.max_connections) {
@@ -161,6 +169,113 @@ impl EngineOptions {
     }
 }
 
+impl EngineOptions {
+    /// Range-checks the values set in code; the error names the builder method.
+    fn check(&self) -> Result<()> {
+        for (key, d) in [
+            ("acquire_timeout", self.acquire_timeout),
+            ("idle_timeout", self.idle_timeout),
+            ("max_lifetime", self.max_lifetime),
+            ("pre_ping_after", self.pre_ping_after),
+        ] {
+            if let Some(d) = d {
+                check_duration(key, d, SecsRange::NON_NEGATIVE)?;
+            }
+        }
+        if let Some(n) = self.max_connections {
+            check_count("max_connections", n.into(), POOL_MAX_SIZE)?;
+        }
+        if let Some(n) = self.min_connections {
+            check_count("min_connections", n.into(), POOL_MIN_SIZE)?;
+        }
+        if let Some(n) = self.statement_cache_capacity {
+            check_count("statement_cache_capacity", n as u64, STATEMENT_CACHE)?;
+        }
+        Ok(())
+    }
+}
+
+/// The most seconds any time option takes: 365 days (PyMySQL's limit for `connect_timeout`).
+/// Far beyond any sensible wait, and far from where `Duration` and `Instant` arithmetic overflow.
+pub const MAX_SECONDS: f64 = 31_536_000.0;
+
+/// The accepted range of a time option, in seconds (fractions allowed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecsRange {
+    /// Smallest accepted value.
+    pub min: f64,
+    /// Largest accepted value.
+    pub max: f64,
+}
+
+impl SecsRange {
+    /// 0 to 365 days: pool timeouts, idle timeout, recycle, pre-ping interval.
+    pub const NON_NEGATIVE: SecsRange = SecsRange { min: 0.0, max: MAX_SECONDS };
+    /// 1 ms to 365 days: a wait that must be able to succeed (connect or request timeout).
+    pub const POSITIVE: SecsRange = SecsRange { min: 0.001, max: MAX_SECONDS };
+
+    fn describe(&self) -> String {
+        format!("a number of seconds from {} to {}", self.min, self.max)
+    }
+}
+
+/// The accepted range of a count option (pool sizes, cache sizes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountRange {
+    /// Smallest accepted value.
+    pub min: u64,
+    /// Largest accepted value.
+    pub max: u64,
+}
+
+/// `minsize`, `pool_size`, `max_overflow`: 0 to 100,000.
+pub const POOL_MIN_SIZE: CountRange = CountRange { min: 0, max: 100_000 };
+/// `maxsize` (and `pool_size + max_overflow`): 1 to 100,000.
+pub const POOL_MAX_SIZE: CountRange = CountRange { min: 1, max: 100_000 };
+/// `statement_cache_size`: 0 to 100,000 statements per connection.
+pub const STATEMENT_CACHE: CountRange = CountRange { min: 0, max: 100_000 };
+
+/// Parses a time option of `range` seconds (fractions allowed). NaN, infinities, negatives and
+/// values out of range are [`Error::InvalidOption`] naming `key` and the range.
+pub fn parse_secs_in(key: &str, v: &str, range: SecsRange) -> Result<Duration> {
+    let bad = || Error::InvalidOption { key: key.into(), reason: format!("expected {}", range.describe()) };
+    let secs: f64 = v.trim().parse().map_err(|_| bad())?;
+    // `!(a <= b)` is also true for NaN.
+    if !(secs >= range.min && secs <= range.max) {
+        return Err(bad());
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| bad())
+}
+
+/// Checks a duration set in code against `range`.
+pub fn check_duration(key: &str, d: Duration, range: SecsRange) -> Result<Duration> {
+    let secs = d.as_secs_f64();
+    if secs >= range.min && secs <= range.max {
+        Ok(d)
+    } else {
+        Err(Error::InvalidOption { key: key.into(), reason: format!("expected {}", range.describe()) })
+    }
+}
+
+/// Parses a whole-number option in `range`.
+pub fn parse_count(key: &str, v: &str, range: CountRange) -> Result<u64> {
+    let n: u64 = v.trim().parse().map_err(|_| count_error(key, range))?;
+    check_count(key, n, range)
+}
+
+/// Checks a count against `range`.
+pub fn check_count(key: &str, n: u64, range: CountRange) -> Result<u64> {
+    if (range.min..=range.max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(count_error(key, range))
+    }
+}
+
+fn count_error(key: &str, range: CountRange) -> Error {
+    Error::InvalidOption { key: key.into(), reason: format!("expected a whole number from {} to {}", range.min, range.max) }
+}
+
 /// Builds the "unknown option" error with the full accepted list.
 pub fn unknown_option(dialect: &str, key: &str, dialect_keys: &[&str]) -> Error {
     let mut accepted: Vec<&str> = EngineOptions::POOL_KEYS.iter().chain(dialect_keys).copied().collect();
@@ -168,19 +283,14 @@ pub fn unknown_option(dialect: &str, key: &str, dialect_keys: &[&str]) -> Error 
     Error::UnknownOption { dialect: dialect.into(), key: key.into(), accepted: accepted.join(", ") }
 }
 
-/// Parses a number option.
+/// Parses a number option of any value `T` can hold (prefer [`parse_count`], which has a range).
 pub fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T> {
     v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a non-negative whole number".into() })
 }
 
-/// Parses a number of seconds (fractions allowed).
+/// Parses a number of seconds from 0 to 365 days ([`SecsRange::NON_NEGATIVE`]).
 pub fn parse_secs(key: &str, v: &str) -> Result<Duration> {
-    let secs: f64 =
-        v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a number of seconds".into() })?;
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(Error::InvalidOption { key: key.into(), reason: "expected a non-negative number of seconds".into() });
-    }
-    Ok(Duration::from_secs_f64(secs))
+    parse_secs_in(key, v, SecsRange::NON_NEGATIVE)
 }
 
 fn parse_recycle(key: &str, v: &str) -> Result<Option<Duration>> {

@@ -94,6 +94,8 @@ pub struct ColumnDef {
     pub default: Option<Value>,
     /// Foreign key: `(table, column)`.
     pub references: Option<(Cow<'static, str>, Cow<'static, str>)>,
+    /// Fractional-second digits of a time column (`DATETIME(p)`, `TIME(p)`, 0–6); `None` is 6.
+    pub time_precision: Option<u32>,
 }
 
 impl ColumnDef {
@@ -108,6 +110,7 @@ impl ColumnDef {
             index: false,
             default: None,
             references: None,
+            time_precision: None,
         }
     }
     /// Marks the column nullable.
@@ -133,6 +136,12 @@ impl ColumnDef {
     /// Sets a server default.
     pub fn default(mut self, v: impl Into<Value>) -> Self {
         self.default = Some(v.into());
+        self
+    }
+    /// Fractional-second digits of a time column (0–6; the default is 6): SQLAlchemy's
+    /// `DATETIME(fsp=3)`. Values with more digits are refused when written.
+    pub fn time_precision(mut self, digits: u32) -> Self {
+        self.time_precision = Some(digits);
         self
     }
     /// Adds a foreign key to `table(column)`.

@@ -248,3 +248,29 @@ fn secret_query_values_are_hidden_like_the_password() {
     }
     assert!(url.render_full().contains("key=eyJsecretkey"));
 }
+
+#[test]
+fn blank_query_values_are_dropped_as_sqlalchemy_does() {
+    // SQLAlchemy's make_url reads the query with parse_qsl(keep_blank_values=False): `b=` and a
+    // bare `c` are dropped, `=x` (blank key) and `d=+` (a space) are kept.
+    let url = DbUrl::parse("mysql://u@h/db?a=1&b=&c&=x&d=+").unwrap();
+    let pairs: Vec<(&str, &str)> = url.query().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(pairs, [("a", "1"), ("", "x"), ("d", " ")]);
+    assert_eq!(url.to_string(), "mysql://u@h/db?=x&a=1&d=+");
+    assert_eq!(DbUrl::parse("mysql://u@h/db?a=1&b=").unwrap().to_string(), "mysql://u@h/db?a=1");
+    assert_eq!(DbUrl::parse("sqlite:///x.db?b=").unwrap().to_string(), "sqlite:///x.db");
+    assert_eq!(DbUrl::parse("sqlite:///x.db?b=&b=2&b=").unwrap().query_values("b"), ["2"]);
+}
+
+#[test]
+fn a_password_without_a_host_is_not_echoed_as_a_port() {
+    for input in ["mysql://bot:S3cr3tPw9/db", "mysql://bot:S3cr3tPw9", "mysql://bot:S3cr3tPw9?x=1", "mysql://h:99999S3cr3tPw9/db"] {
+        let err = DbUrl::parse(input).unwrap_err();
+        assert_eq!(err.part, UrlPart::Port, "{input}");
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert_no_secret(&text, &["S3cr3tPw9", "3cr3t"]);
+        }
+    }
+    let err = DbUrl::parse("mysql://h:123456789012/db").unwrap_err();
+    assert_no_secret(&err.to_string(), &["123456789012"]);
+}

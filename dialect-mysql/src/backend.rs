@@ -3,6 +3,7 @@
 
 use crate::compile::{self, DEFAULT_MAX_PACKET};
 use crate::connection::MyConnection;
+use crate::ddl::MySqlDdl;
 use crate::error::{convert, DIALECT};
 use crate::options::{InitStatement, Limits, Settings, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_LIFETIME};
 use crate::pool::{AcquireError, ConnPool, InitFn, PoolConfig};
@@ -30,6 +31,16 @@ pub(crate) struct ServerState {
     returning: AtomicBool,
     max_packet: AtomicUsize,
     version: OnceLock<String>,
+    /// `NO_BACKSLASH_ESCAPES` is in the session's `sql_mode` (from the URL, then as the first
+    /// connection reports it).
+    no_backslash_escapes: AtomicBool,
+    /// The first connection's `sql_mode` has been read (after the init statements).
+    sql_mode_read: AtomicBool,
+}
+
+/// True when a `sql_mode` value turns off backslash escapes in string literals.
+pub fn sql_mode_has_no_backslash_escapes(sql_mode: &str) -> bool {
+    sql_mode.to_ascii_uppercase().split(',').any(|m| m.trim() == "NO_BACKSLASH_ESCAPES")
 }
 
 /// True for MariaDB 10.5 and later (`INSERT/DELETE … RETURNING`).
@@ -88,6 +99,14 @@ async fn init_connection(
             }
         }
     }
+    // Once per engine, after the init statements: how string literals read (raw SQL binds).
+    if !state.sql_mode_read.swap(true, Ordering::Relaxed) {
+        let row = sqlx::query("SELECT @@SESSION.sql_mode").fetch_one(&mut *conn).await?;
+        let mut wires = Wires::default();
+        if let Ok(Value::String(mode)) = MyRow::new(&row, wires.of(&row)).get(0, ValueKind::String) {
+            state.no_backslash_escapes.store(sql_mode_has_no_backslash_escapes(&mode), Ordering::Relaxed);
+        }
+    }
     Ok(())
 }
 
@@ -103,6 +122,8 @@ pub(crate) struct Inner {
     pub acquire_timeout: Duration,
     /// Time limits on the server's answers.
     pub limits: Limits,
+    /// DDL with the URL's `collation=`.
+    pub ddl: MySqlDdl,
 }
 
 impl Inner {
@@ -114,7 +135,10 @@ impl Inner {
     }
 
     pub fn caps(&self) -> Capabilities {
-        compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        Capabilities {
+            backslash_escapes: !self.state.no_backslash_escapes.load(Ordering::Relaxed),
+            ..compile::capabilities(self.state.returning.load(Ordering::Relaxed))
+        }
     }
 
     fn max_packet(&self) -> usize {
@@ -135,7 +159,7 @@ impl Inner {
     }
 
     pub fn plan(&self, stmt: &Statement) -> Result<Vec<SqlQuery>> {
-        let plan = compile::plan(&self.caps(), stmt, self.max_packet())?;
+        let plan = compile::plan_with(&self.ddl, &self.caps(), stmt, self.max_packet())?;
         if self.echo {
             for q in &plan {
                 tracing::info!(target: "athanor::sql", dialect = DIALECT, params = q.params.len(), "{}", q.sql);
@@ -186,6 +210,11 @@ impl MySqlBackend {
     /// Builds the pool (no connection is opened yet).
     pub fn new(settings: Settings) -> Self {
         let state = Arc::new(ServerState::default());
+        let url_mode = settings.init.iter().rev().find_map(|s| match s {
+            InitStatement::SqlMode(m) => Some(m.as_str()),
+            InitStatement::Command(_) => None,
+        });
+        state.no_backslash_escapes.store(url_mode.is_some_and(sql_mode_has_no_backslash_escapes), Ordering::Relaxed);
         let init = Arc::new(settings.init);
         let e = &settings.engine;
         let (st, ini, limit) = (state.clone(), init.clone(), settings.limits.server_statement);
@@ -210,6 +239,7 @@ impl MySqlBackend {
             echo: e.echo.unwrap_or(false),
             acquire_timeout: settings.acquire_timeout,
             limits: settings.limits,
+            ddl: MySqlDdl::with_collation(settings.connect.get_collation()),
         };
         MySqlBackend { inner: Arc::new(inner) }
     }
@@ -244,7 +274,7 @@ impl Backend for MySqlBackend {
         self.inner.caps()
     }
     fn compile(&self, stmt: &Statement) -> Result<Compiled> {
-        compile::compile(&self.inner.caps(), stmt, self.inner.max_packet())
+        compile::compile_with(&self.inner.ddl, &self.inner.caps(), stmt, self.inner.max_packet())
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
         Ok(Box::new(self.acquire_mine().await?))

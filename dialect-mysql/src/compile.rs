@@ -39,6 +39,9 @@ pub fn capabilities(returning: bool) -> Capabilities {
         ddl: true,
         max_params: MAX_PARAMS,
         one_fetches_two: false,
+        nulls_sort_low: true,
+        // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
+        backslash_escapes: true,
     }
 }
 
@@ -61,7 +64,7 @@ fn core(caps: &Capabilities, stmt: &Statement) -> Result<SqlQuery> {
     }
 }
 
-fn one(caps: &Capabilities, stmt: &Statement) -> Result<Vec<SqlQuery>> {
+fn one(ddl: &MySqlDdl, caps: &Capabilities, stmt: &Statement) -> Result<Vec<SqlQuery>> {
     Ok(match stmt {
         Statement::Insert(i) if !i.returning.is_empty() && caps.insert_returning => {
             let plain = Insert { returning: Vec::new(), ..i.clone() };
@@ -76,11 +79,11 @@ fn one(caps: &Capabilities, stmt: &Statement) -> Result<Vec<SqlQuery>> {
             q.sql.push_str(&returning_clause(&d.returning));
             vec![q]
         }
-        Statement::CreateTable(t) => create_table_sql(&MySqlDdl, t)?
+        Statement::CreateTable(t) => create_table_sql(ddl, t)?
             .into_iter()
             .map(|sql| SqlQuery { sql: prefix_long_index_columns(t, sql), params: Vec::new() })
             .collect(),
-        Statement::DropTable(name) => vec![SqlQuery { sql: drop_table_sql(&MySqlDdl, name), params: Vec::new() }],
+        Statement::DropTable(name) => vec![SqlQuery { sql: drop_table_sql(ddl, name), params: Vec::new() }],
         other => vec![core(caps, other)?],
     })
 }
@@ -103,17 +106,27 @@ fn prefix_long_index_columns(t: &Table, sql: String) -> String {
 /// The statements to run for `stmt`, in order: one, except for DDL with separate statements and
 /// bulk inserts over the placeholder or packet limit.
 pub fn plan(caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Vec<SqlQuery>> {
+    plan_with(&MySqlDdl::default(), caps, stmt, max_packet)
+}
+
+/// [`plan`] with the DDL settings of the engine (the URL's `collation=`).
+pub fn plan_with(ddl: &MySqlDdl, caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Vec<SqlQuery>> {
     if let Statement::Insert(i) = stmt {
         if !i.columns.is_empty() {
             let chunks = insert_chunks(i, caps.max_params, packet_budget(max_packet));
             return chunks.into_iter().map(|r| crate::insert::render(caps, i, r)).collect();
         }
     }
-    one(caps, stmt)
+    one(ddl, caps, stmt)
 }
 
 /// `Backend::compile`: one statement as `Compiled::Sql`, several as `Compiled::Script`.
 pub fn compile(caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Compiled> {
-    let mut qs = plan(caps, stmt, max_packet)?;
+    compile_with(&MySqlDdl::default(), caps, stmt, max_packet)
+}
+
+/// [`compile`] with the DDL settings of the engine (the URL's `collation=`).
+pub fn compile_with(ddl: &MySqlDdl, caps: &Capabilities, stmt: &Statement, max_packet: usize) -> Result<Compiled> {
+    let mut qs = plan_with(ddl, caps, stmt, max_packet)?;
     Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
 }

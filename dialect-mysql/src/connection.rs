@@ -333,6 +333,16 @@ impl BackendConnection for MyConnection {
     fn transaction_depth(&self) -> usize {
         MySqlTransactionManager::get_transaction_depth(&self.conn) + self.state.orphaned()
     }
+
+    /// The session is closed, never pooled; its open levels end with it (the server rolls them
+    /// back), so this handle starts clean on a new session at its next use, as SQLAlchemy's
+    /// invalidated connections do.
+    fn discard(&mut self) {
+        self.discard_session();
+        for _ in 0..self.transaction_depth() {
+            self.start_rollback();
+        }
+    }
 }
 
 impl Drop for MyConnection {

@@ -4,39 +4,70 @@
 //! (`UNSIGNED` for `u8`–`u64`), `Decimal` → `DECIMAL(p, s)` with the documented default
 //! `DECIMAL(20, 8)` (never bare `DECIMAL`, which MySQL reads as `(10, 0)`), `String` →
 //! `VARCHAR(n)` (default 255), text → `TEXT`, bytes → `LONGBLOB`, times → `DATE`, `TIME(6)`,
-//! `DATETIME(6)` (UTC values too: the session time zone is `+00:00`), JSON → `JSON`,
-//! `Uuid` → `CHAR(36)`.
+//! `DATETIME(6)` (UTC values too: the session time zone is `+00:00`; a column's `precision`
+//! gives `DATETIME(p)`/`TIME(p)`), JSON → `JSON`, `Uuid` → `CHAR(36)`.
+//!
+//! Text: tables are `utf8mb4` with the server's default collation, or the URL's `collation=`.
+//! Text columns (`VARCHAR`, `TEXT`, `CHAR(36)`) get a binary, no-pad collation so `eq` and `like`
+//! are case-sensitive and exact (trailing spaces count) and ORDER BY is by code point, as on
+//! SQLite and PostgreSQL: `utf8mb4_nopad_bin` on MariaDB ≥ 10.2, `utf8mb4_0900_bin` on MySQL ≥ 8.0,
+//! chosen by the server through executable comments (`/*M!…*/` runs on MariaDB only, `/*!80000…*/`
+//! on MySQL only). A URL `collation=` replaces it on text columns too: its meaning then applies.
 
 use athanor_core::sql::DdlDialect;
 use athanor_core::{ColumnDef, ColumnType, Error, Result, Value};
 
-/// Table options appended to every CREATE TABLE.
-pub const TABLE_OPTIONS: &str = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci";
+/// Table options appended to every CREATE TABLE without a URL collation.
+pub const TABLE_OPTIONS: &str = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+
+/// The binary, no-pad collation of text columns, per server.
+pub const BINARY_TEXT_COLLATION: &str = "/*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */";
 
 /// The MySQL [`DdlDialect`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MySqlDdl;
+#[derive(Debug, Clone, Default)]
+pub struct MySqlDdl {
+    /// The URL's `collation=` (a `utf8mb4_…` collation), for tables and text columns.
+    collation: Option<String>,
+}
+
+impl MySqlDdl {
+    /// DDL with the URL's `collation=`, if any; it must be a `utf8mb4` collation (checked when a
+    /// table is created).
+    pub fn with_collation(collation: Option<&str>) -> Self {
+        MySqlDdl { collation: collation.map(str::to_owned) }
+    }
+
+    fn text_collation(&self) -> String {
+        match &self.collation {
+            Some(c) => format!("COLLATE {c}"),
+            None => BINARY_TEXT_COLLATION.to_owned(),
+        }
+    }
+}
 
 /// Quotes an identifier with backticks, doubling embedded backticks.
 pub fn quote_ident(ident: &str) -> String {
     format!("`{}`", ident.replace('`', "``"))
 }
 
-/// A string literal for DDL, escaping quotes and backslashes (valid with or without
-/// `NO_BACKSLASH_ESCAPES`, since neither character is left bare).
+/// A string literal for DDL that means the same with and without `NO_BACKSLASH_ESCAPES`: quoted,
+/// with `'` doubled, when it holds no backslash or NUL; otherwise a `utf8mb4` hex literal
+/// (`_utf8mb4 X'…'`), which no `sql_mode` reads differently.
 pub fn quote_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            '\0' => out.push_str("\\0"),
-            c => out.push(c),
-        }
+    if s.contains(['\\', '\0']) {
+        let hex: String = s.bytes().map(|b| format!("{b:02X}")).collect();
+        return format!("_utf8mb4 X'{hex}'");
     }
-    out.push('\'');
-    out
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// `(p)` for a time column: its `precision` (0–6), default 6.
+fn fsp(col: &ColumnDef) -> Result<u32> {
+    match col.time_precision {
+        None => Ok(6),
+        Some(p) if p <= 6 => Ok(p),
+        Some(p) => Err(Error::InvalidQuery(format!("column `{}`: MySQL keeps at most 6 fractional-second digits, not {p}", col.name))),
+    }
 }
 
 impl DdlDialect for MySqlDdl {
@@ -50,6 +81,7 @@ impl DdlDialect for MySqlDdl {
 
     fn column_type(&self, col: &ColumnDef) -> String {
         use ColumnType::*;
+        let text = |ty: std::string::String| format!("{ty} {}", self.text_collation());
         match &col.ty {
             Bool => "TINYINT(1)".into(),
             I8 => "TINYINT".into(),
@@ -66,14 +98,15 @@ impl DdlDialect for MySqlDdl {
                 let (p, s) = t.decimal_precision_scale().unwrap_or((20, 8));
                 format!("DECIMAL({p}, {s})")
             }
-            String { max_len } => format!("VARCHAR({})", max_len.unwrap_or(255)),
-            Text => "TEXT".into(),
+            String { max_len } => text(format!("VARCHAR({})", max_len.unwrap_or(255))),
+            Text => text("TEXT".into()),
             Bytes => "LONGBLOB".into(),
             Date => "DATE".into(),
-            Time => "TIME(6)".into(),
-            DateTime | DateTimeUtc => "DATETIME(6)".into(),
+            // An out-of-range precision is refused by `check_column` before this is rendered.
+            Time => format!("TIME({})", fsp(col).unwrap_or(6)),
+            DateTime | DateTimeUtc => format!("DATETIME({})", fsp(col).unwrap_or(6)),
             Json => "JSON".into(),
-            Uuid => "CHAR(36)".into(),
+            Uuid => text("CHAR(36)".into()),
         }
     }
 
@@ -98,8 +131,21 @@ impl DdlDialect for MySqlDdl {
         })
     }
 
-    fn table_options(&self) -> &'static str {
-        TABLE_OPTIONS
+    fn table_options(&self) -> Result<String> {
+        match &self.collation {
+            None => Ok(TABLE_OPTIONS.into()),
+            Some(c) if c.to_ascii_lowercase().starts_with("utf8mb4_") && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_') => {
+                Ok(format!("{TABLE_OPTIONS} COLLATE={c}"))
+            }
+            Some(_) => Err(Error::InvalidOption {
+                key: "collation".into(),
+                reason: "tables are created utf8mb4: name a utf8mb4_… collation (or none for the server's default)".into(),
+            }),
+        }
+    }
+
+    fn check_column(&self, col: &ColumnDef) -> Result<()> {
+        fsp(col).map(|_| ())
     }
 
     fn inline_indexes(&self) -> bool {

@@ -14,7 +14,7 @@
 //! on the client. A connection whose answer did not arrive in time is discarded. The liveness
 //! ping of an idle connection is bounded by `read_timeout`, else `connect_timeout`, else 5 s.
 
-use athanor_core::options::{parse_secs, unknown_option};
+use athanor_core::options::{parse_secs_in, unknown_option, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
@@ -178,7 +178,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         match k.as_str() {
             "charset" => c = c.charset(&non_empty(&k, &v)?),
             "collation" => c = c.collation(&non_empty(&k, &v)?),
-            "connect_timeout" => connect_timeout = Some(parse_secs(&k, &v)?),
+            "connect_timeout" => connect_timeout = Some(parse_secs_in(&k, &v, SecsRange::POSITIVE)?),
             "unix_socket" => {
                 host = format!("unix socket {v}");
                 c = c.socket(non_empty(&k, &v)?);

@@ -40,17 +40,28 @@ fn select_with_filter_order_limit_offset() {
 #[test]
 fn nulls_last_and_first_are_emulated() {
     let e = common::engine();
+    let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").desc().nulls_first())).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL DESC, `note` DESC");
+    let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").asc().nulls_last())).unwrap());
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL ASC, `note` ASC");
+}
+
+#[test]
+fn a_placement_mysql_gives_anyway_is_left_out() {
+    // NULLs are MySQL's smallest value: first in ASC, last in DESC, with no `IS NULL` sort key
+    // that would keep an index from serving the ORDER BY.
+    let e = common::engine();
     let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").desc().nulls_last())).unwrap());
-    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL ASC, `note` DESC");
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` DESC");
     let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").asc().nulls_first())).unwrap());
-    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` IS NULL DESC, `note` ASC");
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` ORDER BY `note` ASC");
 }
 
 #[test]
 fn ilike_is_emulated_with_lower() {
     let e = common::engine();
     let (s, p) = sql(e.compile(&select(&candles()).filter(col("symbol").ilike("btc%"))).unwrap());
-    assert_eq!(s, "SELECT * FROM `ohlcv_1m` WHERE LOWER(`symbol`) LIKE LOWER(?)");
+    assert_eq!(s, "SELECT * FROM `ohlcv_1m` WHERE (LOWER(`symbol`) LIKE LOWER(?) ESCAPE X'5C')");
     assert_eq!(p, vec![Value::from("btc%")]);
 }
 
@@ -63,7 +74,7 @@ fn in_between_like_not_null_checks() {
     let (s, p) = sql(e.compile(&q).unwrap());
     assert_eq!(
         s,
-        "SELECT * FROM `ohlcv_1m` WHERE (`symbol` IN (?, ?) OR (`id` BETWEEN ? AND ?)) AND (NOT `note` LIKE ?) AND `note` IS NOT NULL"
+        "SELECT * FROM `ohlcv_1m` WHERE (`symbol` IN (?, ?) OR (`id` BETWEEN ? AND ?)) AND (NOT ((`note` LIKE ? ESCAPE X'5C'))) AND `note` IS NOT NULL"
     );
     assert_eq!(p.len(), 5);
 }
@@ -157,21 +168,21 @@ fn create_table_ddl() {
         s,
         "CREATE TABLE IF NOT EXISTS `ohlcv_1m` (\n  \
          `id` BIGINT NOT NULL AUTO_INCREMENT,\n  \
-         `symbol` VARCHAR(16) NOT NULL,\n  \
+         `symbol` VARCHAR(16) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */ NOT NULL,\n  \
          `ts` DATETIME(6) NOT NULL,\n  \
          `close` DECIMAL(20, 8) NOT NULL,\n  \
-         `note` TEXT NULL,\n  \
+         `note` TEXT /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */ NULL,\n  \
          `flag` TINYINT(1) NOT NULL DEFAULT 1,\n  \
          `n` INT UNSIGNED NOT NULL,\n  \
          `blob` LONGBLOB NULL,\n  \
          `t` TIME(6) NOT NULL,\n  \
          `doc` JSON NULL,\n  \
-         `uid` CHAR(36) NOT NULL,\n  \
-         `label` VARCHAR(255) NOT NULL DEFAULT 'it''s \\\\ ok',\n  \
+         `uid` CHAR(36) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */ NOT NULL,\n  \
+         `label` VARCHAR(255) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */ NOT NULL DEFAULT _utf8mb4 X'69742773205C206F6B',\n  \
          PRIMARY KEY (`id`),\n  \
          INDEX `ix_ohlcv_1m_ts` (`ts`),\n  \
          CONSTRAINT `uq_ohlcv_1m_symbol_ts` UNIQUE (`symbol`, `ts`)\n\
-         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
     );
     let notes = Table::new("notes")
         .column(ColumnDef::new("body", ColumnType::Text).index())

@@ -36,6 +36,10 @@ pub fn capabilities() -> Capabilities {
         ddl: true,
         max_params: MAX_PARAMS,
         one_fetches_two: false,
+        // NULLs sort as the largest value on PostgreSQL.
+        nulls_sort_low: false,
+        // Standard-conforming strings: a backslash is an ordinary character.
+        backslash_escapes: false,
     }
 }
 
@@ -95,7 +99,7 @@ fn check_conflict(i: &Insert) -> Result<()> {
 fn one(stmt: &Statement) -> Result<Vec<SqlQuery>> {
     Ok(match stmt {
         Statement::Raw(raw) => {
-            let nb = compile_named_binds(&raw.sql, &raw.binds)?;
+            let nb = compile_named_binds(&raw.sql, &raw.binds, false)?;
             let sql = if nb.params.is_empty() { nb.sql } else { dollar_placeholders(&raw.sql, &nb.sql) };
             vec![SqlQuery { sql, params: nb.params }]
         }

@@ -28,6 +28,7 @@ impl DdlDialect for PgDdl {
     }
     fn column_type(&self, c: &ColumnDef) -> String {
         use ColumnType::*;
+        let fsp = c.time_precision.map(|p| format!("({p})")).unwrap_or_default();
         match &c.ty {
             Bool => "BOOLEAN".into(),
             I8 | I16 | U8 => "SMALLINT".into(),
@@ -45,9 +46,9 @@ impl DdlDialect for PgDdl {
             String { max_len: None } | Text => "TEXT".into(),
             Bytes => "BYTEA".into(),
             Date => "DATE".into(),
-            Time => "TIME".into(),
-            DateTime => "TIMESTAMP".into(),
-            DateTimeUtc => "TIMESTAMPTZ".into(),
+            Time => format!("TIME{fsp}"),
+            DateTime => format!("TIMESTAMP{fsp}"),
+            DateTimeUtc => format!("TIMESTAMPTZ{fsp}"),
             Json => "JSONB".into(),
             Uuid => "UUID".into(),
         }

@@ -265,7 +265,6 @@ mod tests {
             ("postgresql://u@h/db?pgbouncer=maybe", "pgbouncer"),
             ("postgresql://u@h/db?options=statement_timeout", "options"),
             ("postgresql://u@h/db?options=-c%20a%3Db%3B%20DROP", "options"),
-            ("postgresql://u@h/db?search_path=", "search_path"),
             ("postgresql://u@h/db?maxsize=ten", "maxsize"),
         ] {
             match parse(url) {

@@ -44,8 +44,14 @@ fn nulls_first_last_and_ilike_are_native() {
     let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").asc().nulls_first())).unwrap());
     assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" ORDER BY "note" ASC NULLS FIRST"#);
     let (s, p) = sql(e.compile(&select(&candles()).filter(col("symbol").ilike("btc%"))).unwrap());
-    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" WHERE "symbol" ILIKE $1"#);
+    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" WHERE ("symbol" ILIKE $1 ESCAPE '\')"#);
     assert_eq!(p, vec![Value::from("btc%")]);
+    let (s, _) = sql(e.compile(&select(&candles()).filter(col("symbol").like("b_c"))).unwrap());
+    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" WHERE ("symbol" LIKE $1 ESCAPE '\')"#);
+    // NULLs are PostgreSQL's largest value: a placement it gives anyway is left out (a plain
+    // index still serves the ORDER BY).
+    let (s, _) = sql(e.compile(&select(&candles()).order_by(col("note").asc().nulls_last())).unwrap());
+    assert_eq!(s, r#"SELECT * FROM "ohlcv_1m" ORDER BY "note" ASC"#);
 }
 
 fn insert(on_conflict: Option<OnConflict>, returning: Vec<&'static str>) -> Statement {

@@ -13,14 +13,17 @@ use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, ExecResul
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
-use sqlx::SqlitePool;
+use sqlx::{Row as _, SqlitePool};
+use std::sync::OnceLock;
 
 /// What SQLite (3.35+, as bundled by sqlx) can express.
 pub const CAPABILITIES: Capabilities = Capabilities { max_params: 32_766, ..Capabilities::SQL };
 
-/// An engine's SQLite pool.
+/// An engine's SQLite pool, created at first use: sqlx starts its pool maintenance on the
+/// current tokio runtime, so building an engine (outside any runtime) must not create it.
 pub struct SqliteBackend {
-    pool: SqlitePool,
+    pool: OnceLock<SqlitePool>,
+    settings: SqliteSettings,
     echo: bool,
     in_memory: bool,
 }
@@ -34,7 +37,19 @@ impl std::fmt::Debug for SqliteBackend {
 impl SqliteBackend {
     /// A lazily connecting pool.
     pub fn new(s: SqliteSettings) -> Self {
-        SqliteBackend { pool: s.pool.connect_lazy_with(s.connect), echo: s.echo, in_memory: s.in_memory }
+        SqliteBackend { pool: OnceLock::new(), echo: s.echo, in_memory: s.in_memory, settings: s }
+    }
+
+    /// The pool, created on first use inside a tokio runtime; a typed error outside one.
+    fn pool(&self) -> Result<&SqlitePool> {
+        if let Some(pool) = self.pool.get() {
+            return Ok(pool);
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(athanor_core::Error::State("the SQLite dialect runs on a tokio runtime; none is running here".into()));
+        }
+        let s = &self.settings;
+        Ok(self.pool.get_or_init(|| s.pool.clone().connect_lazy_with(s.connect.clone())))
     }
 }
 
@@ -74,31 +89,138 @@ pub(crate) fn log(echo: bool, q: &SqlQuery) {
     }
 }
 
-/// Runs one compiled statement on any sqlx executor (the pool or one connection).
-pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: SqlQuery, insert: bool) -> Result<ExecResult>
+/// What the caller learns from a statement that returns no rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Rows affected only (no key: not an INSERT, or an upsert with its own RETURNING).
+    Plain,
+    /// An INSERT: also the key of its first row.
+    Insert,
+    /// An INSERT … ON CONFLICT without RETURNING: also the key of its first inserted row, or of
+    /// the last row it updated when it inserted none (what MariaDB reports).
+    Upsert,
+}
+
+impl Outcome {
+    pub(crate) fn of(stmt: &Statement) -> Outcome {
+        match stmt {
+            Statement::Insert(i) if i.on_conflict.is_some() && i.returning.is_empty() => Outcome::Upsert,
+            // Its keys come back through the RETURNING the caller asked for.
+            Statement::Insert(i) if i.on_conflict.is_some() => Outcome::Plain,
+            Statement::Insert(_) => Outcome::Insert,
+            _ => Outcome::Plain,
+        }
+    }
+}
+
+/// Appended to an upsert run for its [`ExecResult`]: each row the statement inserted or updated,
+/// and whether it was inserted (`last_insert_rowid()` moves only on insert, and RETURNING is
+/// evaluated as each row is written).
+const UPSERT_RETURNING: &str = " RETURNING rowid, rowid = last_insert_rowid()";
+
+/// The key a statement reports (see [`ExecResult::last_insert_id`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// No row inserted or updated, or the statement has no key to report.
+    None,
+    /// The last row an upsert updated (it inserted none).
+    Updated(i64),
+    /// The first row inserted.
+    Inserted(i64),
+}
+
+impl Key {
+    /// The key of two statements run in turn as one: the first inserted row, else the last
+    /// updated one.
+    fn then(self, next: Key) -> Key {
+        match (self, next) {
+            (Key::Inserted(_), _) | (_, Key::None) => self,
+            _ => next,
+        }
+    }
+
+    fn id(self) -> Option<u64> {
+        match self {
+            Key::None => None,
+            Key::Updated(id) | Key::Inserted(id) => u64::try_from(id).ok(),
+        }
+    }
+}
+
+/// What running one statement did: rows affected and the key to report.
+pub(crate) struct Ran {
+    rows: u64,
+    key: Key,
+}
+
+impl Ran {
+    pub(crate) fn result(self) -> ExecResult {
+        ExecResult { rows_affected: self.rows, last_insert_id: self.key.id() }
+    }
+}
+
+/// Runs one compiled upsert on a connection (see [`UPSERT_RETURNING`]). A row flagged inserted
+/// whose rowid is the connection's `last_insert_rowid()` from before the statement is an update
+/// of the row an earlier INSERT on this connection made.
+async fn run_upsert(conn: &mut sqlx::SqliteConnection, echo: bool, mut q: SqlQuery) -> Result<Ran> {
+    let before: i64 = sqlx::query_scalar("SELECT last_insert_rowid()").fetch_one(&mut *conn).await.map_err(map)?;
+    q.sql.push_str(UPSERT_RETURNING);
+    log(echo, &q);
+    let rows = bind::query(q)?.fetch_all(&mut *conn).await.map_err(map)?;
+    let mut key = Key::None;
+    for row in &rows {
+        let id: i64 = row.try_get(0).map_err(map)?;
+        let inserted: bool = row.try_get(1).map_err(map)?;
+        key = key.then(if inserted && id != before { Key::Inserted(id) } else { Key::Updated(id) });
+    }
+    Ok(Ran { rows: rows.len() as u64, key })
+}
+
+/// Runs one compiled statement (not an upsert) on any sqlx executor (the pool or one connection).
+pub(crate) async fn run_one<'c, E>(exec: E, echo: bool, q: SqlQuery, outcome: Outcome) -> Result<Ran>
 where
     E: sqlx::Executor<'c, Database = Sqlite>,
 {
     log(echo, &q);
     let r = bind::query(q)?.execute(exec).await.map_err(map)?;
-    let last_insert_id = if insert && r.rows_affected() > 0 { u64::try_from(r.last_insert_rowid()).ok() } else { None };
-    Ok(ExecResult { rows_affected: r.rows_affected(), last_insert_id })
+    let n = r.rows_affected();
+    // SQLite reports the last row's rowid; the rows of one INSERT get consecutive generated keys,
+    // so the first row's is `n - 1` below it.
+    let first = r.last_insert_rowid().checked_sub(i64::try_from(n).unwrap_or(i64::MAX) - 1);
+    let key = match first {
+        Some(id) if outcome == Outcome::Insert && n > 0 => Key::Inserted(id),
+        _ => Key::None,
+    };
+    Ok(Ran { rows: n, key })
 }
 
-/// Runs every compiled piece of `stmt` on one connection, in order, summing rows affected.
-pub(crate) async fn execute_on(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement) -> Result<ExecResult> {
-    run_all(conn, echo, compile_all(stmt)?, matches!(stmt, Statement::Insert(_))).await
-}
-
-/// Runs already compiled statements on one connection, in order, summing rows affected.
-async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, queries: Vec<SqlQuery>, insert: bool) -> Result<ExecResult> {
-    let mut total = ExecResult::default();
-    for q in queries {
-        let r = run_one(&mut *conn, echo, q, insert).await?;
-        total.rows_affected += r.rows_affected;
-        total.last_insert_id = r.last_insert_id.or(total.last_insert_id);
+/// Runs the compiled `queries` of `stmt` on one connection, in order, summing rows affected; the
+/// key is the first inserted row's, else the last updated row's, over all of them.
+pub(crate) async fn run_all(conn: &mut sqlx::SqliteConnection, echo: bool, stmt: &Statement, queries: Vec<SqlQuery>) -> Result<ExecResult> {
+    let outcome = Outcome::of(stmt);
+    let mut total = Ran { rows: 0, key: Key::None };
+    for (i, q) in queries.into_iter().enumerate() {
+        let ran = match outcome {
+            Outcome::Upsert => run_upsert(&mut *conn, echo, q).await,
+            _ => run_one(&mut *conn, echo, q, outcome).await,
+        };
+        let r = match ran {
+            // A table WITHOUT ROWID has no key to report: run the chunk again (its prepare failed,
+            // nothing ran), as a plain statement.
+            Err(e) if outcome == Outcome::Upsert && no_rowid(&e) => {
+                let q = compile_all(stmt)?.swap_remove(i);
+                run_one(&mut *conn, echo, q, Outcome::Plain).await?
+            }
+            r => r?,
+        };
+        total.rows += r.rows;
+        total.key = total.key.then(r.key);
     }
-    Ok(total)
+    Ok(total.result())
+}
+
+fn no_rowid(e: &athanor_core::Error) -> bool {
+    matches!(e, athanor_core::Error::Database(d) if d.message == "no such column: rowid")
 }
 
 /// Runs a query on any sqlx executor, handing each row to `sink` as it arrives.
@@ -151,26 +273,47 @@ impl Backend for SqliteBackend {
         Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
-        let conn = self.pool.acquire().await.map_err(map)?;
-        Ok(Box::new(SqliteConn::new(conn, self.echo)))
+        let conn = self.pool()?.acquire().await.map_err(map)?;
+        Ok(Box::new(SqliteConn::new(conn, self.echo, self.in_memory)))
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
-        let insert = matches!(stmt, Statement::Insert(_));
-        if qs.len() == 1 {
-            return run_one(&self.pool, self.echo, qs.remove(0), insert).await;
+        let outcome = Outcome::of(stmt);
+        if qs.len() == 1 && outcome != Outcome::Upsert {
+            return run_one(self.pool()?, self.echo, qs.remove(0), outcome).await.map(Ran::result);
         }
-        // Several statements (chunks, DDL scripts) run on one connection, in order.
-        let mut conn = self.pool.acquire().await.map_err(map)?;
-        run_all(&mut conn, self.echo, qs, insert).await
+        // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
+        // of an INSERT all or nothing. Upserts too (see `run_all`).
+        let conn = self.pool()?.acquire().await.map_err(map)?;
+        SqliteConn::new(conn, self.echo, self.in_memory).run_plan(stmt, qs).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        fetch_on(&self.pool, self.echo, stmt, sink).await
+        fetch_on(self.pool()?, self.echo, stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        stream_on(&self.pool, self.echo, stmt)
+        match self.pool() {
+            Ok(pool) => stream_on(pool, self.echo, stmt),
+            Err(e) => Box::pin(futures_util::stream::once(async move { Err(e) })),
+        }
     }
     async fn close(&self) {
-        self.pool.close().await
+        if let Some(pool) = self.pool.get() {
+            pool.close().await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+
+    #[test]
+    fn the_first_inserted_key_wins_else_the_last_updated() {
+        let fold = |ks: &[Key]| ks.iter().fold(Key::None, |a, &k| a.then(k));
+        assert_eq!(fold(&[]), Key::None);
+        assert_eq!(fold(&[Key::Updated(3), Key::Inserted(7), Key::Inserted(8)]), Key::Inserted(7));
+        assert_eq!(fold(&[Key::Inserted(9), Key::Updated(1)]), Key::Inserted(9));
+        assert_eq!(fold(&[Key::Updated(4), Key::Updated(5), Key::None]), Key::Updated(5));
+        assert_eq!(Key::Inserted(-1).id(), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Binds [`Value`]s to a sqlx query. Storage: decimals as text into NUMERIC columns, dates and
+//! Binds [`Value`]s to a sqlx query. Storage: decimals as their exact text (scale included) into
+//! `DECIMAL_TEXT` columns with the numeric collation, dates and
 //! times as ISO-8601 text with microseconds, UUIDs hyphenated, JSON as text.
 
 use athanor_core::{Error, Result, SqlQuery, Value};
@@ -22,7 +23,7 @@ pub fn query(q: SqlQuery) -> Result<Query<'static, Sqlite, SqliteArguments>> {
                 q.bind(i64::try_from(u).map_err(|_| Error::InvalidQuery(format!("{u} does not fit SQLite's 64-bit signed integer")))?)
             }
             Value::F64(f) => q.bind(f),
-            Value::Decimal(d) => q.bind(d.normalize().to_string()),
+            Value::Decimal(d) => q.bind(d.to_string()),
             Value::String(s) => q.bind(s),
             Value::Bytes(b) => q.bind(b),
             Value::Date(d) => q.bind(d.format("%Y-%m-%d").to_string()),

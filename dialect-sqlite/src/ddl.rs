@@ -1,5 +1,6 @@
 //! SQLite DDL: column types and literals.
 
+use crate::functions::DECIMAL_COLLATION;
 use athanor_core::schema::{ColumnDef, ColumnType};
 use athanor_core::sql::DdlDialect;
 use athanor_core::{Error, Result, Value};
@@ -24,9 +25,11 @@ impl DdlDialect for SqliteDdl {
             ColumnType::Bool => "BOOLEAN".into(),
             t if t.is_integer() => "INTEGER".into(),
             ColumnType::F32 | ColumnType::F64 => "REAL".into(),
+            // Exact text (scale included; TEXT affinity, as "TEXT" is in the type name) compared,
+            // sorted and indexed by numeric value through the collation.
             ColumnType::Decimal { .. } => {
                 let (p, s) = c.ty.decimal_precision_scale().unwrap_or((20, 8));
-                format!("NUMERIC({p}, {s})")
+                format!("DECIMAL_TEXT({p}, {s}) COLLATE {}", quote_ident(DECIMAL_COLLATION))
             }
             ColumnType::String { max_len: Some(n) } => format!("VARCHAR({n})"),
             ColumnType::Bytes => "BLOB".into(),
@@ -50,7 +53,7 @@ impl DdlDialect for SqliteDdl {
             Value::I64(i) => i.to_string(),
             Value::U64(u) => u.to_string(),
             Value::F64(f) if f.is_finite() => f.to_string(),
-            Value::Decimal(d) => d.to_string(),
+            Value::Decimal(d) => format!("'{d}'"),
             Value::String(s) => format!("'{}'", s.replace('\'', "''")),
             other => return Err(Error::unsupported("sqlite", format!("a {} column default", other.type_name()))),
         })

@@ -3,15 +3,20 @@
 //! - `sqlite://` (or `sqlite:///:memory:`) is an in-memory database kept on one shared
 //!   connection (like SQLAlchemy's `StaticPool`), so it survives between queries.
 //! - `sqlite:///rel.db` is relative to the working directory, `sqlite:////abs.db` absolute.
-//! - `Decimal` is stored with NUMERIC affinity: comparisons are numeric and values round-trip
-//!   exactly up to 15 significant digits (SQLite has no exact decimal type; use MySQL or
-//!   Supabase where more is needed).
+//! - `Decimal` columns are `DECIMAL_TEXT(p, s) COLLATE "athanor_decimal"`: the exact text of the
+//!   value at the column's scale (so every Decimal round-trips, scale and all 28 digits included),
+//!   compared, sorted and indexed by numeric value through a collation registered on every
+//!   connection (a tool without it cannot query those columns). `SUM`/`AVG` over them are
+//!   SQLite's floating point.
+//! - `LIKE` is case-sensitive (`PRAGMA case_sensitive_like = ON`) and `lower()` folds Unicode,
+//!   so text means what it means on the other dialects (see `functions`).
 
 mod backend;
 mod bind;
 mod connection;
 mod ddl;
 mod error;
+mod functions;
 mod insert;
 mod options;
 mod row;

@@ -1,6 +1,6 @@
 //! URL query → sqlx connect and pool options.
 
-use athanor_core::options::{parse_bool, parse_secs, unknown_option};
+use athanor_core::options::{parse_bool, parse_secs_in, unknown_option, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::time::Duration;
@@ -8,6 +8,9 @@ use std::time::Duration;
 /// Keys this dialect accepts besides the pool keys.
 pub const SQLITE_KEYS: &[&str] =
     &["mode", "uri", "journal_mode", "busy_timeout", "timeout", "foreign_keys", "synchronous", "check_same_thread", "immutable"];
+
+/// `busy_timeout`/`timeout`: SQLite takes milliseconds as a C `int`, so at most 2,147,483 s.
+const BUSY_TIMEOUT: SecsRange = SecsRange { min: 0.0, max: 2_147_483.0 };
 
 /// Everything needed to build the pool.
 #[derive(Debug, Clone)]
@@ -33,7 +36,7 @@ impl SqliteSettings {
             Some(path) => SqliteConnectOptions::new().filename(path).create_if_missing(true).journal_mode(SqliteJournalMode::Wal),
             None => SqliteConnectOptions::new().in_memory(true),
         };
-        connect = connect.foreign_keys(true).busy_timeout(Duration::from_secs(5));
+        connect = crate::functions::configure(connect.foreign_keys(true).busy_timeout(Duration::from_secs(5)));
         for (k, v) in &rest {
             connect = match k.as_str() {
                 "mode" => match v.as_str() {
@@ -54,7 +57,7 @@ impl SqliteSettings {
                     key: k.clone(),
                     reason: "expected DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF".into(),
                 })?),
-                "busy_timeout" | "timeout" => connect.busy_timeout(parse_secs(k, v)?),
+                "busy_timeout" | "timeout" => connect.busy_timeout(parse_secs_in(k, v, BUSY_TIMEOUT)?),
                 "foreign_keys" => connect.foreign_keys(parse_bool(k, v)?),
                 "immutable" => connect.immutable(parse_bool(k, v)?),
                 "synchronous" => connect.synchronous(
@@ -67,7 +70,9 @@ impl SqliteSettings {
         if let Some(n) = opts.statement_cache_capacity {
             connect = connect.statement_cache_capacity(n);
         }
-        let mut pool = SqlitePoolOptions::new().test_before_acquire(opts.pre_ping.unwrap_or(false));
+        let mut pool = SqlitePoolOptions::new()
+            .test_before_acquire(opts.pre_ping.unwrap_or(false))
+            .after_connect(|conn, _| Box::pin(crate::functions::register(conn)));
         if in_memory {
             // One connection that is never closed: the database lives as long as the engine.
             pool = pool.max_connections(1).min_connections(0).idle_timeout(None).max_lifetime(None);

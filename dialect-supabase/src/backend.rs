@@ -38,6 +38,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ddl: false,
     max_params: usize::MAX,
     one_fetches_two: true,
+    nulls_sort_low: false,
+    backslash_escapes: false,
 };
 
 /// A response, read whole.

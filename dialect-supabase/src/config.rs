@@ -1,7 +1,7 @@
 //! Engine settings read from the URL: REST base URL, API key, schema, timeout.
 
 use athanor_core::error::{UrlError, UrlPart};
-use athanor_core::options::{parse_num, parse_secs, unknown_option};
+use athanor_core::options::{parse_count, parse_secs_in, unknown_option, CountRange, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use std::fmt;
 use std::time::Duration;
@@ -11,6 +11,9 @@ pub const OPTION_KEYS: &[&str] = &["key", "max_rows", "schema", "timeout"];
 
 /// Supabase's default `db-max-rows`: a read returns at most this many rows whatever its limit.
 pub const SUPABASE_MAX_ROWS: u64 = 1000;
+
+/// `max_rows`: the server's `db-max-rows`, 0 (no limit) to a billion.
+const MAX_ROWS: CountRange = CountRange { min: 0, max: 1_000_000_000 };
 
 /// Default request timeout when the URL has no `timeout=`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -124,8 +127,8 @@ impl Config {
                 }
                 "key" => key = Some(Secret::new(v.clone())),
                 "schema" => schema = Some(v.clone()).filter(|s| !s.is_empty()),
-                "timeout" => timeout = parse_secs(k, v)?,
-                "max_rows" => max_rows = Some(parse_num::<u64>(k, v)?).filter(|n| *n > 0),
+                "timeout" => timeout = parse_secs_in(k, v, SecsRange::POSITIVE)?,
+                "max_rows" => max_rows = Some(parse_count(k, v, MAX_ROWS)?).filter(|n| *n > 0),
                 other => return Err(unknown_option("supabase", other, OPTION_KEYS)),
             }
         }

@@ -89,14 +89,18 @@ impl RequestParts {
     }
 }
 
-/// Refuses a URL over [`MAX_URL_BYTES`] with [`Error::InvalidQuery`]. Splitting a long `in` list
-/// into several requests would change LIMIT/ORDER and write atomicity, so it is left to the caller.
+/// Refuses a URL over [`MAX_URL_BYTES`] with [`Error::Unsupported`] (before any request): the
+/// dialect cannot express it. Splitting a long `in` list into several requests would change
+/// LIMIT/ORDER and write atomicity, so it is left to the caller.
 pub fn check_url_budget(url: &str) -> Result<()> {
     if url.len() > MAX_URL_BYTES {
-        return Err(Error::InvalidQuery(format!(
-            "the request URL would be {} bytes, over the supabase dialect's {MAX_URL_BYTES}-byte budget (servers answer 414); split the IN list into several queries",
-            url.len()
-        )));
+        return Err(Error::unsupported(
+            crate::DIALECT,
+            format!(
+                "a request URL of {} bytes, over the supabase dialect's {MAX_URL_BYTES}-byte budget (servers answer 414); split the IN list into several queries",
+                url.len()
+            ),
+        ));
     }
     Ok(())
 }

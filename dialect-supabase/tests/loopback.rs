@@ -131,7 +131,8 @@ async fn writes_report_rows_affected_and_returning_rows() {
     assert_eq!(seen[0].method, "POST");
     assert!(seen[0].uri.contains("columns=%22symbol%22%2C%22ts%22%2C%22close%22%2C%22uid%22%2C%22note%22"), "{}", seen[0].uri);
     let body: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
-    assert_eq!(body[0]["close"], "1.10");
+    // Sent exact, at the column's scale (DECIMAL(20, 8) by default), as the server stores it.
+    assert_eq!(body[0]["close"], "1.10000000");
     assert_eq!(seen[1].header("prefer"), Some("count=exact, return=representation"));
     assert_eq!((seen[2].method.as_str(), seen[3].method.as_str()), ("PATCH", "DELETE"));
 }

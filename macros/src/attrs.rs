@@ -47,7 +47,7 @@ pub struct FieldDef {
     pub max_len: Option<u32>,
     /// Unbounded text.
     pub text: bool,
-    /// Decimal precision.
+    /// Decimal precision, or a time field's fractional-second digits.
     pub precision: Option<u32>,
     /// Decimal scale.
     pub scale: Option<u32>,
@@ -60,7 +60,7 @@ pub struct FieldDef {
 }
 
 const FIELD_ATTRS: &str =
-    "primary_key, auto_increment, column = \"..\", unique, unique_with = \"field\", index, max_len = N, text, precision = P, scale = S, default = <literal>, references = \"table(column)\", skip";
+    "primary_key, auto_increment, column = \"..\", unique, unique_with = \"field\", index, max_len = N, text, precision = P (Decimal digits, or a time's fractional-second digits), scale = S, default = <literal>, references = \"table(column)\", skip";
 const STRUCT_ATTRS: &str = "table = \"..\", unique(field, ..), index(field, ..)";
 
 /// Parses and checks the derive input.
@@ -296,9 +296,19 @@ fn check_field(f: &FieldDef, spans: &[(&'static str, Span)], unique_with: bool) 
     if f.max_len.is_some() && f.text {
         return Err(syn::Error::new(span("text"), "`text` (unbounded) and `max_len` exclude each other"));
     }
-    if (f.precision.is_some() || f.scale.is_some()) && !is(&["Decimal"]) {
+    if is(TIME_TYPES) {
+        if f.scale.is_some() {
+            return Err(syn::Error::new(span("scale"), "`scale` applies to Decimal fields only; a time field takes `precision` (0..=6)"));
+        }
+        if let Some(p) = f.precision.filter(|p| *p > 6) {
+            return Err(syn::Error::new(span("precision"), format!("a time field keeps 0..=6 fractional-second digits, not {p}")));
+        }
+    } else if (f.precision.is_some() || f.scale.is_some()) && !is(&["Decimal"]) {
         let key = if f.precision.is_some() { "precision" } else { "scale" };
-        return Err(syn::Error::new(span(key), format!("`{key}` applies to Decimal fields only")));
+        return Err(syn::Error::new(
+            span(key),
+            format!("`{key}` applies to Decimal fields (and `precision` to NaiveDateTime, DateTime<Utc> and NaiveTime fields) only"),
+        ));
     }
     if let (Some(p), Some(s)) = (f.precision, f.scale) {
         if s > p {
@@ -313,6 +323,9 @@ fn check_field(f: &FieldDef, spans: &[(&'static str, Span)], unique_with: bool) 
     }
     Ok(())
 }
+
+/// Field types whose `precision` is the number of fractional-second digits.
+pub const TIME_TYPES: &[&str] = &["NaiveDateTime", "DateTime", "NaiveTime"];
 
 /// The last path segment of the type, looking through `Option<..>`: `"i64"`, `"String"`, `"Decimal"`.
 pub fn type_name(ty: &Type) -> Option<String> {

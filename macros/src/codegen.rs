@@ -198,7 +198,10 @@ fn column_def(f: &FieldDef) -> TokenStream {
     if f.text {
         adjust.push(quote!(c.ty = __a::ColumnType::Text;));
     }
-    if f.precision.is_some() || f.scale.is_some() {
+    let is_time = crate::attrs::type_name(&f.ty).is_some_and(|t| crate::attrs::TIME_TYPES.contains(&t.as_str()));
+    if let (true, Some(p)) = (is_time, f.precision) {
+        adjust.push(quote!(c.time_precision = ::core::option::Option::Some(#p);));
+    } else if f.precision.is_some() || f.scale.is_some() {
         let opt = |v: Option<u32>| match v {
             Some(v) => quote!(::core::option::Option::Some(#v)),
             None => quote!(::core::option::Option::None),

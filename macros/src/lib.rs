@@ -9,7 +9,8 @@
 //! Field attributes: `primary_key` (on one or several fields), `auto_increment` (an integer
 //! primary key), `column = "name"`, `unique`, `unique_with = "other_field"`, `index`,
 //! `max_len = N` (String), `text` (String as unbounded TEXT), `precision = P, scale = S`
-//! (Decimal), `default = <literal>`, `references = "table(column)"`, and `skip` (not a column,
+//! (Decimal), `precision = 0..=6` (fractional-second digits of a `NaiveDateTime`,
+//! `DateTime<Utc>` or `NaiveTime`; default 6: `DATETIME(3)` on MySQL), `default = <literal>`, `references = "table(column)"`, and `skip` (not a column,
 //! `Default::default()` on decode). `Option<T>` is a nullable column.
 //!
 //! Generated: typed column handles as associated consts in UPPER_SNAKE

@@ -11,6 +11,7 @@ pub struct Candle {
     pub symbol: String,
     #[athanor(column = "venue", unique_with = "id")]
     pub exchange: String,
+    #[athanor(precision = 3)]
     pub ts: athanor::chrono::NaiveDateTime,
     #[athanor(precision = 20, scale = 8, default = "0")]
     pub close: Decimal,
@@ -28,6 +29,7 @@ pub struct Candle {
     pub unsigned: u64,
     pub at: athanor::chrono::DateTime<athanor::chrono::Utc>,
     pub day: athanor::chrono::NaiveDate,
+    #[athanor(precision = 0)]
     pub time: athanor::chrono::NaiveTime,
     #[athanor(references = "ohlcv_1m(id)")]
     pub parent: Option<i64>,

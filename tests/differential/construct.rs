@@ -81,18 +81,7 @@ pub enum Construct {
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or
 /// the new finding, "N…") that explains it. A case using one of them may differ without failing.
 pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
-    (Construct::EqNone, "10.2 eq(None) is `= NULL` on SQL, an InvalidQuery error on Supabase"),
-    (Construct::NeNone, "10.2 ne(None) is `<> NULL` on SQL, an InvalidQuery error on Supabase"),
-    (Construct::ExistsLimitOffset, "10.4 exists() drops LIMIT/OFFSET on SQL dialects"),
-    (Construct::ExistsGrouped, "10.4 exists() drops GROUP BY/HAVING/DISTINCT on SQL dialects"),
-    (Construct::TextEq, "10.9 MariaDB's utf8mb4_unicode_ci ignores case, accents and trailing spaces in ="),
-    (Construct::TextOrder, "10.9 text order differs (binary on SQLite, collations on MariaDB and PostgreSQL)"),
-    (Construct::Like, "10.9 LIKE ignores ASCII case on SQLite, all case on MariaDB"),
-    (Construct::ILike, "10.9 ilike folds ASCII only on SQLite"),
-    (Construct::DecimalRead, "10.10 SQLite loses a Decimal's scale and digits past the 15th"),
     (Construct::DecimalSum, "N3 SQLite's SUM of a DECIMAL column is a double (scale and digits past the 15th lost)"),
-    (Construct::InListLarge, "N1 a 1000+ value in-list is refused by Supabase with InvalidQuery (URL budget), not Unsupported"),
-    (Construct::OrderNullsDefault, "N2 default NULL placement: first in ASC on SQLite/MariaDB, last on PostgreSQL"),
 ];
 
 /// Constructs that excuse only answers differing in Decimals alone (the comparator's verdict),

@@ -166,6 +166,19 @@ fn pattern(rng: &mut Rng) -> String {
     }
 }
 
+/// A piece of a stored text (for contains/starts_with/ends_with, which take it literally).
+fn fragment(rng: &mut Rng) -> String {
+    let base: Vec<char> = rng.pick(NAMES).chars().collect();
+    let from = rng.below(base.len() + 1);
+    let to = from + rng.below(base.len() - from + 1);
+    let piece: String = base[from..to].iter().collect();
+    if rng.chance(1, 5) {
+        piece.to_uppercase()
+    } else {
+        piece
+    }
+}
+
 fn texts() -> Vec<String> {
     NAMES.iter().chain(NEAR_NAMES).map(|s| s.to_string()).collect()
 }
@@ -215,7 +228,8 @@ fn leaf_any(g: &mut Gen) -> Expr {
             _ => {
                 let pool = texts();
                 let p = pattern(&mut g.rng);
-                ops::text(g, op, Item::NAME, &p)
+                let piece = fragment(&mut g.rng);
+                ops::text(g, op, Item::NAME, &p, &piece)
                     .or_else(|| ops::nullable(g, op, Item::NAME, Kind::Text, &pool))
                     .or_else(|| ops::typed(g, op, Item::NAME, Kind::Text, &pool, large_text))
             }
@@ -257,7 +271,8 @@ fn order(g: &mut Gen) -> Vec<OrderBy> {
 fn order_term(g: &mut Gen) -> OrderBy {
     {
         let column = *g.rng.pick(&["name", "price", "score", "rank", "flag", "at"]);
-        let mut o = if g.rng.chance(1, 2) { Expr::column(column).asc() } else { Expr::column(column).desc() };
+        // The typed columns' asc()/desc(): the model API a user writes (NULLs as the smallest value).
+        let mut o = typed_order(column, g.rng.chance(1, 2));
         g.note(if column == "name" { C::TextOrder } else { C::Order });
         if NULLABLE.contains(&column) {
             match g.rng.below(3) {
@@ -273,6 +288,28 @@ fn order_term(g: &mut Gen) -> OrderBy {
             }
         }
         o
+    }
+}
+
+/// `Item::<column>.asc()` or `.desc()`.
+fn typed_order(column: &str, asc: bool) -> OrderBy {
+    macro_rules! dir {
+        ($c:expr) => {
+            if asc {
+                $c.asc()
+            } else {
+                $c.desc()
+            }
+        };
+    }
+    match column {
+        "name" => dir!(Item::NAME),
+        "price" => dir!(Item::PRICE),
+        "score" => dir!(Item::SCORE),
+        "rank" => dir!(Item::RANK),
+        "flag" => dir!(Item::FLAG),
+        "at" => dir!(Item::AT),
+        other => unreachable!("no column {other}"),
     }
 }
 

@@ -34,6 +34,12 @@ pub enum Op {
     ILike,
     InOnlyEmptyString,
     NotInOnlyEmptyString,
+    Contains,
+    StartsWith,
+    EndsWith,
+    IContains,
+    IStartsWith,
+    IEndsWith,
 }
 
 /// Operators for every column.
@@ -55,7 +61,18 @@ pub const CMP_OPS: &[Op] = &[
 /// Extra operators for nullable columns.
 pub const NULL_OPS: &[Op] = &[Op::EqNone, Op::NeNone, Op::IsNull, Op::IsNotNull, Op::InWithNull, Op::NotInWithNull];
 /// Extra operators for text columns.
-pub const TEXT_OPS: &[Op] = &[Op::Like, Op::ILike, Op::InOnlyEmptyString, Op::NotInOnlyEmptyString];
+pub const TEXT_OPS: &[Op] = &[
+    Op::Like,
+    Op::ILike,
+    Op::InOnlyEmptyString,
+    Op::NotInOnlyEmptyString,
+    Op::Contains,
+    Op::StartsWith,
+    Op::EndsWith,
+    Op::IContains,
+    Op::IStartsWith,
+    Op::IEndsWith,
+];
 
 /// Where a generated expression comes from: the random source and the constructs it used.
 pub struct Gen {
@@ -113,8 +130,8 @@ fn note_op(g: &mut Gen, op: Op, kind: Kind) {
         Op::EqNone => C::EqNone,
         Op::NeNone => C::NeNone,
         Op::IsNull | Op::IsNotNull => C::IsNull,
-        Op::Like => C::Like,
-        Op::ILike => C::ILike,
+        Op::Like | Op::Contains | Op::StartsWith | Op::EndsWith => C::Like,
+        Op::ILike | Op::IContains | Op::IStartsWith | Op::IEndsWith => C::ILike,
         Op::InOnlyEmptyString | Op::NotInOnlyEmptyString => C::InOnlyEmptyString,
     };
     g.note(c);
@@ -186,11 +203,18 @@ where
     Some(e)
 }
 
-/// The pattern operators (and the lone empty string in a list) on a text column.
-pub fn text(g: &mut Gen, op: Op, col: Column<Item, Option<String>>, pattern: &str) -> Option<Expr> {
+/// The pattern operators (`pattern` for LIKE, `literal` for the escaping helpers) and the lone
+/// empty string in a list, on a text column.
+pub fn text(g: &mut Gen, op: Op, col: Column<Item, Option<String>>, pattern: &str, literal: &str) -> Option<Expr> {
     let e = match op {
         Op::Like => col.like(pattern),
         Op::ILike => col.ilike(pattern),
+        Op::Contains => col.contains(literal),
+        Op::StartsWith => col.starts_with(literal),
+        Op::EndsWith => col.ends_with(literal),
+        Op::IContains => col.icontains(literal),
+        Op::IStartsWith => col.istarts_with(literal),
+        Op::IEndsWith => col.iends_with(literal),
         Op::InOnlyEmptyString => col.in_list([""]),
         Op::NotInOnlyEmptyString => col.not_in_list([""]),
         _ => return None,

@@ -75,8 +75,31 @@ impl Expr {
     pub fn value(v: impl Into<Value>) -> Self {
         Expr::Value(v.into())
     }
+    /// `self op right`; `= NULL` and `<> NULL` become `IS NULL` and `IS NOT NULL`, as
+    /// SQLAlchemy turns `col == None` into `col IS NULL` (see [`Expr::null_comparison`]).
     pub(crate) fn binary(self, op: BinOp, right: Expr) -> Self {
-        Expr::Binary { op, left: Box::new(self), right: Box::new(right) }
+        match (op, right) {
+            (BinOp::Eq, Expr::Value(Value::Null)) => Expr::IsNull(Box::new(self)),
+            (BinOp::Ne, Expr::Value(Value::Null)) => Expr::IsNotNull(Box::new(self)),
+            (op, right) => Expr::Binary { op, left: Box::new(self), right: Box::new(right) },
+        }
+    }
+
+    /// For `x = NULL` or `x <> NULL` (NULL on either side): `Some((x, negated))`, which every
+    /// dialect compiles as `x IS NULL` / `x IS NOT NULL`, so a hand-built AST means the same as
+    /// the builders' `eq(None)`. Other comparisons with NULL (`<`, `LIKE`, …) keep SQL's meaning
+    /// (they match nothing) and give `None`.
+    pub fn null_comparison(&self) -> Option<(&Expr, bool)> {
+        match self {
+            Expr::Binary { op: op @ (BinOp::Eq | BinOp::Ne), left, right } => {
+                let operand = match (&**left, &**right) {
+                    (Expr::Value(Value::Null), other) | (other, Expr::Value(Value::Null)) => other,
+                    _ => return None,
+                };
+                Some((operand, *op == BinOp::Ne))
+            }
+            _ => None,
+        }
     }
     /// `self AND other`, flattening nested ANDs.
     pub fn and(self, other: Expr) -> Expr {

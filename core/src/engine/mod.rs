@@ -1,10 +1,15 @@
 //! The engine (a lazily connecting pool behind one URL), connections, transactions, and the
 //! [`Executor`] trait that lets `&Engine`, `&mut Connection` and `&mut Transaction` all run queries.
 
+mod atomic;
 mod connection;
 mod executor;
+mod lifecycle;
+#[cfg(test)]
+mod lifecycle_tests;
 mod transaction;
 
+pub use atomic::Atomic;
 pub use connection::Connection;
 pub use executor::{check_statement, Executor};
 pub use transaction::{IsolationLevel, Transaction, TxOptions};

@@ -1,8 +1,9 @@
 //! Transactions: commit, rollback, rollback on drop (also when the future is cancelled), and
 //! savepoints for nested `begin()`.
 
+use super::lifecycle::Lifecycle;
 use crate::dialect::{Backend, BackendConnection};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::fmt;
 use std::sync::Arc;
 
@@ -59,26 +60,29 @@ enum TxConn<'c> {
 }
 
 /// An open transaction. `commit` or `rollback` ends it; dropping it rolls back.
+///
+/// If COMMIT fails, `commit` rolls the transaction back before returning the COMMIT error (or,
+/// when that rollback fails too, the connection is discarded): the connection is never reused
+/// inside a transaction in an unknown state, and the next `begin()` sends BEGIN.
 pub struct Transaction<'c> {
     conn: TxConn<'c>,
     backend: Arc<dyn Backend>,
-    open: bool,
+    life: Lifecycle,
 }
 
 impl fmt::Debug for Transaction<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Transaction").field("dialect", &self.backend.dialect()).field("open", &self.open).finish()
+        f.debug_struct("Transaction").field("dialect", &self.backend.dialect()).field("state", &self.life.state()).finish()
     }
 }
 
 impl<'c> Transaction<'c> {
     pub(crate) async fn start_owned(
-        mut conn: Box<dyn BackendConnection>,
+        conn: Box<dyn BackendConnection>,
         backend: Arc<dyn Backend>,
         options: TxOptions,
     ) -> Result<Transaction<'static>> {
-        conn.begin(&options).await?;
-        Ok(Transaction { conn: TxConn::Owned(conn), backend, open: true })
+        Transaction { conn: TxConn::Owned(conn), backend, life: Lifecycle::new() }.started(options).await
     }
 
     pub(crate) async fn start_borrowed(
@@ -86,26 +90,31 @@ impl<'c> Transaction<'c> {
         backend: Arc<dyn Backend>,
         options: TxOptions,
     ) -> Result<Transaction<'c>> {
-        conn.begin(&options).await?;
-        Ok(Transaction { conn: TxConn::Borrowed(conn), backend, open: true })
+        Transaction { conn: TxConn::Borrowed(conn), backend, life: Lifecycle::new() }.started(options).await
+    }
+
+    /// Sends BEGIN; if this future is dropped first, the drop discards the connection.
+    async fn started(mut self, options: TxOptions) -> Result<Self> {
+        let (life, conn) = self.parts();
+        life.begin(conn, &options).await?;
+        Ok(self)
     }
 
     pub(crate) fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
     }
 
-    fn conn(&mut self) -> &mut dyn BackendConnection {
-        match &mut self.conn {
+    fn parts(&mut self) -> (&mut Lifecycle, &mut dyn BackendConnection) {
+        let conn: &mut dyn BackendConnection = match &mut self.conn {
             TxConn::Owned(c) => &mut **c,
             TxConn::Borrowed(c) => &mut **c,
-        }
+        };
+        (&mut self.life, conn)
     }
 
     pub(crate) fn raw(&mut self) -> Result<&mut dyn BackendConnection> {
-        if !self.open {
-            return Err(Error::State("the transaction has already ended".into()));
-        }
-        Ok(self.conn())
+        self.life.state().check_open()?;
+        Ok(self.parts().1)
     }
 
     /// Starts a nested transaction (a SAVEPOINT) that borrows this one.
@@ -115,25 +124,23 @@ impl<'c> Transaction<'c> {
         Transaction::start_borrowed(conn, backend, TxOptions::default()).await
     }
 
-    /// Commits (or releases the savepoint).
+    /// Commits (or releases the savepoint). On failure the transaction is rolled back (its
+    /// connection discarded if that fails too) and the COMMIT error returned.
     pub async fn commit(mut self) -> Result<()> {
-        let r = self.raw()?.commit().await;
-        self.open = false;
-        r
+        let (life, conn) = self.parts();
+        life.commit(conn).await
     }
 
-    /// Rolls back (to the savepoint, when nested).
+    /// Rolls back (to the savepoint, when nested). If ROLLBACK fails the connection is discarded.
     pub async fn rollback(mut self) -> Result<()> {
-        let r = self.raw()?.rollback().await;
-        self.open = false;
-        r
+        let (life, conn) = self.parts();
+        life.rollback(conn).await
     }
 }
 
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
-        if self.open {
-            self.conn().start_rollback();
-        }
+        let (life, conn) = self.parts();
+        life.on_drop(conn);
     }
 }

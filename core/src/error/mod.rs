@@ -51,6 +51,11 @@ pub enum Error {
     /// `.one()` found more than one row.
     #[error("expected exactly one row, found more")]
     MultipleRows,
+    /// A value the column cannot store as given (a Decimal with more digits than the column
+    /// declares, a NaN or infinite float): refused before any I/O instead of changed silently.
+    /// The value itself is not repeated.
+    #[error("column `{column}` cannot store the value: {reason}")]
+    InvalidValue { column: String, reason: String },
     /// A value could not be converted to the requested Rust type.
     #[error("cannot decode column `{column}`: {reason}")]
     Decode { column: String, reason: String },

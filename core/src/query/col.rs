@@ -49,13 +49,38 @@ impl Col {
     pub fn ge(&self, v: impl Into<Value>) -> Expr {
         self.cmp(BinOp::Ge, v)
     }
-    /// `col LIKE pattern`.
+    /// `col LIKE pattern`: case-sensitive; `%` is any run of characters, `_` one character, and
+    /// `\` makes the next character literal, on every dialect.
     pub fn like(&self, pattern: impl Into<Value>) -> Expr {
         self.cmp(BinOp::Like, pattern)
     }
-    /// Case-insensitive LIKE.
+    /// Case-insensitive LIKE (Unicode case folding), with `like`'s wildcards and escape.
     pub fn ilike(&self, pattern: impl Into<Value>) -> Expr {
         self.cmp(BinOp::ILike, pattern)
+    }
+    /// The text contains `s` (taken literally: `%`, `_` and `\` are escaped).
+    pub fn contains(&self, s: &str) -> Expr {
+        self.like(format!("%{}%", escape_like(s)))
+    }
+    /// The text starts with `s` (taken literally).
+    pub fn starts_with(&self, s: &str) -> Expr {
+        self.like(format!("{}%", escape_like(s)))
+    }
+    /// The text ends with `s` (taken literally).
+    pub fn ends_with(&self, s: &str) -> Expr {
+        self.like(format!("%{}", escape_like(s)))
+    }
+    /// Case-insensitive [`Col::contains`].
+    pub fn icontains(&self, s: &str) -> Expr {
+        self.ilike(format!("%{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`Col::starts_with`].
+    pub fn istarts_with(&self, s: &str) -> Expr {
+        self.ilike(format!("{}%", escape_like(s)))
+    }
+    /// Case-insensitive [`Col::ends_with`].
+    pub fn iends_with(&self, s: &str) -> Expr {
+        self.ilike(format!("%{}", escape_like(s)))
     }
     /// `col IS NULL`.
     pub fn is_null(&self) -> Expr {
@@ -108,6 +133,23 @@ impl Col {
     pub fn desc(&self) -> OrderBy {
         self.expr().desc()
     }
+}
+
+/// `s` as a LIKE pattern that matches exactly `s`: `\`, `%` and `_` get a `\` before them
+/// (`\` is the escape character of every dialect's LIKE, see [`Col::like`]).
+///
+/// ```
+/// assert_eq!(athanor_core::query::escape_like(r"5%_a\b"), r"5\%\_a\\b");
+/// ```
+pub fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl From<Col> for Expr {

@@ -7,6 +7,7 @@ use crate::engine::Executor;
 use crate::error::{Error, Result};
 use crate::model::{Model, RowCache};
 use crate::row::{Row, RowAccess};
+use crate::schema::Table;
 use crate::value::Value;
 use std::borrow::Cow;
 
@@ -14,17 +15,38 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Insert {
     stmt: InsertAst,
+    /// The table's definition, to check values against their columns before they are sent.
+    def: Option<Cow<'static, Table>>,
 }
 
 impl AsStatement for Insert {
     fn as_statement(&self) -> Result<Statement> {
-        Ok(Statement::Insert(self.stmt.clone()))
+        Ok(Statement::Insert(self.checked(self.stmt.clone())?))
     }
 }
 
+/// Checks (and brings to their column's scale) every value of `stmt`; see `Table::check_rows`.
+fn check_insert(def: &Table, mut stmt: InsertAst) -> Result<InsertAst> {
+    def.check_rows(&stmt.columns, &mut stmt.rows)?;
+    Ok(stmt)
+}
+
 impl Insert {
-    pub(crate) fn new(table: Cow<'static, str>) -> Self {
-        Insert { stmt: InsertAst { table, ..Default::default() } }
+    pub(crate) fn for_table(table: &Table) -> Self {
+        Insert { stmt: InsertAst { table: table.name.clone(), ..Default::default() }, def: Some(Cow::Owned(table.clone())) }
+    }
+    fn checked(&self, stmt: InsertAst) -> Result<InsertAst> {
+        match &self.def {
+            Some(def) => check_insert(def, stmt),
+            None => {
+                for row in &stmt.rows {
+                    for (c, v) in stmt.columns.iter().zip(row) {
+                        crate::schema_check::check_float(c, v)?;
+                    }
+                }
+                Ok(stmt)
+            }
+        }
     }
     /// The AST.
     pub fn ast(&self) -> &InsertAst {
@@ -70,13 +92,15 @@ impl Insert {
     }
     /// Runs the insert; returns rows affected and the generated key.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<ExecResult> {
-        exec.execute(&Statement::Insert(self.stmt)).await
+        let stmt = self.checked(self.stmt.clone())?;
+        exec.execute(&Statement::Insert(stmt)).await
     }
     /// Runs an insert with `returning(..)` and returns those rows.
     pub async fn fetch_all<'e, E: Executor<'e>>(self, exec: E) -> Result<Vec<Row>> {
         let mut out = Vec::new();
         let mut cache = RowCache::default();
-        exec.fetch(&Statement::Insert(self.stmt), &mut |row: &dyn RowAccess| {
+        let stmt = self.checked(self.stmt.clone())?;
+        exec.fetch(&Statement::Insert(stmt), &mut |row: &dyn RowAccess| {
             out.push(<Row as crate::model::FromRow>::from_row(row, &mut cache)?);
             Ok(())
         })
@@ -97,19 +121,29 @@ fn is_unset_key(v: &Value) -> bool {
     matches!(v, Value::Null | Value::I64(0) | Value::U64(0))
 }
 
-fn model_insert<M: Model>(rows: &[&M]) -> InsertAst {
+/// The INSERT of `rows`. When no row sets the auto-increment key its column is left out; when
+/// some do, the others send NULL for it, which SQLite (`INTEGER PRIMARY KEY`) and MySQL
+/// (`AUTO_INCREMENT`, whatever the `sql_mode`) both answer with a generated key, as SQLAlchemy
+/// lets the database generate a key left `None`. A literal 0 would be stored as 0 by SQLite.
+/// Values the columns cannot store exactly are refused (`check_insert`).
+fn model_insert<M: Model>(rows: &[&M]) -> Result<InsertAst> {
     let (columns, skip) = model_columns(rows);
+    let auto = M::AUTO_INCREMENT.and_then(|a| M::COLUMNS.iter().position(|c| *c == a));
     let rows = rows
         .iter()
         .map(|r| {
             let mut v = r.values();
-            if let Some(i) = skip {
-                v.remove(i);
+            match (skip, auto) {
+                (Some(i), _) => {
+                    v.remove(i);
+                }
+                (None, Some(i)) if is_unset_key(&v[i]) => v[i] = Value::Null,
+                _ => {}
             }
             v
         })
         .collect();
-    InsertAst { table: Cow::Borrowed(M::TABLE), columns, rows, on_conflict: None, returning: Vec::new() }
+    check_insert(M::table(), InsertAst { table: Cow::Borrowed(M::TABLE), columns, rows, on_conflict: None, returning: Vec::new() })
 }
 
 /// INSERT of one model; `.execute()` returns it with its generated key.
@@ -123,10 +157,10 @@ impl<M: Model + Clone> InsertOne<M> {
     pub(crate) fn new(row: M) -> Self {
         InsertOne { row, on_conflict: None }
     }
-    fn ast(&self) -> InsertAst {
-        let mut ast = model_insert(&[&self.row]);
+    fn ast(&self) -> Result<InsertAst> {
+        let mut ast = model_insert(&[&self.row])?;
         ast.on_conflict = self.on_conflict.clone();
-        ast
+        Ok(ast)
     }
     /// On a duplicate key, overwrite these columns (upsert).
     pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
@@ -144,7 +178,7 @@ impl<M: Model + Clone> InsertOne<M> {
     /// Inserts and returns the row as stored, with its generated key. With
     /// `on_conflict_do_nothing`, a skipped row is [`Error::NotFound`] on dialects with RETURNING.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<M> {
-        let ast = self.ast();
+        let ast = self.ast()?;
         let generated = M::AUTO_INCREMENT.is_some() && ast.columns.len() < M::COLUMNS.len();
         let mut row = self.row;
         if !generated {
@@ -173,37 +207,49 @@ impl<M: Model + Clone> InsertOne<M> {
 
 impl<M: Model + Clone> AsStatement for InsertOne<M> {
     fn as_statement(&self) -> Result<Statement> {
-        Ok(Statement::Insert(self.ast()))
+        Ok(Statement::Insert(self.ast()?))
     }
 }
 
-/// Bulk INSERT of models. The dialect splits it into statements within the server's limits;
-/// wrap it in a transaction to make it all-or-nothing.
+/// Bulk INSERT of models. The dialect splits it into statements within the server's limits and
+/// runs them all or nothing (see [`crate::engine::Atomic`]).
 #[derive(Debug, Clone)]
 pub struct InsertMany<M> {
-    stmt: InsertAst,
+    /// The statement, or why a value cannot be stored (reported when it runs).
+    stmt: std::result::Result<InsertAst, (String, String)>,
     _m: std::marker::PhantomData<fn() -> M>,
 }
 
 impl<M: Model> InsertMany<M> {
     pub(crate) fn new(rows: &[M]) -> Self {
         let refs: Vec<&M> = rows.iter().collect();
-        InsertMany { stmt: model_insert(&refs), _m: std::marker::PhantomData }
+        let stmt = model_insert(&refs).map_err(|e| match e {
+            Error::InvalidValue { column, reason } => (column, reason),
+            other => (String::new(), other.to_string()),
+        });
+        InsertMany { stmt, _m: std::marker::PhantomData }
+    }
+    fn stmt(&self) -> Result<&InsertAst> {
+        self.stmt.as_ref().map_err(|(column, reason)| Error::InvalidValue { column: column.clone(), reason: reason.clone() })
     }
     /// Names the conflict target (PostgREST `on_conflict`; refused by MySQL).
     pub fn on_conflict<C: ColumnName>(mut self, target: impl IntoIterator<Item = C>) -> Self {
         let target = target.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
-        let action = self.stmt.on_conflict.take().map(|o| o.action).unwrap_or(OnConflictAction::DoNothing);
-        self.stmt.on_conflict = Some(OnConflict { target, action });
+        if let Ok(stmt) = &mut self.stmt {
+            let action = stmt.on_conflict.take().map(|o| o.action).unwrap_or(OnConflictAction::DoNothing);
+            stmt.on_conflict = Some(OnConflict { target, action });
+        }
         self
     }
     /// On a duplicate key, overwrite these columns with the new values (upsert).
     pub fn on_conflict_update<C: ColumnName>(mut self, cols: impl IntoIterator<Item = C>) -> Self {
-        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
-        self.stmt.on_conflict = Some(OnConflict {
-            target,
-            action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()),
-        });
+        if let Ok(stmt) = &mut self.stmt {
+            let target = stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+            stmt.on_conflict = Some(OnConflict {
+                target,
+                action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()),
+            });
+        }
         self
     }
     /// On a duplicate key, overwrite every non-key column.
@@ -212,21 +258,25 @@ impl<M: Model> InsertMany<M> {
     }
     /// On a duplicate key, keep the existing row.
     pub fn on_conflict_do_nothing(mut self) -> Self {
-        let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
-        self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::DoNothing });
+        if let Ok(stmt) = &mut self.stmt {
+            let target = stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
+            stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::DoNothing });
+        }
         self
     }
     /// Inserts every row; returns the rows affected (MySQL counts an upserted changed row twice).
+    /// A value its column cannot store as given is [`Error::InvalidValue`], before any I/O.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
-        if self.stmt.rows.is_empty() {
+        if self.stmt()?.rows.is_empty() {
             return Ok(0);
         }
-        Ok(exec.execute(&Statement::Insert(self.stmt)).await?.rows_affected)
+        let stmt = self.stmt.unwrap_or_default();
+        Ok(exec.execute(&Statement::Insert(stmt)).await?.rows_affected)
     }
 }
 
 impl<M: Model> AsStatement for InsertMany<M> {
     fn as_statement(&self) -> Result<Statement> {
-        Ok(Statement::Insert(self.stmt.clone()))
+        Ok(Statement::Insert(self.stmt()?.clone()))
     }
 }

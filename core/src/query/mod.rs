@@ -8,7 +8,7 @@ mod select;
 mod text;
 mod update;
 
-pub use col::{col, Col};
+pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::Operand;
@@ -57,12 +57,12 @@ pub fn select(table: &Table) -> Select<Row> {
 
 /// `INSERT INTO table` for a Core [`Table`].
 pub fn insert_into(table: &Table) -> Insert {
-    Insert::new(table.name.clone())
+    Insert::for_table(table)
 }
 
 /// `UPDATE table` for a Core [`Table`].
 pub fn update(table: &Table) -> Update<Row> {
-    Update::new(table.name.clone())
+    Update::for_table(std::borrow::Cow::Owned(table.clone()))
 }
 
 /// `DELETE FROM table` for a Core [`Table`].

@@ -15,25 +15,42 @@ use std::marker::PhantomData;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select<M> {
     stmt: SelectAst,
+    /// Why this select cannot run (e.g. `get_by_key` with the wrong arity); reported before I/O.
+    refused: Option<String>,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> AsStatement for Select<M> {
     fn as_statement(&self) -> Result<Statement> {
+        self.check()?;
         Ok(Statement::Select(self.stmt.clone()))
+    }
+}
+
+impl<M> Select<M> {
+    /// Makes every way of running or compiling this select fail with `reason`.
+    pub(crate) fn refuse(mut self, reason: String) -> Self {
+        self.refused = Some(reason);
+        self
+    }
+    fn check(&self) -> Result<()> {
+        match &self.refused {
+            Some(reason) => Err(Error::InvalidQuery(reason.clone())),
+            None => Ok(()),
+        }
     }
 }
 
 impl<M: Model> Select<M> {
     pub(crate) fn from_model() -> Self {
         let columns = M::COLUMNS.iter().map(|c| SelectItem { expr: Expr::column(*c), alias: None }).collect();
-        Select { stmt: SelectAst { table: Cow::Borrowed(M::TABLE), columns, ..Default::default() }, _m: PhantomData }
+        Select { stmt: SelectAst { table: Cow::Borrowed(M::TABLE), columns, ..Default::default() }, refused: None, _m: PhantomData }
     }
 }
 
 impl Select<Row> {
     pub(crate) fn from_table(table: Cow<'static, str>) -> Self {
-        Select { stmt: SelectAst { table, ..Default::default() }, _m: PhantomData }
+        Select { stmt: SelectAst { table, ..Default::default() }, refused: None, _m: PhantomData }
     }
     /// Sets the select list (expressions, optionally aliased with [`Select::column_as`]).
     pub fn columns<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
@@ -90,6 +107,7 @@ impl<M: FromRow> Select<M> {
 
     /// Every row.
     pub async fn all<'e, E: Executor<'e>>(self, exec: E) -> Result<Vec<M>> {
+        self.check()?;
         let mut out = Vec::with_capacity(self.stmt.limit.unwrap_or(0).min(1024) as usize);
         let mut cache = RowCache::default();
         let stmt = Statement::Select(self.stmt);
@@ -106,6 +124,7 @@ impl<M: FromRow> Select<M> {
     /// more than the point lookup it guards) and stops reading at the second row; REST dialects
     /// ask for two rows (see [`crate::Capabilities::one_fetches_two`]).
     pub async fn one<'e, E: Executor<'e>>(mut self, exec: E) -> Result<M> {
+        self.check()?;
         if exec.capabilities().one_fetches_two && self.stmt.limit.is_none_or(|l| l > 2) {
             self.stmt.limit = Some(2);
         }
@@ -128,8 +147,10 @@ impl<M: FromRow> Select<M> {
         Ok(self.all(exec).await?.pop())
     }
 
-    /// The number of rows the query matches (honours LIMIT/OFFSET).
+    /// The number of rows the query returns: LIMIT, OFFSET, DISTINCT, GROUP BY and HAVING count
+    /// (`SELECT COUNT(*) FROM (…)` where needed).
     pub async fn count<'e, E: Executor<'e>>(mut self, exec: E) -> Result<u64> {
+        self.check()?;
         self.stmt.kind = SelectKind::Count;
         self.stmt.order_by.clear();
         let mut n = None;
@@ -142,8 +163,9 @@ impl<M: FromRow> Select<M> {
         u64::try_from(n).map_err(|_| Error::decode("count", "negative count"))
     }
 
-    /// Whether any row matches.
+    /// Whether the query returns any row (LIMIT, OFFSET, DISTINCT, GROUP BY and HAVING count).
     pub async fn exists<'e, E: Executor<'e>>(mut self, exec: E) -> Result<bool> {
+        self.check()?;
         self.stmt.kind = SelectKind::Exists;
         self.stmt.order_by.clear();
         let mut found = false;
@@ -157,6 +179,9 @@ impl<M: FromRow> Select<M> {
 
     /// Rows as the server sends them, decoded one by one (bounded memory).
     pub fn stream<'e, E: Executor<'e>>(self, exec: E) -> BoxStream<'e, Result<M>> {
+        if let Err(e) = self.check() {
+            return Box::pin(futures_util::stream::once(async move { Err(e) }));
+        }
         let mut cache = RowCache::default();
         Box::pin(exec.stream(Statement::Select(self.stmt)).map(move |r| r.and_then(|row| M::from_row(&row, &mut cache))))
     }

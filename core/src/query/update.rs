@@ -5,6 +5,7 @@ use crate::ast::{Expr, Statement, Update as UpdateAst};
 use crate::engine::Executor;
 use crate::error::Result;
 use crate::model::Column;
+use crate::schema::Table;
 use crate::value::{SqlType, Value};
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -13,18 +14,32 @@ use std::marker::PhantomData;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update<M> {
     stmt: UpdateAst,
+    /// The table's definition, to check assigned values against their columns before sending.
+    def: Cow<'static, Table>,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> AsStatement for Update<M> {
     fn as_statement(&self) -> Result<Statement> {
-        Ok(Statement::Update(self.stmt.clone()))
+        Ok(Statement::Update(self.checked(self.stmt.clone())?))
     }
 }
 
 impl<M> Update<M> {
-    pub(crate) fn new(table: impl Into<Cow<'static, str>>) -> Self {
-        Update { stmt: UpdateAst { table: table.into(), ..Default::default() }, _m: PhantomData }
+    pub(crate) fn for_table(def: Cow<'static, Table>) -> Self {
+        Update { stmt: UpdateAst { table: def.name.clone(), ..Default::default() }, def, _m: PhantomData }
+    }
+    /// Checks (and brings to their column's scale) every assigned value; see `Table::check_rows`.
+    fn checked(&self, mut stmt: UpdateAst) -> Result<UpdateAst> {
+        for (name, e) in &mut stmt.set {
+            if let Expr::Value(v) = e {
+                match self.def.get_column(name) {
+                    Some(c) => c.check_value(v)?,
+                    None => crate::schema_check::check_float(name, v)?,
+                }
+            }
+        }
+        Ok(stmt)
     }
     /// The AST.
     pub fn ast(&self) -> &UpdateAst {
@@ -52,6 +67,7 @@ impl<M> Update<M> {
     }
     /// Runs it; returns the rows affected.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
-        Ok(exec.execute(&Statement::Update(self.stmt)).await?.rows_affected)
+        let stmt = self.checked(self.stmt.clone())?;
+        Ok(exec.execute(&Statement::Update(stmt)).await?.rows_affected)
     }
 }

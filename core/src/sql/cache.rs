@@ -6,6 +6,9 @@
 //! parameters sea-query emits then say, slot by slot, which of the statement's values goes where
 //! (or which constant the compiler added, like the `1 = 2` of an empty `IN`). A hit costs one walk
 //! of the statement and a lookup.
+//!
+//! A NULL value is part of the shape, not a slot: `x = NULL` compiles to `x IS NULL`, so a
+//! statement with a NULL where another had a value must not reuse that one's `= ?`.
 
 use crate::ast::{Delete, Expr, OrderBy, Select, Statement, Update};
 use crate::compiled::SqlQuery;
@@ -148,8 +151,8 @@ fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value) {
 
 fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
     match e {
+        Expr::Value(Value::Null) | Expr::Column(_) => {}
         Expr::Value(v) => *v = next(),
-        Expr::Column(_) => {}
         Expr::Binary { left, right, .. } => {
             sentinel_expr(left, next);
             sentinel_expr(right, next);
@@ -157,7 +160,7 @@ fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
         Expr::IsNull(x) | Expr::IsNotNull(x) | Expr::Not(x) => sentinel_expr(x, next),
         Expr::InList { expr, list, .. } => {
             sentinel_expr(expr, next);
-            list.iter_mut().for_each(|v| *v = next());
+            list.iter_mut().filter(|v| !matches!(v, Value::Null)).for_each(|v| *v = next());
         }
         Expr::Between { expr, low, high } => {
             sentinel_expr(expr, next);
@@ -191,8 +194,13 @@ impl Walk {
         self.key.extend_from_slice(&(n as u32).to_le_bytes());
     }
     fn value(&mut self, v: &Value) {
-        self.tag(b'v');
-        self.values.push(v.clone());
+        if matches!(v, Value::Null) {
+            // Kept in the statement compiled for this shape (see `with_sentinels`).
+            self.tag(b'0');
+        } else {
+            self.tag(b'v');
+            self.values.push(v.clone());
+        }
     }
     fn select(&mut self, s: &Select) {
         self.tag(b'S');
@@ -383,6 +391,44 @@ mod tests {
             for stmt in statements(salt) {
                 assert_eq!(compile(&mysql, &stmt).unwrap(), compile_uncached(&mysql, &stmt).unwrap(), "{stmt:?}");
                 assert_eq!(compile(&sqlite, &stmt).unwrap(), compile_uncached(&sqlite, &stmt).unwrap(), "{stmt:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_null_value_never_reuses_the_shape_of_a_value() {
+        use crate::ast::BinOp;
+        let caps = Capabilities::SQL;
+        let d = SqlDialect { name: "cache-test-null", caps: &caps, builder: || sea_query::SqliteQueryBuilder };
+        // Built by hand, so the builders' own `eq(None)` rewrite does not apply.
+        let cmp = |op: BinOp, v: Value| Expr::Binary { op, left: Box::new(col("a").expr()), right: Box::new(Expr::Value(v)) };
+        let sel = |e: Expr| Statement::Select(crate::ast::Select { table: "t".into(), filter: Some(e), ..Default::default() });
+        for _ in 0..2 {
+            let q = compile(&d, &sel(cmp(BinOp::Eq, Value::I64(1)))).unwrap();
+            assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE "a" = ?"#);
+            let q = compile(&d, &sel(cmp(BinOp::Eq, Value::Null))).unwrap();
+            assert_eq!((q.sql().unwrap().sql.as_str(), q.sql().unwrap().params.len()), (r#"SELECT * FROM "t" WHERE "a" IS NULL"#, 0));
+            let q = compile(&d, &sel(cmp(BinOp::Ne, Value::Null))).unwrap();
+            assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE "a" IS NOT NULL"#);
+            // Other comparisons keep SQL's meaning: the NULL is bound.
+            let q = compile(&d, &sel(cmp(BinOp::Lt, Value::Null))).unwrap();
+            assert_eq!(
+                (q.sql().unwrap().sql.as_str(), q.sql().unwrap().params.clone()),
+                (r#"SELECT * FROM "t" WHERE "a" < ?"#, vec![Value::Null])
+            );
+            let q = compile(&d, &sel(cmp(BinOp::Lt, Value::I64(3)))).unwrap();
+            assert_eq!(q.sql().unwrap().params, vec![Value::I64(3)]);
+            // NULL in a SET is a value like any other, with the same answer from the cache.
+            let upd = |v: Value| {
+                Statement::Update(Update {
+                    table: "t".into(),
+                    set: vec![("a".into(), Expr::Value(v))],
+                    filter: Some(col("id").eq(1)),
+                    ..Default::default()
+                })
+            };
+            for v in [Value::Null, Value::I64(4), Value::Null] {
+                assert_eq!(compile(&d, &upd(v.clone())).unwrap(), compile_uncached(&d, &upd(v)).unwrap());
             }
         }
     }

@@ -24,8 +24,12 @@ pub trait DdlDialect {
     /// Renders a DDL default. DDL cannot bind parameters, so this must escape.
     fn literal(&self, v: &Value) -> Result<String>;
     /// Text after the closing parenthesis (`ENGINE=InnoDB …`).
-    fn table_options(&self) -> &'static str {
-        ""
+    fn table_options(&self) -> Result<String> {
+        Ok(String::new())
+    }
+    /// Refuses what the dialect cannot declare for this column (e.g. a time precision it lacks).
+    fn check_column(&self, _col: &ColumnDef) -> Result<()> {
+        Ok(())
     }
     /// Whether plain indexes go inside CREATE TABLE (`INDEX name (cols)`) rather than in a
     /// separate `CREATE INDEX IF NOT EXISTS`.
@@ -69,6 +73,7 @@ pub fn create_table_sql(d: &dyn DdlDialect, t: &Table) -> Result<Vec<String>> {
                 continue;
             }
         }
+        d.check_column(c)?;
         let mut s = format!("{} {}", d.quote(&c.name), d.column_type(c));
         s.push_str(if c.nullable { " NULL" } else { " NOT NULL" });
         if c.auto_increment {
@@ -100,7 +105,7 @@ pub fn create_table_sql(d: &dyn DdlDialect, t: &Table) -> Result<Vec<String>> {
             parts.push(format!("FOREIGN KEY ({}) REFERENCES {} ({})", d.quote(&c.name), d.quote(rt), d.quote(rc)));
         }
     }
-    let mut out = vec![format!("CREATE TABLE IF NOT EXISTS {} (\n  {}\n){}", d.quote(&t.name), parts.join(",\n  "), d.table_options())];
+    let mut out = vec![format!("CREATE TABLE IF NOT EXISTS {} (\n  {}\n){}", d.quote(&t.name), parts.join(",\n  "), d.table_options()?)];
     out.extend(separate);
     Ok(out)
 }

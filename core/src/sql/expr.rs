@@ -13,11 +13,37 @@ pub(super) struct ExprCompiler<'a> {
 }
 
 impl ExprCompiler<'_> {
+    /// The ESCAPE operand naming `\` in this dialect's SQL text, whatever its string-literal mode.
+    fn like_escape(&self) -> &'static str {
+        if self.dialect == "mysql" {
+            "X'5C'"
+        } else {
+            "'\\'"
+        }
+    }
+
+    /// `(a LIKE b ESCAPE …)` as a sea-query custom expression: `?` marks the operands, `$` on
+    /// PostgreSQL (whose builder numbers its placeholders); `lower` folds both sides.
+    fn like_sql(&self, op: &str, lower: bool) -> String {
+        let p = if self.dialect == "postgresql" { "$" } else { "?" };
+        let (a, b) = if lower { (format!("LOWER({p})"), format!("LOWER({p})")) } else { (p.to_owned(), p.to_owned()) };
+        format!("({a} {op} {b} ESCAPE {})", self.like_escape())
+    }
+
     pub fn expr(&self, e: &Expr) -> Result<sea_query::Expr> {
         use sea_query::Expr as S;
         Ok(match e {
             Expr::Column(c) => S::col(iden(c)),
             Expr::Value(v) => S::val(to_sea_value(v)),
+            Expr::Binary { .. } if e.null_comparison().is_some() => {
+                let (operand, negated) = e.null_comparison().expect("checked");
+                let x = self.expr(operand)?;
+                if negated {
+                    x.is_not_null()
+                } else {
+                    x.is_null()
+                }
+            }
             Expr::Binary { op, left, right } => {
                 let (l, r) = (self.expr(left)?, self.expr(right)?);
                 match op {
@@ -27,11 +53,15 @@ impl ExprCompiler<'_> {
                     BinOp::Le => l.lte(r),
                     BinOp::Gt => l.gt(r),
                     BinOp::Ge => l.gte(r),
-                    BinOp::Like => l.binary(sea_query::BinOper::Like, r),
-                    // PostgreSQL: native ILIKE (its default escape is `\`, as for LIKE).
-                    BinOp::ILike if self.caps.ilike => l.binary(sea_query::BinOper::Custom("ILIKE"), r),
-                    // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b).
-                    BinOp::ILike => S::from(Func::lower(l)).binary(sea_query::BinOper::Like, S::from(Func::lower(r))),
+                    // One meaning everywhere: `\` escapes the next pattern character. SQLite has no
+                    // default escape; MySQL's depends on NO_BACKSLASH_ESCAPES, and so would a
+                    // `'\'` literal, hence the hex literal there.
+                    BinOp::Like => S::cust_with_exprs(self.like_sql("LIKE", false), [l, r]),
+                    // PostgreSQL: native ILIKE.
+                    BinOp::ILike if self.caps.ilike => S::cust_with_exprs(self.like_sql("ILIKE", false), [l, r]),
+                    // MySQL and SQLite have no ILIKE: the documented emulation is LOWER(a) LIKE LOWER(b)
+                    // (SQLite's LOWER is replaced by a Unicode one on every connection).
+                    BinOp::ILike => S::cust_with_exprs(self.like_sql("LIKE", true), [l, r]),
                 }
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
@@ -87,7 +117,10 @@ impl ExprCompiler<'_> {
     pub fn order(&self, q: &mut SelectStatement, o: &OrderBy) -> Result<()> {
         let e = self.expr(&o.expr)?;
         let order = if o.desc { Order::Desc } else { Order::Asc };
-        match o.nulls {
+        // A placement the dialect gives anyway is left out: the plain ORDER BY can use an index
+        // (MySQL would otherwise sort by `c IS NULL` first).
+        let native = if self.caps.nulls_sort_low == o.desc { Nulls::Last } else { Nulls::First };
+        match o.nulls.filter(|n| *n != native) {
             None => q.order_by_expr(e, order),
             Some(Nulls::First) => q.order_by_expr_with_nulls(e, order, NullOrdering::First),
             Some(Nulls::Last) => q.order_by_expr_with_nulls(e, order, NullOrdering::Last),

@@ -68,7 +68,7 @@ fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) ->
         Statement::Update(u) => update(&ec, u)?.build((d.builder)()),
         Statement::Delete(del) => delete(&ec, del)?.build((d.builder)()),
         Statement::Raw(raw) => {
-            let nb = compile_named_binds(&raw.sql, &raw.binds)?;
+            let nb = compile_named_binds(&raw.sql, &raw.binds, d.caps.backslash_escapes)?;
             return Ok(Compiled::Sql(SqlQuery { sql: nb.sql, params: nb.params }));
         }
         Statement::CreateTable(_) | Statement::DropTable(_) => {
@@ -122,32 +122,46 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
     }
     Ok(match s.kind {
         SelectKind::Rows => q,
-        SelectKind::Count => {
-            let plain = s.limit.is_none() && s.offset.is_none() && !s.distinct && s.group_by.is_empty();
-            if plain {
-                let mut c = Query::select();
-                c.from(iden(&s.table)).expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count");
-                if let Some(f) = &s.filter {
-                    c.and_where(ec.expr(f)?);
-                }
-                c
-            } else {
-                let mut c = Query::select();
-                c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count").from_subquery(q, "athanor_count");
-                c
+        // "Of the rows this query returns": only a plain filtered select may skip the subquery.
+        SelectKind::Count if returns_filtered_rows(s) => {
+            let mut c = Query::select();
+            c.from(iden(&s.table)).expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count");
+            if let Some(f) = &s.filter {
+                c.and_where(ec.expr(f)?);
             }
+            c
+        }
+        SelectKind::Count => {
+            let mut c = Query::select();
+            c.expr_as(sea_query::Func::count(sea_query::Expr::col(Asterisk)), "count").from_subquery(q, "athanor_count");
+            c
         }
         SelectKind::Exists => {
             let mut inner = Query::select();
-            inner.expr(sea_query::Expr::val(1)).from(iden(&s.table));
-            if let Some(f) = &s.filter {
-                inner.and_where(ec.expr(f)?);
+            inner.expr(sea_query::Expr::val(1));
+            if returns_filtered_rows(s) {
+                inner.from(iden(&s.table));
+                if let Some(f) = &s.filter {
+                    inner.and_where(ec.expr(f)?);
+                }
+            } else {
+                inner.from_subquery(q, "athanor_exists");
             }
             let mut c = Query::select();
             c.expr_as(sea_query::Expr::exists(inner), "exists");
             c
         }
     })
+}
+
+/// True when the select returns exactly the table's rows that pass its filter: no GROUP BY,
+/// HAVING, aggregate, DISTINCT, LIMIT or OFFSET changes which or how many rows come back.
+fn returns_filtered_rows(s: &Select) -> bool {
+    let mut aggregate = false;
+    for item in &s.columns {
+        item.expr.walk(&mut |e| aggregate |= matches!(e, crate::ast::Expr::Agg { .. }));
+    }
+    !aggregate && s.group_by.is_empty() && s.having.is_none() && !s.distinct && s.limit.is_none() && s.offset.is_none()
 }
 
 fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatement> {

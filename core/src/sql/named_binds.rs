@@ -14,7 +14,12 @@ pub struct NamedBinds {
 
 /// Replaces each `:name` outside string literals, quoted identifiers and comments with `?`.
 /// A name with no bound value is an error naming it.
-pub fn compile_named_binds(sql: &str, binds: &[(String, Value)]) -> Result<NamedBinds> {
+///
+/// `backslash_escapes` says how the dialect reads a backslash in a quoted string: MySQL (unless
+/// `NO_BACKSLASH_ESCAPES` is in its `sql_mode`) reads `\'` as a quote inside the string; SQLite
+/// and standard SQL strings have no backslash escapes, so `'C:\'` is a whole string there.
+/// A doubled quote (`''`) is a quote inside the string everywhere.
+pub fn compile_named_binds(sql: &str, binds: &[(String, Value)], backslash_escapes: bool) -> Result<NamedBinds> {
     let b = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
     let mut params = Vec::new();
@@ -25,7 +30,7 @@ pub fn compile_named_binds(sql: &str, binds: &[(String, Value)]) -> Result<Named
             q @ (b'\'' | b'"' | b'`') => {
                 i += 1;
                 while i < b.len() {
-                    if b[i] == b'\\' && q != b'`' {
+                    if backslash_escapes && b[i] == b'\\' && q != b'`' {
                         i += 2;
                         continue;
                     }
@@ -91,6 +96,7 @@ mod tests {
         let nb = compile_named_binds(
             "SELECT ':x', \"a:b\", x::text FROM t WHERE a = :a AND b = :b -- :c\n AND c = :a",
             &[("a".into(), Value::I64(1)), ("b".into(), Value::String("z".into()))],
+            false,
         )
         .unwrap();
         assert_eq!(nb.sql, "SELECT ':x', \"a:b\", x::text FROM t WHERE a = ? AND b = ? -- :c\n AND c = ?");
@@ -98,8 +104,21 @@ mod tests {
     }
 
     #[test]
+    fn backslashes_follow_the_dialect() {
+        let x = [("x".to_owned(), Value::I64(1))];
+        // Standard strings: `'C:\'` ends at its second quote, so `:x` after it is a bind.
+        let nb = compile_named_binds(r"SELECT 'C:\' AS p, :x AS y", &x, false).unwrap();
+        assert_eq!((nb.sql.as_str(), nb.params.len()), (r"SELECT 'C:\' AS p, ? AS y", 1));
+        // Backslash escapes (MySQL): `\'` is a quote inside the string, `\\` a backslash.
+        let nb = compile_named_binds(r"SELECT 'it\'s :x', 'C:\\', :x", &x, true).unwrap();
+        assert_eq!((nb.sql.as_str(), nb.params.len()), (r"SELECT 'it\'s :x', 'C:\\', ?", 1));
+        let nb = compile_named_binds(r#"SELECT "a\":x", `b\`, :x"#, &x, true).unwrap();
+        assert_eq!(nb.sql, r#"SELECT "a\":x", `b\`, ?"#);
+    }
+
+    #[test]
     fn missing_bind_is_an_error() {
-        let err = compile_named_binds("SELECT :nope", &[]).unwrap_err();
+        let err = compile_named_binds("SELECT :nope", &[], false).unwrap_err();
         assert!(err.to_string().contains(":nope"), "{err}");
     }
 }

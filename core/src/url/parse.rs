@@ -137,21 +137,23 @@ fn parse_port(text: &str) -> Result<u16, UrlError> {
     if text.is_empty() {
         return err("the port after `:` is empty; give a number from 0 to 65535 or drop the `:`".into());
     }
+    // The text is never repeated: in `mysql://user:secret/db` (no `@host`) it is the password.
     if !text.bytes().all(|b| b.is_ascii_digit()) {
-        return err(format!("`{text}` is not a port number (0 to 65535)"));
+        return err("the text after `:` in the host part is not a port number (0 to 65535); \
+             if it is a password, write `user:password@host`"
+            .into());
     }
-    text.parse().or_else(|_| err(format!("port {text} is out of range (0 to 65535)")))
+    text.parse().or_else(|_| err("the port is out of range (0 to 65535)".into()))
 }
 
-/// `key=value&...`, form-decoded; empty pieces are skipped, a piece without `=` has value `""`.
+/// `key=value&...`, form-decoded, as Python's `parse_qsl` (which SQLAlchemy's `make_url` uses,
+/// with `keep_blank_values=False`): a piece with a blank value (`b=`) or without `=` (`b`) is
+/// dropped, so `?a=1&b=` reads, and renders back, as `?a=1`.
 fn parse_query(query: &str) -> Result<Vec<(String, String)>, UrlError> {
     query
         .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            Ok((form_decode(key)?, form_decode(value)?))
-        })
+        .filter_map(|pair| pair.split_once('=').filter(|(_, value)| !value.is_empty()))
+        .map(|(key, value)| Ok((form_decode(key)?, form_decode(value)?)))
         .collect()
 }
 

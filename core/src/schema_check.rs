@@ -1,0 +1,121 @@
+//! Values checked against their column before they are written, so no dialect changes one
+//! silently (issue 11, defect 7): a Decimal is brought to its column's scale when that is exact
+//! and refused when it is not (more digits after the point than the scale, or more before it than
+//! precision − scale), as MySQL's strict mode and SQLAlchemy's `Numeric` users expect; a NaN or
+//! infinite float is refused (MySQL rejects it, SQLite would store NaN as NULL, PostgreSQL would
+//! keep it: one rule everywhere).
+
+use crate::error::{Error, Result};
+use crate::schema::{ColumnDef, Table};
+use crate::value::Value;
+use std::borrow::Cow;
+
+/// Digits before the decimal point of `d` (0 for |d| < 1).
+fn integer_digits(d: &rust_decimal::Decimal) -> u32 {
+    let int = d.abs().trunc();
+    if int.is_zero() {
+        0
+    } else {
+        int.normalize().to_string().len() as u32
+    }
+}
+
+impl ColumnDef {
+    /// Checks `v` against this column and brings a Decimal to the column's scale (exactly, or not
+    /// at all): `Error::InvalidValue` names the column when the value cannot be stored as given.
+    pub fn check_value(&self, v: &mut Value) -> Result<()> {
+        let refuse = |reason: String| Err(Error::InvalidValue { column: self.name.to_string(), reason });
+        match v {
+            Value::F64(f) if !f.is_finite() => refuse(format!("{} is not a finite number", if f.is_nan() { "NaN" } else { "an infinity" })),
+            Value::Decimal(d) => {
+                let Some((p, s)) = self.ty.decimal_precision_scale() else { return Ok(()) };
+                if d.round_dp(s) != *d {
+                    return refuse(format!("DECIMAL({p}, {s}) keeps {s} digits after the point; the value has more (round it first)"));
+                }
+                if integer_digits(d) > p.saturating_sub(s) {
+                    return refuse(format!("DECIMAL({p}, {s}) holds {} digits before the point; the value has more", p.saturating_sub(s)));
+                }
+                let mut scaled = *d;
+                scaled.rescale(s);
+                // rust_decimal holds 28 digits: keep the value as it is where the column's scale
+                // would not fit (the server pads it).
+                if scaled.scale() == s && scaled == *d {
+                    *d = scaled;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Table {
+    /// [`ColumnDef::check_value`] for every value of `rows`, whose values are in `columns` order.
+    /// Columns the table does not declare only have their floats checked (the server judges
+    /// the rest).
+    pub fn check_rows<'a>(&self, columns: &[Cow<'static, str>], rows: impl IntoIterator<Item = &'a mut Vec<Value>>) -> Result<()> {
+        let defs: Vec<Option<&ColumnDef>> = columns.iter().map(|c| self.get_column(c)).collect();
+        for row in rows {
+            for ((name, def), v) in columns.iter().zip(&defs).zip(row.iter_mut()) {
+                match def {
+                    Some(c) => c.check_value(v)?,
+                    None => check_float(name, v)?,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a NaN or infinite float for a column with no definition at hand.
+pub(crate) fn check_float(column: &str, v: &Value) -> Result<()> {
+    match v {
+        Value::F64(f) if !f.is_finite() => {
+            Err(Error::InvalidValue { column: column.to_owned(), reason: format!("{f} is not a finite number") })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::ColumnType;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn col() -> ColumnDef {
+        ColumnDef::new("price", ColumnType::Decimal { precision: Some(20), scale: Some(8) })
+    }
+    fn check(s: &str) -> Result<String> {
+        let mut v = Value::Decimal(Decimal::from_str(s).unwrap());
+        col().check_value(&mut v)?;
+        match v {
+            Value::Decimal(d) => Ok(d.to_string()),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn decimals_come_to_the_column_scale_or_are_refused() {
+        assert_eq!(check("100.5").unwrap(), "100.50000000");
+        assert_eq!(check("-0.00000001").unwrap(), "-0.00000001");
+        assert_eq!(check("1.12345678000").unwrap(), "1.12345678");
+        assert_eq!(check("999999999999.99999999").unwrap(), "999999999999.99999999");
+        let e = check("1.123456789123").unwrap_err();
+        assert!(matches!(&e, Error::InvalidValue { column, .. } if column == "price"), "{e}");
+        assert!(check("1000000000000").is_err(), "13 integer digits in DECIMAL(20, 8)");
+        assert!(check("-1000000000000.5").is_err());
+    }
+
+    #[test]
+    fn floats_must_be_finite() {
+        let c = ColumnDef::new("x", ColumnType::F64).nullable();
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = c.check_value(&mut Value::F64(f)).unwrap_err();
+            assert!(matches!(&e, Error::InvalidValue { column, .. } if column == "x"), "{e}");
+        }
+        c.check_value(&mut Value::F64(1.5)).unwrap();
+        assert!(check_float("y", &Value::F64(f64::NAN)).is_err());
+    }
+}
