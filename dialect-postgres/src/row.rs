@@ -145,6 +145,19 @@ fn numeric(d: Decimal, kind: ValueKind) -> std::result::Result<Value, String> {
     })
 }
 
+/// The display scale (`dscale`) a NUMERIC value carries: the fifth i16 of its binary form, or
+/// the digits after the point in text.
+fn display_scale(raw: &PgValueRef<'_>) -> Option<u32> {
+    let bytes = raw.as_bytes().ok()?;
+    match raw.format() {
+        sqlx::postgres::PgValueFormat::Binary => bytes.get(6..8).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32),
+        sqlx::postgres::PgValueFormat::Text => {
+            let s = std::str::from_utf8(bytes).ok()?;
+            Some(s.split_once('.').map_or(0, |(_, f)| f.len() as u32))
+        }
+    }
+}
+
 fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Value, String> {
     use ValueKind as K;
     Ok(match w {
@@ -164,7 +177,15 @@ fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Va
                 _ => Value::F64(f),
             }
         }
-        Wire::Numeric => numeric(dec::<Decimal>(raw)?, kind)?,
+        Wire::Numeric => {
+            let scale = display_scale(&raw);
+            let mut d = dec::<Decimal>(raw)?;
+            // sqlx drops the scale of a zero (`0.00000000` reads as `0`): take the value's own.
+            if let Some(s) = scale.filter(|&s| s > d.scale() && s <= 28) {
+                d.rescale(s);
+            }
+            numeric(d, kind)?
+        }
         Wire::Text | Wire::Other => {
             let s: String =
                 dec(raw).map_err(|e| if w == Wire::Other { "a column type this dialect does not read".to_string() } else { e })?;

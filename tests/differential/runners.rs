@@ -12,20 +12,22 @@ use postgrest_standin::{pg_url, StandIn};
 use std::time::Duration;
 
 /// The dialects every case runs on, in report order.
-pub const DIALECTS: &[Dialect] = &[Dialect::Sqlite, Dialect::MySql, Dialect::Supabase];
+pub const DIALECTS: &[Dialect] = &[Dialect::Sqlite, Dialect::MySql, Dialect::Postgres, Dialect::Supabase];
 
 /// A dialect under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
     MySql,
+    Postgres,
     Supabase,
 }
 
 /// What a runner has to tear down.
 enum Server {
     Memory,
-    MySql { admin: Engine, db: String },
+    /// A scratch database on a shared server, dropped by `drop_sql` through `admin`.
+    Scratch { admin: Engine, drop_sql: String },
     StandIn(StandIn),
 }
 
@@ -52,6 +54,20 @@ fn with_database(url: &str, db: &str) -> String {
     format!("{scheme}://{authority}/{db}{query}")
 }
 
+fn postgres_server_url() -> String {
+    std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A fresh database on the server at `url` (identifiers quoted with `q`), and an engine on it.
+async fn scratch(url: &str, q: &str, drop_suffix: &str) -> (Engine, Server) {
+    let admin = athanor::create_engine(url).expect("admin engine");
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let db = format!("diff_{}_{nanos}", std::process::id());
+    athanor::text(format!("CREATE DATABASE {q}{db}{q}")).execute(&admin).await.expect("create the scratch database");
+    let engine = athanor::create_engine(&with_database(url, &db)).expect("engine on the scratch database");
+    (engine, Server::Scratch { admin, drop_sql: format!("DROP DATABASE IF EXISTS {q}{db}{q}{drop_suffix}") })
+}
+
 /// Starts every dialect of [`DIALECTS`].
 pub async fn start_all() -> Vec<Runner> {
     let mut out = Vec::new();
@@ -66,14 +82,8 @@ impl Runner {
     pub async fn start(dialect: Dialect) -> Runner {
         let (engine, server) = match dialect {
             Dialect::Sqlite => (athanor::create_engine("sqlite://").expect("sqlite engine"), Server::Memory),
-            Dialect::MySql => {
-                let admin = athanor::create_engine(&mysql_server_url()).expect("mysql engine");
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-                let db = format!("diff_{}_{nanos}", std::process::id());
-                athanor::text(format!("CREATE DATABASE `{db}`")).execute(&admin).await.expect("create the scratch database");
-                let engine = athanor::create_engine(&with_database(&mysql_server_url(), &db)).expect("engine on the scratch database");
-                (engine, Server::MySql { admin, db })
-            }
+            Dialect::MySql => scratch(&mysql_server_url(), "`", "").await,
+            Dialect::Postgres => scratch(&postgres_server_url(), "\"", " WITH (FORCE)").await,
             Dialect::Supabase => {
                 let standin = StandIn::start(&pg_url(), KEY).await.expect("start the PostgREST stand-in");
                 standin.create_tables(&[Item::table()]).await.expect("create the table in PostgreSQL");
@@ -208,8 +218,8 @@ impl Runner {
         self.engine.dispose().await;
         match self.server {
             Server::Memory => {}
-            Server::MySql { admin, db } => {
-                let _ = athanor::text(format!("DROP DATABASE IF EXISTS `{db}`")).execute(&admin).await;
+            Server::Scratch { admin, drop_sql } => {
+                let _ = athanor::text(drop_sql).execute(&admin).await;
                 admin.dispose().await;
             }
             Server::StandIn(s) => s.close().await,
