@@ -30,10 +30,7 @@ fn select_with_filter_order_limit() {
         .limit(10)
         .offset(5);
     let (s, p) = sql(e.compile(&q).unwrap());
-    assert_eq!(
-        s,
-        r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC LIMIT ? OFFSET ?"#
-    );
+    assert_eq!(s, r#"SELECT "symbol", "close" FROM "ohlcv_1m" WHERE "symbol" = ? AND "close" > ? ORDER BY "ts" DESC LIMIT ? OFFSET ?"#);
     assert_eq!(p, vec![Value::from("BTC"), Value::I64(100), Value::U64(10), Value::U64(5)]);
 }
 

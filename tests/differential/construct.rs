@@ -80,9 +80,8 @@ pub enum Construct {
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or
 /// the new finding, "N…") that explains it. A case using one of them may differ without failing.
-pub const KNOWN_BROKEN: &[(Construct, &str)] = &[
-    (Construct::DecimalSum, "N3 SQLite's SUM of a DECIMAL column is a double (scale and digits past the 15th lost)"),
-];
+pub const KNOWN_BROKEN: &[(Construct, &str)] =
+    &[(Construct::DecimalSum, "N3 SQLite's SUM of a DECIMAL column is a double (scale and digits past the 15th lost)")];
 
 /// Constructs that excuse only answers differing in Decimals alone (the comparator's verdict),
 /// never other differences.

@@ -27,7 +27,10 @@ pub enum Dialect {
 enum Server {
     Memory,
     /// A scratch database on a shared server, dropped by `drop_sql` through `admin`.
-    Scratch { admin: Engine, drop_sql: String },
+    Scratch {
+        admin: Engine,
+        drop_sql: String,
+    },
     StandIn(StandIn),
 }
 
