@@ -114,14 +114,23 @@ async fn a_huge_pool_timeout_does_not_overflow_at_checkout() {
         let v: i64 = text("SELECT 4 AS v").fetch_one(&e).await.unwrap().get("v").unwrap();
         assert_eq!(v, 4);
     }
-    let e = athanor_core::Engine::from_registry(
+    // Set in code, a timeout past the accepted range is a typed error naming the option…
+    let err = athanor_core::Engine::from_registry(
         &common::registry(),
         common::URL,
         athanor_core::EngineOptions::new().max_connections(1).acquire_timeout(Duration::MAX),
     )
+    .unwrap_err();
+    assert!(matches!(err, athanor_core::Error::InvalidOption { ref key, .. } if key == "acquire_timeout"), "{err}");
+    // …and the largest accepted one (a year) waits without overflowing the deadline.
+    let e = athanor_core::Engine::from_registry(
+        &common::registry(),
+        common::URL,
+        athanor_core::EngineOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(31_536_000)),
+    )
     .unwrap();
     let held = e.connect().await.unwrap();
-    // A waiter with no deadline waits (and is cancelled here) instead of panicking.
+    // A waiter with a far deadline waits (and is cancelled here) instead of panicking.
     assert!(tokio::time::timeout(Duration::from_millis(200), text("SELECT 1").execute(&e)).await.is_err());
     drop(held);
     text("SELECT 1").execute(&e).await.unwrap();
