@@ -189,9 +189,8 @@ async fn count_and_exists_are_of_the_rows_the_query_returns() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Once `eq(None)` is `IS NULL` in the AST (helper coresem), it reaches PostgREST as `is.null`.
+/// `eq(None)` is `IS NULL` in the AST, so it reaches PostgREST as `is.null` (issue 10.2).
 #[tokio::test]
-#[ignore = "needs core's eq(None) -> IS NULL (issue 10.2, branch coresem); run with --ignored once merged"]
 async fn eq_none_is_is_null() {
     let f = Fixture::start().await;
     let got = f.ids(col("t").eq(None::<String>)).await;
