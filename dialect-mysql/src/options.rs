@@ -14,7 +14,7 @@
 //! on the client. A connection whose answer did not arrive in time is discarded. The liveness
 //! ping of an idle connection is bounded by `read_timeout`, else `connect_timeout`, else 5 s.
 
-use athanor_core::options::{parse_secs_in, unknown_option, SecsRange};
+use athanor_core::options::{check_duration, parse_secs_in, unknown_option, SecsRange, MAX_SECONDS};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
@@ -45,7 +45,7 @@ pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 /// Default limit on the liveness ping when neither `read_timeout` nor `connect_timeout` is set.
 pub const DEFAULT_PING_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest accepted `statement_timeout` / `read_timeout` (a year, MariaDB's own maximum).
-pub const MAX_LIMIT_SECS: f64 = 31_536_000.0;
+pub const MAX_LIMIT_SECS: f64 = MAX_SECONDS;
 
 /// Client-side time limits (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,27 +68,25 @@ pub fn backstop(limit: Duration) -> Duration {
 
 /// Parses a time limit: `0` is none, otherwise 0.001 to [`MAX_LIMIT_SECS`] seconds.
 pub fn parse_limit(key: &str, v: &str) -> Result<Option<Duration>> {
-    let bad = || Error::InvalidOption {
-        key: key.into(),
-        reason: format!("expected 0 (no limit) or a number of seconds from 0.001 to {MAX_LIMIT_SECS}"),
-    };
-    let secs: f64 = v.trim().parse().map_err(|_| bad())?;
-    if secs == 0.0 {
+    let d = parse_secs_in(key, v, SecsRange::NON_NEGATIVE).map_err(|_| limit_error(key))?;
+    limit(key, d)
+}
+
+/// `0` is none; anything else must be a positive limit (the core range checks, one copy).
+fn limit(key: &str, d: Duration) -> Result<Option<Duration>> {
+    if d.is_zero() {
         return Ok(None);
     }
-    if !(0.001..=MAX_LIMIT_SECS).contains(&secs) {
-        return Err(bad());
-    }
-    Ok(Some(Duration::from_secs_f64(secs)))
+    check_duration(key, d, SecsRange::POSITIVE).map(Some).map_err(|_| limit_error(key))
+}
+
+fn limit_error(key: &str) -> Error {
+    Error::InvalidOption { key: key.into(), reason: format!("expected 0 (no limit) or a number of seconds from 0.001 to {MAX_LIMIT_SECS}") }
 }
 
 /// Checks a limit set in code against the same range; zero means none.
 fn code_limit(key: &str, d: Option<Duration>) -> Result<Option<Option<Duration>>> {
-    match d {
-        None => Ok(None),
-        Some(d) if d.is_zero() => Ok(Some(None)),
-        Some(d) => parse_limit(key, &d.as_secs_f64().to_string()).map(Some),
-    }
+    d.map(|d| limit(key, d)).transpose()
 }
 
 /// Everything the backend needs, parsed from the URL and code options.
