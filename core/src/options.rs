@@ -283,11 +283,6 @@ pub fn unknown_option(dialect: &str, key: &str, dialect_keys: &[&str]) -> Error 
     Error::UnknownOption { dialect: dialect.into(), key: key.into(), accepted: accepted.join(", ") }
 }
 
-/// Parses a number option of any value `T` can hold (prefer [`parse_count`], which has a range).
-pub fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T> {
-    v.trim().parse().map_err(|_| Error::InvalidOption { key: key.into(), reason: "expected a non-negative whole number".into() })
-}
-
 /// Parses a number of seconds from 0 to 365 days ([`SecsRange::NON_NEGATIVE`]).
 pub fn parse_secs(key: &str, v: &str) -> Result<Duration> {
     parse_secs_in(key, v, SecsRange::NON_NEGATIVE)
