@@ -52,7 +52,7 @@ pub use rust_decimal_macros::dec;
 pub mod prelude {
     pub use crate::{create_engine, create_engine_with, dec, text, Engine, EngineOptions, Model, Result};
     pub use athanor_core::model::{Column, FromRow, TextColumn};
-    pub use athanor_core::query::{col, Operand};
+    pub use athanor_core::query::{col, Literal, Operand, TypedExpr};
     pub use athanor_core::{Decimal, Executor, Row};
 }
 

@@ -2,7 +2,7 @@
 
 use crate::ast::{Expr, OrderBy};
 use crate::error::Result;
-use crate::query::{escape_like, Col, ColumnName, Delete, InsertMany, InsertOne, Operand, Select, Update};
+use crate::query::{escape_like, Col, ColumnName, Delete, InsertMany, InsertOne, Literal, Operand, Select, TypedExpr, Update};
 use crate::row::{column_names, Row, RowAccess};
 use crate::schema::Table;
 use crate::value::{SqlType, Value};
@@ -199,53 +199,57 @@ impl<M, T> Column<M, T> {
     }
 }
 
-impl<M, T: SqlType> Column<M, T> {
-    /// `col = v`.
-    pub fn eq(self, v: impl Operand<T>) -> Expr {
-        self.col().eq(v.into_value())
+impl<M, T> Column<M, T> {
+    /// The column as a typed expression (what arithmetic, functions and projections build on).
+    pub fn typed(self) -> TypedExpr<T> {
+        TypedExpr::from(self)
     }
-    /// `col <> v`.
+    /// `col = v` (a value, a column or an expression of `T`; `IS NULL` for a NULL value).
+    pub fn eq(self, v: impl Operand<T>) -> Expr {
+        self.typed().eq(v)
+    }
+    /// `col <> v` (`IS NOT NULL` for a NULL value).
     pub fn ne(self, v: impl Operand<T>) -> Expr {
-        self.col().ne(v.into_value())
+        self.typed().ne(v)
     }
     /// `col < v`.
     pub fn lt(self, v: impl Operand<T>) -> Expr {
-        self.col().lt(v.into_value())
+        self.typed().lt(v)
     }
     /// `col <= v`.
     pub fn le(self, v: impl Operand<T>) -> Expr {
-        self.col().le(v.into_value())
+        self.typed().le(v)
     }
     /// `col > v`.
     pub fn gt(self, v: impl Operand<T>) -> Expr {
-        self.col().gt(v.into_value())
+        self.typed().gt(v)
     }
     /// `col >= v`.
     pub fn ge(self, v: impl Operand<T>) -> Expr {
-        self.col().ge(v.into_value())
+        self.typed().ge(v)
     }
     /// `col BETWEEN low AND high`.
     pub fn between(self, low: impl Operand<T>, high: impl Operand<T>) -> Expr {
-        self.col().between(low.into_value(), high.into_value())
+        self.typed().between(low, high)
     }
-    /// `col IN (…)`.
-    pub fn in_list<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.col().in_list(values.into_iter().map(Operand::into_value))
+    /// `col IN (…)`; an empty list matches nothing.
+    pub fn in_list<V: Literal<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.typed().in_list(values)
     }
-    /// `col NOT IN (…)`.
-    pub fn not_in_list<V: Operand<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
-        self.col().not_in_list(values.into_iter().map(Operand::into_value))
+    /// `col NOT IN (…)`; an empty list matches everything.
+    pub fn not_in_list<V: Literal<T>>(self, values: impl IntoIterator<Item = V>) -> Expr {
+        self.typed().not_in_list(values)
     }
 }
 
 impl<M, T: SqlType> Column<M, Option<T>> {
     /// `col IS NULL`.
     pub fn is_null(self) -> Expr {
-        self.col().is_null()
+        self.typed().is_null()
     }
     /// `col IS NOT NULL`.
     pub fn is_not_null(self) -> Expr {
-        self.col().is_not_null()
+        self.typed().is_not_null()
     }
 }
 

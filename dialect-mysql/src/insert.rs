@@ -34,6 +34,7 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
                 let sets: Vec<String> = up.iter().map(|c| quote_ident(c)).map(|q| format!("{q} = VALUES({q})")).collect();
                 sql.push_str(&sets.join(", "));
             }
+            OnConflictAction::Set(_) => return Err(Error::unsupported(DIALECT, "ON CONFLICT with expressions (not compiled yet)")),
         }
     }
     if !i.returning.is_empty() {

@@ -28,6 +28,9 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
                 sql.push_str(" DO UPDATE SET ");
                 sql.push_str(&sets.join(", "));
             }
+            OnConflictAction::Set(_) => {
+                return Err(Error::unsupported("sqlite", "ON CONFLICT with expressions (not compiled yet)"));
+            }
         }
     }
     if !i.returning.is_empty() {

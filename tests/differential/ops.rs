@@ -144,7 +144,7 @@ fn note_op(g: &mut Gen, op: Op, kind: Kind) {
 
 /// `op` on a column of any type; `pool` are values near the data, `large` makes 1000+ values.
 /// `None` when `op` does not apply (the null and text operators, handled by [`nullable`] and [`text`]).
-pub fn typed<T: SqlType, V: Operand<T> + Clone>(
+pub fn typed<T: SqlType, V: Literal<T> + Clone>(
     g: &mut Gen,
     op: Op,
     col: Column<Item, T>,
@@ -182,8 +182,8 @@ pub fn typed<T: SqlType, V: Operand<T> + Clone>(
 /// The NULL operators on a nullable column.
 pub fn nullable<T>(g: &mut Gen, op: Op, col: Column<Item, Option<T>>, kind: Kind, pool: &[T]) -> Option<Expr>
 where
-    T: SqlType + Clone + Operand<Option<T>>,
-    Option<T>: Operand<Option<T>>,
+    T: SqlType + Clone + Literal<Option<T>>,
+    Option<T>: Literal<Option<T>>,
 {
     let with_null = |g: &mut Gen| {
         let mut list: Vec<Option<T>> = g.some(pool, 4).into_iter().map(Some).collect();

@@ -1,5 +1,6 @@
 //! Expressions: columns, bound values, comparisons, boolean logic, aggregates and ordering.
 
+use super::statement::Select;
 use crate::value::Value;
 use std::borrow::Cow;
 
@@ -37,6 +38,55 @@ pub enum AggFunc {
     Min,
     /// `MAX`
     Max,
+    /// `COUNT(DISTINCT expr)`.
+    CountDistinct,
+}
+
+/// An arithmetic operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// A scalar SQL function with one meaning on every dialect that compiles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarFunc {
+    /// `COALESCE(a, b, …)`: the first non-NULL argument.
+    Coalesce,
+    /// `LOWER(text)`.
+    Lower,
+    /// `UPPER(text)`.
+    Upper,
+    /// The length of a text in characters.
+    Length,
+    /// The current timestamp (no arguments).
+    Now,
+    /// `ABS(number)`.
+    Abs,
+}
+
+/// The target type of a [`Expr::Cast`], named portably (each dialect spells it its own way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CastType {
+    /// Text.
+    Text,
+    /// A 64-bit integer.
+    BigInt,
+    /// `DECIMAL(precision, scale)`.
+    Decimal(u8, u8),
+    /// A double-precision float.
+    Double,
+    /// A date.
+    Date,
+    /// A timestamp without time zone.
+    Timestamp,
 }
 
 /// An expression tree.
@@ -64,6 +114,25 @@ pub enum Expr {
     Not(Box<Expr>),
     /// An aggregate; `None` argument means `COUNT(*)`.
     Agg { func: AggFunc, arg: Option<Box<Expr>> },
+    /// `table.column`: a column of a named table or alias (joins, correlated subqueries).
+    QualifiedColumn { table: Cow<'static, str>, column: Cow<'static, str> },
+    /// `left op right` (arithmetic).
+    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr> },
+    /// A scalar function call.
+    Func { func: ScalarFunc, args: Vec<Expr> },
+    /// `CASE WHEN c1 THEN r1 … ELSE otherwise END` (no ELSE: NULL).
+    Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
+    /// `CAST(expr AS type)`.
+    Cast { expr: Box<Expr>, to: CastType },
+    /// `expr [NOT] IN (SELECT …)`.
+    InSubquery { expr: Box<Expr>, query: Box<Select>, negated: bool },
+    /// `EXISTS (SELECT …)`.
+    Exists(Box<Select>),
+    /// `(SELECT …)` used as a value (one row, one column).
+    Subquery(Box<Select>),
+    /// The value the INSERT proposed for this column, inside an ON CONFLICT update
+    /// (PostgreSQL/SQLite `excluded.col`, MySQL `VALUES(col)`).
+    Excluded(Cow<'static, str>),
 }
 
 impl Expr {
@@ -171,6 +240,22 @@ impl Expr {
             }
             Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| e.walk(f)),
             Expr::Agg { arg: Some(a), .. } => a.walk(f),
+            Expr::Arith { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            Expr::Func { args, .. } => args.iter().for_each(|e| e.walk(f)),
+            Expr::Case { whens, otherwise } => {
+                for (c, r) in whens {
+                    c.walk(f);
+                    r.walk(f);
+                }
+                if let Some(o) = otherwise {
+                    o.walk(f);
+                }
+            }
+            Expr::Cast { expr, .. } | Expr::InSubquery { expr, .. } => expr.walk(f),
+            // Subqueries are statements of their own: `walk` stays within this one.
             _ => {}
         }
     }

@@ -3,5 +3,8 @@
 mod expr;
 mod statement;
 
-pub use expr::{AggFunc, BinOp, Expr, Nulls, OrderBy};
-pub use statement::{Delete, Insert, OnConflict, OnConflictAction, Raw, Select, SelectItem, SelectKind, Statement, Update};
+pub use expr::{AggFunc, ArithOp, BinOp, CastType, Expr, Nulls, OrderBy, ScalarFunc};
+pub use statement::{
+    Delete, Insert, Join, JoinKind, LockStrength, LockWait, OnConflict, OnConflictAction, Raw, RowLock, Select, SelectItem, SelectKind,
+    Statement, Update,
+};

@@ -84,6 +84,62 @@ pub struct Select {
     pub distinct: bool,
     /// Rows, count or exists.
     pub kind: SelectKind,
+    /// JOINs, in order, after the FROM table.
+    pub joins: Vec<Join>,
+    /// `FOR UPDATE` / `FOR SHARE` and how to treat locked rows.
+    pub lock: Option<RowLock>,
+}
+
+/// The kind of a [`Join`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JoinKind {
+    /// `INNER JOIN`.
+    Inner,
+    /// `LEFT JOIN` (the right side's columns are NULL where nothing matches).
+    Left,
+}
+
+/// `… JOIN table [AS alias] ON condition`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Join {
+    /// Inner or left.
+    pub kind: JoinKind,
+    /// The joined table.
+    pub table: Cow<'static, str>,
+    /// Optional alias (to join a table to itself).
+    pub alias: Option<Cow<'static, str>>,
+    /// The ON condition.
+    pub on: Expr,
+}
+
+/// How strongly a [`RowLock`] locks the selected rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LockStrength {
+    /// `FOR UPDATE`.
+    Update,
+    /// `FOR SHARE` (MySQL 8 / PostgreSQL; MariaDB `LOCK IN SHARE MODE`).
+    Share,
+}
+
+/// What a locking select does about rows another transaction holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum LockWait {
+    /// Wait for them.
+    #[default]
+    Wait,
+    /// Fail at once (`NOWAIT`).
+    NoWait,
+    /// Leave them out (`SKIP LOCKED`).
+    SkipLocked,
+}
+
+/// `FOR UPDATE [NOWAIT | SKIP LOCKED]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowLock {
+    /// Update or share.
+    pub strength: LockStrength,
+    /// Waiting behaviour.
+    pub wait: LockWait,
 }
 
 /// What to do when an INSERT hits a unique key.
@@ -103,6 +159,9 @@ pub enum OnConflictAction {
     DoNothing,
     /// Overwrite these columns with the new row's values.
     Update(Vec<Cow<'static, str>>),
+    /// Assign expressions: [`Expr::Column`] is the existing row's value, [`Expr::Excluded`]
+    /// the one the INSERT proposed (`SET volume = volume + excluded.volume`).
+    Set(Vec<(Cow<'static, str>, Expr)>),
 }
 
 /// `INSERT INTO table (cols) VALUES (…), (…)`.

@@ -6,14 +6,16 @@ mod insert;
 mod operand;
 mod select;
 mod text;
+mod typed;
 mod update;
 
 pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use insert::{Insert, InsertMany, InsertOne};
-pub use operand::Operand;
+pub use operand::{Literal, Operand};
 pub use select::Select;
 pub use text::{text, Text};
+pub use typed::TypedExpr;
 pub use update::Update;
 
 use crate::ast::Statement;

@@ -45,9 +45,10 @@ impl<M> Update<M> {
     pub fn ast(&self) -> &UpdateAst {
         &self.stmt
     }
-    /// `SET col = value`, typed by the column.
+    /// `SET col = value`, typed by the column: a value, another column or an expression of the
+    /// column's type (`Candle::VOLUME + dec!(1)`).
     pub fn set<T: SqlType>(mut self, col: Column<M, T>, value: impl Operand<T>) -> Self {
-        self.stmt.set.push((Cow::Borrowed(col.name()), Expr::Value(value.into_value())));
+        self.stmt.set.push((Cow::Borrowed(col.name()), value.into_expr()));
         self
     }
     /// `SET name = value`, untyped (Core tables).

@@ -48,7 +48,7 @@ fn cache() -> &'static Cache {
 /// The shape key and values of a statement, or `None` for statements not worth caching.
 /// `dialect` and `flags` (the capabilities that change the SQL) are part of the key.
 pub(super) fn shape(dialect: &str, flags: u8, stmt: &Statement) -> Option<(Vec<u8>, Vec<Value>)> {
-    let mut w = Walk { key: Vec::with_capacity(256), values: Vec::with_capacity(4) };
+    let mut w = Walk { key: Vec::with_capacity(256), values: Vec::with_capacity(4), uncacheable: false };
     w.name(dialect);
     w.tag(flags);
     match stmt {
@@ -56,6 +56,9 @@ pub(super) fn shape(dialect: &str, flags: u8, stmt: &Statement) -> Option<(Vec<u
         Statement::Update(u) => w.update(u),
         Statement::Delete(d) => w.delete(d),
         _ => return None,
+    }
+    if w.uncacheable {
+        return None;
     }
     Some((w.key, w.values))
 }
@@ -173,6 +176,8 @@ fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
                 sentinel_expr(a, next);
             }
         }
+        // Statements holding these are not cached (`Walk::uncacheable`), so never get here.
+        _ => {}
     }
 }
 
@@ -180,6 +185,9 @@ fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
 struct Walk {
     key: Vec<u8>,
     values: Vec<Value>,
+    /// Set when the statement holds a construct the shape does not describe (yet): such a
+    /// statement is compiled every time rather than risk sharing another one's SQL.
+    uncacheable: bool,
 }
 
 impl Walk {
@@ -203,6 +211,9 @@ impl Walk {
         }
     }
     fn select(&mut self, s: &Select) {
+        if !s.joins.is_empty() || s.lock.is_some() {
+            self.uncacheable = true;
+        }
         self.tag(b'S');
         self.name(&s.table);
         self.tag(s.distinct as u8);
@@ -326,6 +337,7 @@ impl Walk {
                 self.tag(*func as u8);
                 self.opt_expr(arg.as_deref());
             }
+            _ => self.uncacheable = true,
         }
     }
 }

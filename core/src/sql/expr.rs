@@ -109,8 +109,18 @@ impl ExprCompiler<'_> {
                     AggFunc::Avg => Func::avg(a),
                     AggFunc::Min => Func::min(a),
                     AggFunc::Max => Func::max(a),
+                    AggFunc::CountDistinct => Func::count_distinct(a),
                 })
             }
+            Expr::QualifiedColumn { .. }
+            | Expr::Arith { .. }
+            | Expr::Func { .. }
+            | Expr::Case { .. }
+            | Expr::Cast { .. }
+            | Expr::InSubquery { .. }
+            | Expr::Exists(_)
+            | Expr::Subquery(_)
+            | Expr::Excluded(_) => return Err(Error::unsupported(self.dialect, "this expression (not compiled yet)")),
         })
     }
 

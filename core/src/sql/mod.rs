@@ -83,6 +83,12 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
     if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
+    if !s.joins.is_empty() {
+        return Err(Error::unsupported(ec.dialect, "JOIN (not compiled yet)"));
+    }
+    if s.lock.is_some() {
+        return Err(Error::unsupported(ec.dialect, "row locks (not compiled yet)"));
+    }
     let mut q = Query::select();
     q.from(iden(&s.table));
     if s.columns.is_empty() {
@@ -197,6 +203,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
             OnConflictAction::Update(cols) => {
                 c.update_columns(cols.iter().map(iden));
             }
+            OnConflictAction::Set(_) => return Err(Error::unsupported(ec.dialect, "ON CONFLICT with expressions (not compiled yet)")),
         }
         q.on_conflict(c);
     }

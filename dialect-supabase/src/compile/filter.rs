@@ -212,6 +212,17 @@ fn leaf(e: &Expr) -> Result<Option<(Leaf, bool)>> {
             return Err(Error::unsupported(DIALECT, "a bare column or value as a filter (compare it with a value)"))
         }
         Expr::And(_) | Expr::Or(_) | Expr::Between { .. } => return Ok(None),
+        Expr::QualifiedColumn { .. }
+        | Expr::Arith { .. }
+        | Expr::Func { .. }
+        | Expr::Case { .. }
+        | Expr::Cast { .. }
+        | Expr::InSubquery { .. }
+        | Expr::Exists(_)
+        | Expr::Subquery(_)
+        | Expr::Excluded(_) => {
+            return Err(Error::unsupported(DIALECT, "this expression in a filter (PostgREST compares a column with values)"))
+        }
     }))
 }
 

@@ -57,6 +57,12 @@ pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
     if stmt.distinct {
         return Err(Error::unsupported(DIALECT, "SELECT DISTINCT"));
     }
+    if !stmt.joins.is_empty() {
+        return Err(Error::unsupported(DIALECT, "JOIN (PostgREST embeds related tables through foreign keys instead)"));
+    }
+    if stmt.lock.is_some() {
+        return Err(Error::unsupported(DIALECT, "row locks (FOR UPDATE/FOR SHARE): PostgREST has no transaction across requests"));
+    }
     let list = select_list(stmt)?;
     let mut req = RequestParts::new(if stmt.kind == SelectKind::Rows { "GET" } else { "HEAD" }, stmt.table.to_string());
     match stmt.kind {

@@ -28,6 +28,12 @@ pub fn compile_insert(stmt: &Insert) -> Result<RequestParts> {
         let mut target: Vec<&str> = oc.target.iter().map(|c| c.as_ref()).collect();
         match &oc.action {
             OnConflictAction::DoNothing => req.prefer.push("resolution=ignore-duplicates"),
+            OnConflictAction::Set(_) => {
+                return Err(Error::unsupported(
+                    DIALECT,
+                    "ON CONFLICT with expressions (PostgREST can only overwrite columns with the sent values)",
+                ));
+            }
             OnConflictAction::Update(cols) => {
                 // merge-duplicates overwrites every column sent. The columns sent but not listed
                 // for update must therefore be the conflict key (equal on conflict).
