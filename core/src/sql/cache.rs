@@ -154,7 +154,7 @@ fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value) {
 
 fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
     match e {
-        Expr::Value(Value::Null) | Expr::Column(_) => {}
+        Expr::Value(Value::Null) | Expr::Column(_) | Expr::QualifiedColumn { .. } => {}
         Expr::Value(v) => *v = next(),
         Expr::Binary { left, right, .. } => {
             sentinel_expr(left, next);
@@ -294,6 +294,11 @@ impl Walk {
             Expr::Column(c) => {
                 self.tag(b'c');
                 self.name(c);
+            }
+            Expr::QualifiedColumn { table, column } => {
+                self.tag(b'q');
+                self.name(table);
+                self.name(column);
             }
             Expr::Value(v) => self.value(v),
             Expr::Binary { op, left, right } => {

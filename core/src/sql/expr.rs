@@ -34,6 +34,7 @@ impl ExprCompiler<'_> {
         use sea_query::Expr as S;
         Ok(match e {
             Expr::Column(c) => S::col(iden(c)),
+            Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
                 let (operand, negated) = e.null_comparison().expect("checked");
@@ -112,8 +113,7 @@ impl ExprCompiler<'_> {
                     AggFunc::CountDistinct => Func::count_distinct(a),
                 })
             }
-            Expr::QualifiedColumn { .. }
-            | Expr::Arith { .. }
+            Expr::Arith { .. }
             | Expr::Func { .. }
             | Expr::Case { .. }
             | Expr::Cast { .. }
