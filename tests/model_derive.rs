@@ -245,3 +245,24 @@ async fn optional_generated_key_on_sqlite() {
     assert_eq!(Memo::select().count(&engine).await.unwrap(), 3);
     assert_eq!(Memo::select().filter(Memo::BODY.like("%s%")).count(&engine).await.unwrap(), 2);
 }
+
+/// A derived model decodes from any position of a wider row, and `Option<Model>` is `None`
+/// where its key is NULL: what joins (`(Order, Option<Fill>)`) and projections build on.
+#[tokio::test]
+async fn models_and_values_decode_as_tuple_parts() {
+    let db = create_engine("sqlite://").unwrap();
+    let sql = "SELECT 7 AS n, 1 AS id, 'BTC' AS symbol, '2024-01-01 00:00:00' AS ts, '1.5' AS close, '2' AS volume, NULL AS note, \
+               NULL AS id, NULL AS symbol, NULL AS ts, NULL AS close, NULL AS volume, NULL AS note";
+    let rows: Vec<(i64, Candle, Option<Candle>)> = text(sql).fetch_all_as(&db).await.unwrap();
+    let (n, c, missing) = &rows[0];
+    assert_eq!((*n, c.id, c.symbol.as_str(), c.close, missing.is_none()), (7, 1, "BTC", dec!(1.5), true));
+    let rows: Vec<(i64, Option<Candle>)> =
+        text(sql.replace(", NULL AS id, NULL AS symbol, NULL AS ts, NULL AS close, NULL AS volume, NULL AS note", ""))
+            .fetch_all_as(&db)
+            .await
+            .unwrap();
+    assert_eq!(rows[0].1.as_ref().map(|c| c.volume), Some(dec!(2)));
+    // A tuple whose width differs from the row's is a decode error, not a silent misread.
+    let wrong: athanor::Result<Vec<(i64, Candle)>> = text(sql).fetch_all_as(&db).await;
+    assert!(matches!(wrong, Err(athanor::Error::Decode { .. })), "{wrong:?}");
+}

@@ -6,6 +6,7 @@
 //! - [`ast`] and [`query`]: the statement AST and the builders that produce it.
 //! - [`schema`]: run-time table definitions used for DDL (`create_all`).
 //! - [`model`]: the traits `#[derive(Model)]` implements and typed column handles.
+//! - [`from_columns`]: decoding tuples (projections, joins) by position.
 //! - [`sql`]: AST → SQL through sea-query, shared by the SQL dialects.
 //!
 //! This crate depends on neither sqlx nor an HTTP client.
@@ -15,6 +16,7 @@ pub mod compiled;
 pub mod dialect;
 pub mod engine;
 pub mod error;
+pub mod from_columns;
 pub mod model;
 pub mod options;
 pub mod query;
@@ -30,6 +32,7 @@ pub use compiled::{Compiled, HttpRequest, SqlQuery};
 pub use dialect::{Backend, BackendConnection, Capabilities, Dialect, ExecResult, RowSink};
 pub use engine::{Connection, Engine, Executor, IsolationLevel, Transaction, TxOptions};
 pub use error::{DatabaseError, DbErrorKind, Error, Result, UrlError};
+pub use from_columns::FromColumns;
 pub use model::{Column, FromRow, Model};
 pub use options::EngineOptions;
 pub use query::{col, delete_from, insert_into, select, text, update, Col};

@@ -91,7 +91,7 @@ fn from_row(def: &ModelDef) -> TokenStream {
             return quote!(#name: ::core::default::Default::default());
         }
         let ops = ops(ty);
-        let init = quote!(#name: (#ops.get)(row, #i)?);
+        let init = quote!(#name: (#ops.get)(row, start + #i)?);
         i += 1;
         init
     });
@@ -106,6 +106,13 @@ fn from_row(def: &ModelDef) -> TokenStream {
                 if row.len() != #n {
                     return ::core::result::Result::Err(__a::Error::decode(#at, ::std::format!("{}{}", #msg, row.len())));
                 }
+                <Self as __a::FromColumns>::from_columns(row, 0)
+            }
+        }
+        impl __a::FromColumns for #ident {
+            const WIDTH: usize = #n;
+            #[inline]
+            fn from_columns(row: &dyn __a::RowAccess, start: usize) -> __a::Result<Self> {
                 ::core::result::Result::Ok(#ident { #(#inits,)* })
             }
         }
