@@ -3,12 +3,19 @@
 //! and refused when it is not (more digits after the point than the scale, or more before it than
 //! precision − scale), as MySQL's strict mode and SQLAlchemy's `Numeric` users expect; a NaN or
 //! infinite float is refused (MySQL rejects it, SQLite would store NaN as NULL, PostgreSQL would
-//! keep it: one rule everywhere).
+//! keep it: one rule everywhere). A time with more fractional-second digits than its column's
+//! precision (default 6) is refused too: MariaDB would truncate it, MySQL and PostgreSQL round it,
+//! SQLite keep every digit.
 
 use crate::error::{Error, Result};
 use crate::schema::{ColumnDef, Table};
 use crate::value::Value;
+use chrono::Timelike;
 use std::borrow::Cow;
+
+/// Fractional-second digits a time column keeps when its `precision` is not given (MySQL's
+/// `DATETIME(6)` as Athanor creates it, PostgreSQL's default).
+pub const DEFAULT_TIME_PRECISION: u32 = 6;
 
 /// Digits before the decimal point of `d` (0 for |d| < 1).
 fn integer_digits(d: &rust_decimal::Decimal) -> u32 {
@@ -44,8 +51,25 @@ impl ColumnDef {
                 }
                 Ok(())
             }
+            Value::Time(t) => self.check_fraction(t.nanosecond()),
+            Value::DateTime(t) => self.check_fraction(t.nanosecond()),
+            Value::DateTimeUtc(t) => self.check_fraction(t.nanosecond()),
             _ => Ok(()),
         }
+    }
+
+    /// Refuses a time whose nanoseconds need more digits than the column keeps (a leap second's
+    /// nanoseconds, 1e9 and above, are refused as well: no dialect stores them the same way).
+    fn check_fraction(&self, nanos: u32) -> Result<()> {
+        let p = self.time_precision.unwrap_or(DEFAULT_TIME_PRECISION).min(9);
+        let unit = 10u32.pow(9 - p);
+        if nanos < 1_000_000_000 && nanos % unit == 0 {
+            return Ok(());
+        }
+        Err(Error::InvalidValue {
+            column: self.name.to_string(),
+            reason: format!("the column keeps {p} fractional-second digits; the value has more (truncate it first)"),
+        })
     }
 }
 
@@ -117,5 +141,18 @@ mod tests {
         }
         c.check_value(&mut Value::F64(1.5)).unwrap();
         assert!(check_float("y", &Value::F64(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn times_keep_their_column_precision_or_are_refused() {
+        let at = |nanos| chrono::NaiveTime::from_hms_nano_opt(1, 2, 3, nanos).unwrap();
+        let micro = ColumnDef::new("t", ColumnType::Time);
+        let whole = ColumnDef::new("t", ColumnType::Time).time_precision(0);
+        micro.check_value(&mut Value::Time(at(123_456_000))).unwrap();
+        assert!(micro.check_value(&mut Value::Time(at(123_456_700))).is_err());
+        whole.check_value(&mut Value::Time(at(0))).unwrap();
+        assert!(whole.check_value(&mut Value::Time(at(1))).is_err());
+        let leap = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000).unwrap();
+        assert!(micro.check_value(&mut Value::Time(leap)).is_err(), "a leap second");
     }
 }
