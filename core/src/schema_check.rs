@@ -63,7 +63,7 @@ impl ColumnDef {
     fn check_fraction(&self, nanos: u32) -> Result<()> {
         let p = self.time_precision.unwrap_or(DEFAULT_TIME_PRECISION).min(9);
         let unit = 10u32.pow(9 - p);
-        if nanos < 1_000_000_000 && nanos % unit == 0 {
+        if nanos < 1_000_000_000 && nanos.is_multiple_of(unit) {
             return Ok(());
         }
         Err(Error::InvalidValue {
