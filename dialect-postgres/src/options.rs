@@ -132,7 +132,10 @@ pub fn looks_like_pooler(host: Option<&str>, port: Option<u16>) -> bool {
 /// Parses the URL and code options.
 pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     let (engine, rest) = options.clone().merge_url(url)?;
-    let mut c = PgConnectOptions::new_without_pgpass();
+    // No `extra_float_digits` startup parameter (sqlx sends 2 by default): PgBouncer refuses
+    // startup parameters it does not know unless its operator lists them in
+    // `ignore_startup_parameters`. Results are binary; text floats are exact from PostgreSQL 12 on.
+    let mut c = PgConnectOptions::new_without_pgpass().extra_float_digits(None);
     c = c.host(url.host().unwrap_or("localhost"));
     c = c.port(url.port().unwrap_or(5432));
     if let Some(u) = url.username() {
