@@ -80,7 +80,12 @@ impl Seeded {
         let mut qa = insert_into(&a).columns(["id", "name", "score", "tag"]);
         let mut qb = insert_into(&b).columns(["id", "label", "day", "amount"]);
         for id in 1..=ROWS {
-            qa = qa.values(vec![Value::I64(id), Value::from(format!("a{id}")), Value::F64(score(id)), Value::Uuid(Uuid::from_u128(id as u128))]);
+            qa = qa.values(vec![
+                Value::I64(id),
+                Value::from(format!("a{id}")),
+                Value::F64(score(id)),
+                Value::Uuid(Uuid::from_u128(id as u128)),
+            ]);
             qb = qb.values(vec![Value::I64(id), Value::from(format!("b{id}")), Value::Date(day(id)), Value::Decimal(amount(id))]);
         }
         qa.execute(&direct).await.unwrap();
