@@ -9,7 +9,8 @@ mod pg_scratch;
 #[tokio::test]
 async fn model_suite_through_pgbouncer_in_transaction_mode() {
     let direct = std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into());
-    let pooled = std::env::var("ATHANOR_PGBOUNCER_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:6432/test?pgbouncer=true".into());
+    let pooled =
+        std::env::var("ATHANOR_PGBOUNCER_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:6432/test?pgbouncer=true".into());
     pg_scratch::on_scratch_db(&direct, &pooled, |engine| async move {
         let postgres = engine.backend().as_any().downcast_ref::<athanor::dialects::postgres::PgBackend>();
         assert!(postgres.expect("a PostgreSQL engine").behind_pooler(), "pooler mode is on");

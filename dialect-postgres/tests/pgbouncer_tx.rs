@@ -187,3 +187,33 @@ async fn session_settings_at_connect_are_refused_behind_pgbouncer() {
     tx.commit().await.unwrap();
     e.dispose().await;
 }
+
+#[tokio::test]
+async fn a_cancelled_statement_or_dropped_stream_leaves_no_transaction_behind() {
+    let seeded = Seeded::create().await;
+    let e = through_pgbouncer("pgbouncer=true&maxsize=1").await;
+    let mut c = e.connect().await.unwrap();
+    // Cancelled mid-flight inside the transaction pooler mode opened for it.
+    let slow = text("SELECT pg_sleep(:s) AS z").bind("s", 1.0).fetch_all(&mut c);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(100), slow).await.is_err(), "the sleep should be cancelled");
+    // The session is replaced and no transaction is left over: statements run (a lost
+    // transaction would refuse them), and BEGIN opens a transaction, not a savepoint.
+    let got = select(&seeded.a).columns([col("name")]).filter(col("id").eq(5i64)).all(&mut c).await.unwrap();
+    assert_eq!(got[0].values()[0], Value::from("a5"));
+    let mut tx = c.begin().await.unwrap();
+    let open = text("SELECT now() = statement_timestamp() AS fresh").fetch_all(&mut tx).await.unwrap();
+    assert_eq!(open[0].values()[0], Value::Bool(false), "inside a transaction now() is its start");
+    tx.commit().await.unwrap();
+    // A stream dropped after its first row, on the same connection.
+    {
+        let mut s = select(&seeded.a).filter(col("id").gt(0i64)).stream(&mut c);
+        assert!(s.next().await.unwrap().is_ok());
+    }
+    let got = select(&seeded.a).columns([col("name")]).filter(col("id").eq(9i64)).all(&mut c).await.unwrap();
+    assert_eq!(got[0].values()[0], Value::from("a9"));
+    let tx = c.begin().await.unwrap();
+    tx.rollback().await.unwrap();
+    drop(c);
+    e.dispose().await;
+    seeded.drop().await;
+}
