@@ -135,9 +135,9 @@ pub fn looks_like_pooler(host: Option<&str>, port: Option<u16>) -> bool {
 }
 
 /// `options`, `search_path` and `statement_timeout` travel as the `options` startup parameter,
-/// which a transaction pooler does not pass on (PgBouncer refuses the connection, Supavisor
-/// would apply them to whichever server session runs each transaction, or not at all): refused
-/// before any I/O rather than connecting with a different session.
+/// which a transaction pooler does not pass on (PgBouncer refuses the connection; a pooler
+/// that accepted them could not apply them to every server session a client's transactions
+/// run on): refused before any I/O rather than running with different session settings.
 fn pooler_refuses(key: String) -> Error {
     Error::InvalidOption {
         key,
