@@ -1,7 +1,8 @@
 //! Through a real PgBouncer in transaction mode (scripts/pgbouncer/up): 64 concurrent tasks on
 //! two engines (as two processes would be) run point selects of eight shapes; every row must be
-//! the right one and no query may fail. The negative control runs the same load with named
-//! statements and must fail, which shows the load does reach shared server sessions.
+//! the right one and no query may fail; the same from two processes at once. The negative control
+//! runs the same load with named statements and must fail, which shows the load does reach
+//! shared server sessions.
 
 mod pooler;
 
@@ -25,6 +26,41 @@ async fn point_selects_through_pgbouncer_return_the_right_rows() {
     assert_eq!(out.wrong, 0, "wrong rows: {:?}", out.wrong_examples);
     assert!(out.errors.is_empty(), "{} errors, first: {:?}", out.errors.len(), out.errors.first());
     assert_eq!(out.ok, TASKS * PER_TASK);
+}
+
+/// Set in the second process: the seeded tables' names, `a,b`.
+const CHILD_TABLES: &str = "ATHANOR_PGBOUNCER_CHILD_TABLES";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn point_selects_from_two_processes_through_pgbouncer() {
+    if let Ok(names) = std::env::var(CHILD_TABLES) {
+        // The second process: the same load on the parent's tables, checked the same way.
+        let (a, b) = names.split_once(',').expect("a,b");
+        let e = through_pgbouncer("pgbouncer=true").await;
+        let out = load(&Arc::new(Seeded::named(a, b)), &[e.clone()], TASKS / 2, PER_TASK).await;
+        e.dispose().await;
+        assert_eq!(out.wrong, 0, "second process, wrong rows: {:?}", out.wrong_examples);
+        assert!(out.errors.is_empty(), "second process: {} errors, first: {:?}", out.errors.len(), out.errors.first());
+        return;
+    }
+    let seeded = Arc::new(Seeded::create().await);
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args(["point_selects_from_two_processes_through_pgbouncer", "--exact", "--test-threads=1"]);
+    command.env(CHILD_TABLES, format!("{},{}", seeded.a.name, seeded.b.name));
+    let child = async { tokio::task::spawn_blocking(move || command.output()).await.unwrap() };
+    let e = [through_pgbouncer("pgbouncer=true").await];
+    let (out, child) = tokio::join!(load(&seeded, &e, TASKS / 2, PER_TASK), child);
+    e[0].dispose().await;
+    Arc::try_unwrap(seeded).ok().unwrap().drop().await;
+    let child = child.expect("the second process runs");
+    let said = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success() && said.contains("1 passed"),
+        "second process failed:\n{said}{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    assert_eq!(out.wrong, 0, "wrong rows: {:?}", out.wrong_examples);
+    assert!(out.errors.is_empty(), "{} errors, first: {:?}", out.errors.len(), out.errors.first());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -62,20 +62,26 @@ fn score(id: i64) -> f64 {
 }
 
 impl Seeded {
-    pub async fn create() -> Seeded {
-        let direct = common::engine();
-        let a = Table::new(common::unique("pgb_a"))
+    /// The two tables' definitions under these names (made by [`Seeded::create`]).
+    pub fn named(a: &str, b: &str) -> Seeded {
+        let a = Table::new(a.to_owned())
             .column(ColumnDef::new("id", ColumnType::I64))
             .column(ColumnDef::new("name", ColumnType::String { max_len: None }))
             .column(ColumnDef::new("score", ColumnType::F64))
             .column(ColumnDef::new("tag", ColumnType::Uuid))
             .primary_key(["id"]);
-        let b = Table::new(common::unique("pgb_b"))
+        let b = Table::new(b.to_owned())
             .column(ColumnDef::new("id", ColumnType::I64))
             .column(ColumnDef::new("label", ColumnType::String { max_len: None }))
             .column(ColumnDef::new("day", ColumnType::Date))
             .column(ColumnDef::new("amount", ColumnType::Decimal { precision: Some(20), scale: Some(4) }))
             .primary_key(["id"]);
+        Seeded { a, b }
+    }
+
+    pub async fn create() -> Seeded {
+        let direct = common::engine();
+        let Seeded { a, b } = Seeded::named(&common::unique("pgb_a"), &common::unique("pgb_b"));
         direct.create_all(&[&a, &b]).await.unwrap();
         let mut qa = insert_into(&a).columns(["id", "name", "score", "tag"]);
         let mut qb = insert_into(&b).columns(["id", "label", "day", "amount"]);
