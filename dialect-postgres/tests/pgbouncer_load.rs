@@ -37,7 +37,7 @@ async fn point_selects_from_two_processes_through_pgbouncer() {
         // The second process: the same load on the parent's tables, checked the same way.
         let (a, b) = names.split_once(',').expect("a,b");
         let e = through_pgbouncer("pgbouncer=true").await;
-        let out = load(&Arc::new(Seeded::named(a, b)), &[e.clone()], TASKS / 2, PER_TASK).await;
+        let out = load(&Arc::new(Seeded::named(a, b)), std::slice::from_ref(&e), TASKS / 2, PER_TASK).await;
         e.dispose().await;
         assert_eq!(out.wrong, 0, "second process, wrong rows: {:?}", out.wrong_examples);
         assert!(out.errors.is_empty(), "second process: {} errors, first: {:?}", out.errors.len(), out.errors.first());
