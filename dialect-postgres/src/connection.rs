@@ -121,9 +121,33 @@ impl PgConn {
         Ok(())
     }
 
-    /// Several INSERTs at depth 0 run in a transaction of their own: all or nothing.
-    fn needs_own_tx(&self, stmt: &Statement, plan: &[SqlQuery]) -> bool {
-        plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
+    /// Outside a transaction, a statement runs in one of its own when it is several INSERTs (all
+    /// or nothing) or, behind a transaction pooler, when anything goes over the extended protocol:
+    /// sqlx parses an unnamed statement and binds it in two round trips (two Syncs), and a pooler
+    /// may hand the server session to another client in between, whose statement then runs with
+    /// these parameters. In a transaction the pooler keeps the session. Simple-protocol
+    /// statements are one message each and need no transaction.
+    fn needs_own_tx(&self, stmt: &Statement, plan: &[SqlQuery], text: bool) -> bool {
+        if self.transaction_depth() > 0 {
+            return false;
+        }
+        (plan.len() > 1 && matches!(stmt, Statement::Insert(_)))
+            || (self.inner.pooler && plan.iter().any(|q| !(text && q.params.is_empty())))
+    }
+
+    /// The plan when it is known without I/O, or `None` when a catalog lookup (for a conflict
+    /// target) must run first: done here unless it has to run in a pooler's transaction.
+    async fn plan_ahead(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<Option<Vec<SqlQuery>>> {
+        if plan.is_some() {
+            return Ok(plan);
+        }
+        if !self.inner.keys.needs_lookup(stmt) {
+            return self.inner.plan(stmt).map(Some);
+        }
+        if self.inner.pooler && self.transaction_depth() == 0 {
+            return Ok(None);
+        }
+        self.plan_for(stmt, None).await.map(Some)
     }
 
     async fn plan_for(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<Vec<SqlQuery>> {
@@ -134,27 +158,32 @@ impl PgConn {
         self.inner.plan(resolved.as_ref().unwrap_or(stmt))
     }
 
-    async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
-        let plan = self.plan_for(stmt, plan).await?;
+    /// The plan, in a transaction of its own when [`Self::needs_own_tx`] says so.
+    async fn own_tx_for(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<(OwnTx<'_>, Option<Vec<SqlQuery>>)> {
         let text = bind::text_ok(stmt);
-        if !self.needs_own_tx(stmt, &plan) {
-            return self.run_all(plan, text).await;
+        let plan = self.plan_ahead(stmt, plan).await?;
+        let own = plan.as_ref().is_none_or(|p| self.needs_own_tx(stmt, p, text));
+        if own {
+            self.begin_now(&TxOptions::default()).await?;
         }
-        self.begin_now(&TxOptions::default()).await?;
-        let mut tx = OwnTx(Some(self));
-        let r = tx.conn().run_all(plan, text).await;
+        Ok((OwnTx { conn: self, open: own }, plan))
+    }
+
+    async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
+        let (mut tx, plan) = self.own_tx_for(stmt, plan).await?;
+        let r = match tx.conn.plan_for(stmt, plan).await {
+            Ok(plan) => tx.conn.run_all(plan, bind::text_ok(stmt)).await,
+            Err(e) => Err(e),
+        };
         tx.finish(r).await
     }
 
     async fn fetch_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
-        let plan = self.plan_for(stmt, plan).await?;
-        let text = bind::text_ok(stmt);
-        if !self.needs_own_tx(stmt, &plan) {
-            return self.fetch_all(plan, text, sink).await;
-        }
-        self.begin_now(&TxOptions::default()).await?;
-        let mut tx = OwnTx(Some(self));
-        let r = tx.conn().fetch_all(plan, text, sink).await;
+        let (mut tx, plan) = self.own_tx_for(stmt, plan).await?;
+        let r = match tx.conn.plan_for(stmt, plan).await {
+            Ok(plan) => tx.conn.fetch_all(plan, bind::text_ok(stmt), sink).await,
+            Err(e) => Err(e),
+        };
         tx.finish(r).await
     }
 
@@ -207,12 +236,22 @@ impl PgConn {
 }
 
 impl PgConn {
-    /// Readies the connection and binds the one statement a stream runs; the connection stays
-    /// busy until the stream ends.
-    async fn start_stream(&mut self, stmt: &Statement) -> Result<Ready> {
+    /// Readies the connection and binds the one statement a stream runs, in a transaction of its
+    /// own behind a pooler (true: opened); the connection stays busy until the stream ends.
+    async fn start_stream(&mut self, stmt: &Statement) -> Result<(bool, Ready)> {
         self.ready().await?;
+        let r = self.bind_stream(stmt).await;
+        match r {
+            Ok(started) => Ok(started),
+            Err(e) => self.after(Err(e)),
+        }
+    }
+
+    async fn bind_stream(&mut self, stmt: &Statement) -> Result<(bool, Ready)> {
+        let text = bind::text_ok(stmt);
+        let (mut tx, plan) = self.own_tx_for(stmt, None).await?;
         let r = async {
-            let mut plan = self.plan_for(stmt, None).await?;
+            let mut plan = tx.conn.plan_for(stmt, plan).await?;
             if plan.len() != 1 {
                 return Err(Error::InvalidQuery(format!(
                     "this {} compiles to {} statements and cannot be streamed; use fetch",
@@ -221,44 +260,51 @@ impl PgConn {
                 )));
             }
             let q = plan.remove(0);
-            bind::ready(q.sql, &q.params, bind::text_ok(stmt), self.named())
+            bind::ready(q.sql, &q.params, text, tx.conn.named())
         }
         .await;
         match r {
-            Ok(q) => Ok(q),
-            Err(e) => self.after(Err(e)),
+            Ok(q) => Ok((tx.hand_over(), q)),
+            Err(e) => tx.finish(Err(e)).await,
         }
     }
 }
 
-/// Holds the transaction a multi-statement insert opened; if the future is dropped before
-/// [`OwnTx::finish`] completes, the drop queues a ROLLBACK (and the busy state makes the next use
-/// replace the session anyway).
-struct OwnTx<'a>(Option<&'a mut PgConn>);
+/// A transaction the connection opened for one statement (`open`), or none. Dropped before
+/// [`OwnTx::finish`] completes (a cancelled future), it queues a ROLLBACK (and the busy state
+/// makes the next use replace the session anyway), so it never outlives its statement.
+struct OwnTx<'a> {
+    conn: &'a mut PgConn,
+    open: bool,
+}
 
 impl OwnTx<'_> {
-    fn conn(&mut self) -> &mut PgConn {
-        self.0.as_mut().expect("used after finish")
+    /// Gives up the guard without ending the transaction; true when one is open (the caller
+    /// makes a new guard for it without an await in between).
+    fn hand_over(mut self) -> bool {
+        std::mem::take(&mut self.open)
     }
 
-    /// Commits on success, rolls back on error; returns `r`.
-    async fn finish<T>(mut self, r: Result<T>) -> Result<T> {
-        let c = self.conn();
+    /// Commits on success, rolls back on error; returns `r`, or the COMMIT's error.
+    async fn finish<T>(&mut self, r: Result<T>) -> Result<T> {
+        if !self.open {
+            return r;
+        }
         match &r {
-            Ok(_) => c.commit_now().await?,
+            Ok(_) => self.conn.commit_now().await?,
             Err(_) => {
-                let _ = c.rollback_now().await;
+                let _ = self.conn.rollback_now().await;
             }
         }
-        self.0 = None;
+        self.open = false;
         r
     }
 }
 
 impl Drop for OwnTx<'_> {
     fn drop(&mut self) {
-        if let Some(c) = self.0.take() {
-            PgTransactionManager::start_rollback(&mut c.conn.0);
+        if self.open {
+            PgTransactionManager::start_rollback(&mut self.conn.conn.0);
         }
     }
 }
@@ -276,12 +322,13 @@ impl BackendConnection for PgConn {
     /// Busy until the stream ends: a stream dropped early leaves the session to be replaced.
     fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         Box::pin(async_stream::try_stream! {
-            let query = self.start_stream(&stmt).await?;
-            let inner = self.inner.clone();
+            let (open, query) = self.start_stream(&stmt).await?;
+            let mut tx = OwnTx { conn: self, open };
+            let inner = tx.conn.inner.clone();
             let mut names = None;
             let mut failed = None;
             {
-                let mut rows = query.fetch(&mut self.conn.0);
+                let mut rows = query.fetch(&mut tx.conn.conn.0);
                 while let Some(r) = rows.next().await {
                     match r {
                         Ok(row) => yield to_row(row, &mut names)?,
@@ -292,7 +339,8 @@ impl BackendConnection for PgConn {
                     }
                 }
             }
-            self.after(failed.map_or(Ok(()), Err))?;
+            let r = tx.finish(failed.map_or(Ok(()), Err)).await;
+            tx.conn.after(r)?;
         })
     }
 

@@ -7,9 +7,12 @@
 //!
 //! - `sslmode` (libpq, psycopg) and `ssl` (asyncpg: `true`/`false` or a mode name) mean the same.
 //! - `options` takes libpq's `-c key=value` form; `search_path` and `statement_timeout` (seconds)
-//!   are shortcuts for one of them. These are startup parameters: PgBouncer refuses them.
+//!   are shortcuts for one of them. These are startup parameters, which a transaction pooler
+//!   does not pass on: behind one they are an `InvalidOption` error at `create_engine`.
 //! - A transaction pooler (`pgbouncer=true`, port 6543, a `*.pooler.supabase.com` host, or a
-//!   statement cache size of 0) switches to unnamed statements: see [`Settings::pooler`].
+//!   statement cache size of 0) switches to unnamed statements, each run in a transaction when
+//!   none is open: see [`Settings::pooler`].
+//! - No `extra_float_digits` startup parameter is sent (PgBouncer refuses unknown ones).
 
 use athanor_core::options::{parse_bool, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
@@ -49,7 +52,9 @@ pub struct Settings {
     pub acquire_timeout: Duration,
     /// Time limit for opening one connection (`connect_timeout`).
     pub connect_timeout: Duration,
-    /// Behind a transaction pooler (PgBouncer, Supavisor): unnamed statements only.
+    /// Behind a transaction pooler (PgBouncer, Supavisor): unnamed statements only, and outside
+    /// a transaction each runs in one of its own so that its parse and bind reach the same
+    /// server session.
     pub pooler: bool,
     /// `host:port` (or the socket path) for error messages; never credentials.
     pub host: String,
@@ -129,10 +134,27 @@ pub fn looks_like_pooler(host: Option<&str>, port: Option<u16>) -> bool {
     port == Some(6543) || host.is_some_and(|h| h.to_ascii_lowercase().ends_with(".pooler.supabase.com"))
 }
 
+/// `options`, `search_path` and `statement_timeout` travel as the `options` startup parameter,
+/// which a transaction pooler does not pass on (PgBouncer refuses the connection; a pooler
+/// that accepted them could not apply them to every server session a client's transactions
+/// run on): refused before any I/O rather than running with different session settings.
+fn pooler_refuses(key: String) -> Error {
+    Error::InvalidOption {
+        key,
+        reason: "a transaction pooler (PgBouncer, Supavisor) does not pass session settings given at connect time; \
+                 set it on the role or database instead (ALTER ROLE … SET / ALTER DATABASE … SET), \
+                 or connect to the server directly"
+            .into(),
+    }
+}
+
 /// Parses the URL and code options.
 pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     let (engine, rest) = options.clone().merge_url(url)?;
-    let mut c = PgConnectOptions::new_without_pgpass();
+    // No `extra_float_digits` startup parameter (sqlx sends 2 by default): PgBouncer refuses
+    // startup parameters it does not know unless its operator lists them in
+    // `ignore_startup_parameters`. Results are binary; text floats are exact from PostgreSQL 12 on.
+    let mut c = PgConnectOptions::new_without_pgpass().extra_float_digits(None);
     c = c.host(url.host().unwrap_or("localhost"));
     c = c.port(url.port().unwrap_or(5432));
     if let Some(u) = url.username() {
@@ -152,6 +174,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     }
     let mut host = format!("{}:{}", url.host().unwrap_or("localhost"), url.port().unwrap_or(5432));
     let mut connect_timeout = None;
+    let mut startup_key: Option<String> = None;
     let mut ssl_key_seen: Option<String> = None;
     for (k, v) in rest {
         match k.as_str() {
@@ -173,14 +196,26 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             "connect_timeout" => {
                 connect_timeout = Some(bounded_secs(&k, &v)?);
             }
-            "options" => c = c.options(parse_pg_options(&v)?),
-            "search_path" => c = c.options([("search_path", non_empty(&k, &v)?)]),
+            "options" => {
+                c = c.options(parse_pg_options(&v)?);
+                startup_key.get_or_insert(k);
+            }
+            "search_path" => {
+                c = c.options([("search_path", non_empty(&k, &v)?)]);
+                startup_key.get_or_insert(k);
+            }
             // Seconds, as for MySQL; the server cancels a longer statement (SQLSTATE 57014, a
             // typed `Timeout`).
-            "statement_timeout" => c = c.options([("statement_timeout", format!("{}ms", bounded_secs(&k, &v)?.as_millis().max(1)))]),
+            "statement_timeout" => {
+                c = c.options([("statement_timeout", format!("{}ms", bounded_secs(&k, &v)?.as_millis().max(1)))]);
+                startup_key.get_or_insert(k);
+            }
             "pgbouncer" => pooler |= parse_bool(&k, &v)?,
             _ => return Err(unknown_option("postgresql", &k, POSTGRES_KEYS)),
         }
+    }
+    if let (true, Some(key)) = (pooler, startup_key) {
+        return Err(pooler_refuses(key));
     }
     if let Some(socket) = url.host().filter(|h| h.starts_with('/')) {
         host = format!("unix socket {socket}");
@@ -251,6 +286,27 @@ mod tests {
         assert!(parse("postgresql+asyncpg://u@h/db?prepared_statement_cache_size=0").unwrap().pooler);
         assert!(parse("postgresql+psycopg://u@h/db?statement_cache_size=0").unwrap().pooler);
         assert!(!parse("postgresql://u@db.ref.supabase.co:5432/postgres").unwrap().pooler);
+    }
+
+    #[test]
+    fn session_settings_at_connect_are_refused_behind_a_pooler() {
+        for (url, key) in [
+            ("postgresql://u@h/db?pgbouncer=true&search_path=app", "search_path"),
+            ("postgresql://u@h:6543/db?statement_timeout=5", "statement_timeout"),
+            ("postgresql://u@x.pooler.supabase.com/db?options=-c%20work_mem%3D64MB", "options"),
+            ("postgresql://u@h/db?search_path=app&statement_cache_size=0", "search_path"),
+        ] {
+            match parse(url) {
+                Err(Error::InvalidOption { key: k, reason }) => {
+                    assert_eq!(k, key, "{url}");
+                    assert!(reason.contains("ALTER ROLE"), "{reason}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        let s = parse("postgresql://u@h/db?pgbouncer=true&application_name=jobs").unwrap();
+        assert_eq!(s.connect.get_application_name(), Some("jobs"));
+        assert_eq!(parse("postgresql://u@h/db?search_path=app").unwrap().connect.get_options(), Some("-c search_path=app"));
     }
 
     #[test]
