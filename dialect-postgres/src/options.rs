@@ -11,7 +11,8 @@
 //! - A transaction pooler (`pgbouncer=true`, port 6543, a `*.pooler.supabase.com` host, or a
 //!   statement cache size of 0) switches to unnamed statements: see [`Settings::pooler`].
 
-use athanor_core::options::{parse_bool, unknown_option};
+use crate::limits::Limits;
+use athanor_core::options::{check_limit, parse_bool, parse_limit, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use std::time::Duration;
@@ -28,6 +29,7 @@ pub const POSTGRES_KEYS: &[&str] = &[
     "options",
     "search_path",
     "statement_timeout",
+    "read_timeout",
     "pgbouncer",
 ];
 
@@ -53,6 +55,9 @@ pub struct Settings {
     pub pooler: bool,
     /// `host:port` (or the socket path) for error messages; never credentials.
     pub host: String,
+    /// Time limits on the server's answers (`statement_timeout`, `read_timeout`; see
+    /// [`crate::limits`]).
+    pub limits: Limits,
 }
 
 impl std::fmt::Debug for Settings {
@@ -153,6 +158,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     let mut host = format!("{}:{}", url.host().unwrap_or("localhost"), url.port().unwrap_or(5432));
     let mut connect_timeout = None;
     let mut ssl_key_seen: Option<String> = None;
+    let (mut statement, mut read) = (None, None);
     for (k, v) in rest {
         match k.as_str() {
             "sslmode" | "ssl" => {
@@ -175,9 +181,9 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             }
             "options" => c = c.options(parse_pg_options(&v)?),
             "search_path" => c = c.options([("search_path", non_empty(&k, &v)?)]),
-            // Seconds, as for MySQL; the server cancels a longer statement (SQLSTATE 57014, a
-            // typed `Timeout`).
-            "statement_timeout" => c = c.options([("statement_timeout", format!("{}ms", bounded_secs(&k, &v)?.as_millis().max(1)))]),
+            // Seconds (0 = none), as for MySQL; see `crate::limits`.
+            "statement_timeout" => statement = parse_limit(&k, &v)?,
+            "read_timeout" => read = parse_limit(&k, &v)?,
             "pgbouncer" => pooler |= parse_bool(&k, &v)?,
             _ => return Err(unknown_option("postgresql", &k, POSTGRES_KEYS)),
         }
@@ -187,8 +193,20 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         c = c.socket(socket);
     }
     let connect_timeout = connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    // Code wins over the URL; the same range checks as the URL's.
+    if let Some(d) = engine.statement_timeout {
+        statement = check_limit("statement_timeout", d)?;
+    }
+    if let Some(d) = engine.read_timeout {
+        read = check_limit("read_timeout", d)?;
+    }
+    if let Some(d) = statement {
+        // The server cancels a longer statement (SQLSTATE 57014, a typed `Timeout`).
+        c = c.options([("statement_timeout", format!("{}ms", d.as_millis().max(1)))]);
+    }
+    let limits = Limits::new(statement, read, connect_timeout);
     let acquire_timeout = engine.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT);
-    Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host })
+    Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host, limits })
 }
 
 #[cfg(test)]
