@@ -153,6 +153,40 @@ mod tests {
         assert_eq!(outcome_unknown(refused).db_kind(), Some(DbErrorKind::SerializationFailure));
     }
 
+    fn settings(url: &str, o: athanor_core::EngineOptions) -> Result<crate::options::Settings> {
+        crate::options::settings(&athanor_core::DbUrl::parse(url).unwrap(), &o)
+    }
+
+    #[test]
+    fn url_and_code_limits() {
+        let s = settings("postgresql://u@h/db?statement_timeout=2&read_timeout=0.5&connect_timeout=3", Default::default()).unwrap();
+        assert_eq!(s.limits, Limits::new(Some(Duration::from_secs(2)), Some(Duration::from_millis(500)), Duration::from_secs(3)));
+        assert_eq!(s.connect.get_options(), Some("-c statement_timeout=2000ms"));
+        let s = settings("postgresql://u@h/db?statement_timeout=0&read_timeout=0", Default::default()).unwrap();
+        assert_eq!((s.limits.server_statement, s.limits.read, s.connect.get_options()), (None, None, None));
+        // Code wins over the URL, zero included.
+        let code = athanor_core::EngineOptions::new().statement_timeout(Duration::from_millis(250));
+        let s = settings("postgresql://u@h/db?statement_timeout=9", code).unwrap();
+        assert_eq!(s.connect.get_options(), Some("-c statement_timeout=250ms"));
+        let s = settings("postgresql://u@h/db?read_timeout=9", athanor_core::EngineOptions::new().read_timeout(Duration::ZERO)).unwrap();
+        assert_eq!(s.limits.read, None);
+    }
+
+    #[test]
+    fn limits_out_of_range_name_the_key() {
+        for q in ["statement_timeout=-1", "statement_timeout=1e20", "read_timeout=NaN", "read_timeout=0.0001", "read_timeout=soon"] {
+            match settings(&format!("postgresql://u@h/db?{q}"), Default::default()) {
+                Err(Error::InvalidOption { key, reason }) => {
+                    assert_eq!(key, q.split('=').next().unwrap());
+                    assert!(reason.contains("0.001"), "{reason}");
+                }
+                other => panic!("{q}: {:?}", other.map(|s| s.limits)),
+            }
+        }
+        let code = athanor_core::EngineOptions::new().read_timeout(Duration::from_secs(u64::MAX));
+        assert!(matches!(settings("postgresql://u@h/db", code), Err(Error::InvalidOption { key, .. }) if key == "read_timeout"));
+    }
+
     #[test]
     fn reads_are_not_autocommit_writes() {
         assert!(!autocommit_write(&raw(" (SELECT 1)")));
