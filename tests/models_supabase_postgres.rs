@@ -23,12 +23,8 @@ fn postgres_on(schema: &str) -> String {
 async fn everything(e: &Engine) -> (Vec<AllTypes>, Vec<Candle>, Vec<Position>, Vec<Fill>) {
     let all_types = AllTypes::select().order_by(AllTypes::ID.asc()).all(e).await.expect("read suite_all_types");
     let candles = Candle::select().order_by(Candle::ID.asc()).all(e).await.expect("read suite_candles");
-    let positions = Position::select()
-        .order_by(Position::ACCOUNT.asc())
-        .order_by(Position::SYMBOL.asc())
-        .all(e)
-        .await
-        .expect("read suite_positions");
+    let positions =
+        Position::select().order_by(Position::ACCOUNT.asc()).order_by(Position::SYMBOL.asc()).all(e).await.expect("read suite_positions");
     let fills = Fill::select().order_by(Fill::ID.asc()).all(e).await.expect("read suite_fills");
     (all_types, candles, positions, fills)
 }

@@ -90,14 +90,12 @@ pub fn server_gone(e: &Error) -> bool {
 /// server committed is unknown. A refusal from the server is known not to have committed.
 pub fn outcome_unknown(e: Error) -> Error {
     match e {
-        Error::Database(d) if breaks(&d) && d.kind != DbErrorKind::CommitOutcomeUnknown => {
-            Error::Database(DatabaseError::new(
-                DIALECT,
-                DbErrorKind::CommitOutcomeUnknown,
-                d.code,
-                format!("the server may or may not have committed: {}", d.message),
-            ))
-        }
+        Error::Database(d) if breaks(&d) && d.kind != DbErrorKind::CommitOutcomeUnknown => Error::Database(DatabaseError::new(
+            DIALECT,
+            DbErrorKind::CommitOutcomeUnknown,
+            d.code,
+            format!("the server may or may not have committed: {}", d.message),
+        )),
         other => other,
     }
 }

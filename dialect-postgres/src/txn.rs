@@ -41,9 +41,7 @@ impl PgConn {
     /// BEGIN (or SAVEPOINT), under the round-trip limit.
     pub(crate) async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
         if self.transaction_depth() > 0 && begin_sql(options).is_some() {
-            return Err(Error::State(
-                "an isolation level, read-only or deferrable mode applies only to the outermost transaction".into(),
-            ));
+            return Err(Error::State("an isolation level, read-only or deferrable mode applies only to the outermost transaction".into()));
         }
         let custom = begin_sql(options).map(|sql| sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(sql)));
         let inner = self.inner.clone();
