@@ -191,3 +191,31 @@ async fn after_every_idle_connection_is_reset_the_pool_recovers() {
     }
     assert!(failures <= 1, "{failures} of 10 queries failed after the reset");
 }
+
+/// Inside a transaction: a statement that times out breaks the session; the transaction is gone
+/// (its next statement and its COMMIT fail with `ConnectionLost`, the server rolled it back), the
+/// caller's ROLLBACK succeeds, and a ROLLBACK on a stalled network is bounded too.
+#[tokio::test]
+async fn a_timeout_inside_a_transaction_ends_it_and_rollback_is_bounded() {
+    let (proxy, e) = through_proxy("maxsize=1&read_timeout=1&pool_timeout=5");
+    let limit = Duration::from_secs(1);
+    let mut c = e.connect().await.unwrap();
+    let mut tx = c.begin().await.unwrap();
+    proxy.set_mode(Mode::Pause);
+    let (r, took) = bounded("a statement in a transaction on a stalled network", text("SELECT 1").execute(&mut tx)).await;
+    timed_out(r, took, limit);
+    proxy.set_mode(Mode::Pass);
+    let err = bounded("the next statement", text("SELECT 1").execute(&mut tx)).await.0.unwrap_err();
+    assert_eq!(err.db_kind(), Some(DbErrorKind::ConnectionLost), "{err}");
+    bounded("ROLLBACK of the lost transaction", tx.rollback()).await.0.unwrap();
+    // The handle works again, outside any transaction.
+    let err = bounded("SAVEPOINT outside a transaction", text("SAVEPOINT probe").execute(&mut c)).await.0.unwrap_err();
+    assert!(matches!(&err, Error::Database(d) if d.code.as_deref() == Some("25P01")), "{err:?}");
+    // ROLLBACK on a stalled network.
+    let tx = c.begin().await.unwrap();
+    proxy.set_mode(Mode::Pause);
+    let (r, took) = bounded("ROLLBACK on a stalled network", tx.rollback()).await;
+    timed_out(r, took, limit);
+    drop(c);
+    serves_again(&proxy, &e).await;
+}
