@@ -283,6 +283,31 @@ pub fn unknown_option(dialect: &str, key: &str, dialect_keys: &[&str]) -> Error 
     Error::UnknownOption { dialect: dialect.into(), key: key.into(), accepted: accepted.join(", ") }
 }
 
+/// Parses a time limit on the server's answers (`statement_timeout`, `read_timeout`): `0` is
+/// none, otherwise 0.001 to [`MAX_SECONDS`] seconds.
+pub fn parse_limit(key: &str, v: &str) -> Result<Option<Duration>> {
+    let d = parse_secs_in(key, v, SecsRange::NON_NEGATIVE).map_err(|_| limit_error(key))?;
+    check_limit(key, d)
+}
+
+/// Checks a time limit set in code against the range of [`parse_limit`]; zero means none.
+pub fn check_limit(key: &str, d: Duration) -> Result<Option<Duration>> {
+    if d.is_zero() {
+        return Ok(None);
+    }
+    check_duration(key, d, SecsRange::POSITIVE).map(Some).map_err(|_| limit_error(key))
+}
+
+fn limit_error(key: &str) -> Error {
+    Error::InvalidOption { key: key.into(), reason: format!("expected 0 (no limit) or a number of seconds from 0.001 to {MAX_SECONDS}") }
+}
+
+/// The client-side backstop for a server-side statement limit: 1.5× the limit (at most 5 s
+/// more), late enough for the server's own (typed, connection-keeping) error to arrive first.
+pub fn backstop(limit: Duration) -> Duration {
+    limit.saturating_add((limit / 2).min(Duration::from_secs(5)))
+}
+
 /// Parses a number of seconds from 0 to 365 days ([`SecsRange::NON_NEGATIVE`]).
 pub fn parse_secs(key: &str, v: &str) -> Result<Duration> {
     parse_secs_in(key, v, SecsRange::NON_NEGATIVE)

@@ -14,7 +14,7 @@
 //! on the client. A connection whose answer did not arrive in time is discarded. The liveness
 //! ping of an idle connection is bounded by `read_timeout`, else `connect_timeout`, else 5 s.
 
-use athanor_core::options::{check_duration, parse_secs_in, unknown_option, SecsRange, MAX_SECONDS};
+use athanor_core::options::{check_limit, parse_secs_in, unknown_option, SecsRange, MAX_SECONDS};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use std::time::Duration;
@@ -60,33 +60,11 @@ pub struct Limits {
     pub ping: Duration,
 }
 
-/// The client-side backstop for a server-side statement limit: late enough for the server's
-/// own (typed, connection-keeping) error to arrive first.
-pub fn backstop(limit: Duration) -> Duration {
-    limit.saturating_add((limit / 2).min(Duration::from_secs(5)))
-}
-
-/// Parses a time limit: `0` is none, otherwise 0.001 to [`MAX_LIMIT_SECS`] seconds.
-pub fn parse_limit(key: &str, v: &str) -> Result<Option<Duration>> {
-    let d = parse_secs_in(key, v, SecsRange::NON_NEGATIVE).map_err(|_| limit_error(key))?;
-    limit(key, d)
-}
-
-/// `0` is none; anything else must be a positive limit (the core range checks, one copy).
-fn limit(key: &str, d: Duration) -> Result<Option<Duration>> {
-    if d.is_zero() {
-        return Ok(None);
-    }
-    check_duration(key, d, SecsRange::POSITIVE).map(Some).map_err(|_| limit_error(key))
-}
-
-fn limit_error(key: &str) -> Error {
-    Error::InvalidOption { key: key.into(), reason: format!("expected 0 (no limit) or a number of seconds from 0.001 to {MAX_LIMIT_SECS}") }
-}
+pub use athanor_core::options::{backstop, parse_limit};
 
 /// Checks a limit set in code against the same range; zero means none.
 fn code_limit(key: &str, d: Option<Duration>) -> Result<Option<Option<Duration>>> {
-    d.map(|d| limit(key, d)).transpose()
+    d.map(|d| check_limit(key, d)).transpose()
 }
 
 /// Everything the backend needs, parsed from the URL and code options.

@@ -72,6 +72,9 @@ impl MyConnection {
     }
 
     pub(crate) async fn begin_tx(&mut self, options: &TxOptions) -> Result<()> {
+        if options.deferrable {
+            return Err(Error::unsupported("mysql", "deferrable transactions"));
+        }
         self.ready().await?;
         self.state.sent();
         let r = self.begin_now(options).await;

@@ -5,6 +5,7 @@ use crate::compile;
 use crate::conflict::UniqueKeys;
 use crate::connection::PgConn;
 use crate::error::{convert, DIALECT};
+use crate::limits::Limits;
 use crate::options::{Settings, DEFAULT_MAX_CONNECTIONS};
 use crate::session::PgConnector;
 use async_trait::async_trait;
@@ -22,8 +23,7 @@ use std::time::Duration;
 pub const DEFAULT_PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 /// Default connection lifetime.
 pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
-/// Longest wait for a ping (and a queued ROLLBACK) when `connect_timeout` is longer.
-pub const MAX_PING_TIMEOUT: Duration = Duration::from_secs(5);
+pub use crate::limits::MAX_PING_TIMEOUT;
 
 /// The pool of this dialect.
 pub type PgPool = Pool<PgConnector>;
@@ -37,6 +37,8 @@ pub(crate) struct Inner {
     /// Behind a transaction pooler: unnamed statements.
     pub pooler: bool,
     pub acquire_timeout: Duration,
+    /// Time limits on the server's answers.
+    pub limits: Limits,
     /// Unique keys per table, for `ON CONFLICT` without a target.
     pub keys: UniqueKeys,
 }
@@ -113,7 +115,7 @@ impl PgBackend {
             idle_timeout: e.idle_timeout.or(Some(Duration::from_secs(600))),
             max_lifetime: e.max_lifetime.or(Some(DEFAULT_MAX_LIFETIME)),
             ping_after_idle: e.pre_ping.unwrap_or(true).then(|| e.pre_ping_after.unwrap_or(DEFAULT_PING_AFTER_IDLE)),
-            ping_timeout: settings.connect_timeout.min(MAX_PING_TIMEOUT),
+            ping_timeout: settings.limits.ping,
         };
         let connector = PgConnector { options: settings.connect, connect_timeout: settings.connect_timeout };
         let inner = Inner {
@@ -123,6 +125,7 @@ impl PgBackend {
             echo: e.echo.unwrap_or(false),
             pooler: settings.pooler,
             acquire_timeout: settings.acquire_timeout,
+            limits: settings.limits,
             keys: UniqueKeys::default(),
         };
         PgBackend { inner: Arc::new(inner) }

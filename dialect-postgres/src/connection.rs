@@ -1,20 +1,22 @@
 //! [`PgConn`]: one pooled connection, with transactions and savepoints through sqlx's
 //! `PgTransactionManager` (a rollback queued from `Drop` is flushed before the connection's next
-//! use or its return to the pool). Cancellation is handled by the state machine in
-//! [`crate::state`].
+//! use or its return to the pool), see `txn.rs`. Cancellation and broken sessions are handled by
+//! the state machine in [`crate::state`]; time limits are [`crate::limits`]'s.
 
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
 use crate::error::DIALECT;
+use crate::limits::{autocommit_write, breaks_session, outcome_unknown, server_gone, within};
 use crate::row::PgRowRef;
 use crate::session::PgConnector;
 use crate::state::{Before, ConnState};
+use crate::txn::OwnTx;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::row::column_names;
 use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecResult, Result, Row, RowSink, SqlQuery, TxOptions};
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgRow, PgTransactionManager};
 use sqlx_core::transaction::TransactionManager;
 use std::fmt;
@@ -26,9 +28,9 @@ pub type Pooled = athanor_pool::Pooled<PgConnector>;
 /// A checked-out PostgreSQL connection; returned to the pool when dropped (rolling back any open
 /// transaction first).
 pub struct PgConn {
-    conn: Pooled,
-    inner: Arc<Inner>,
-    state: ConnState,
+    pub(crate) conn: Pooled,
+    pub(crate) inner: Arc<Inner>,
+    pub(crate) state: ConnState,
 }
 
 impl fmt::Debug for PgConn {
@@ -43,7 +45,7 @@ fn to_row(row: PgRow, names: &mut Option<Arc<[String]>>) -> Result<Row> {
     Row::from_access(&access, names)
 }
 
-fn lost() -> Error {
+pub(crate) fn lost() -> Error {
     Error::Database(DatabaseError::new(
         DIALECT,
         DbErrorKind::ConnectionLost,
@@ -57,12 +59,12 @@ impl PgConn {
         PgConn { conn, inner, state: ConnState::Ready }
     }
 
-    fn depth_now(&self) -> usize {
+    pub(crate) fn depth_now(&self) -> usize {
         PgTransactionManager::get_transaction_depth(&self.conn.0)
     }
 
     /// Replaces the session if a cancelled operation left it mid-flight.
-    async fn replace_if_abandoned(&mut self) -> Result<()> {
+    pub(crate) async fn replace_if_abandoned(&mut self) -> Result<()> {
         if self.state.before() != Before::Replace {
             return Ok(());
         }
@@ -73,7 +75,7 @@ impl PgConn {
     }
 
     /// Before a statement: a usable session, and no lost transaction pending.
-    async fn ready(&mut self) -> Result<()> {
+    pub(crate) async fn ready(&mut self) -> Result<()> {
         self.replace_if_abandoned().await?;
         match self.state.before() {
             Before::Refuse => Err(lost()),
@@ -84,16 +86,25 @@ impl PgConn {
         }
     }
 
-    /// After an operation: a session that reported itself lost is closed, not pooled.
-    fn after<T>(&mut self, r: Result<T>) -> Result<T> {
-        self.state = self.state.finish();
-        if let Err(e) = &r {
-            if e.db_kind() == Some(DbErrorKind::ConnectionLost) {
-                self.conn.close_on_drop();
-                self.conn.server_gone();
-            }
+    /// After an operation: a session that broke (lost, or timed out mid-answer) is never reused.
+    pub(crate) fn after<T>(&mut self, r: Result<T>) -> Result<T> {
+        let broken = r.as_ref().err().is_some_and(breaks_session);
+        self.state = self.state.failed(broken);
+        if r.as_ref().err().is_some_and(server_gone) {
+            self.conn.server_gone();
         }
         r
+    }
+
+    /// [`PgConn::after`]; a session broken during a write outside a transaction reports
+    /// `CommitOutcomeUnknown`.
+    fn finish_write<T>(&mut self, write: bool, r: Result<T>) -> Result<T> {
+        let r = self.after(r);
+        if write {
+            r.map_err(outcome_unknown)
+        } else {
+            r
+        }
     }
 
     fn named(&self) -> bool {
@@ -102,20 +113,26 @@ impl PgConn {
 
     async fn run_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool) -> Result<ExecResult> {
         let mut total = ExecResult::default();
-        let named = self.named();
+        let (named, inner) = (self.named(), self.inner.clone());
         for q in plan {
-            let r = bind::ready(q.sql, &q.params, text_ok, named)?.execute(&mut self.conn.0).await.map_err(|e| self.inner.err(e))?;
+            let ready = bind::ready(q.sql, &q.params, text_ok, named)?;
+            let sent = async { ready.execute(&mut self.conn.0).await.map_err(|e| inner.err(e)) };
+            let r = within(&inner.host, "a statement", inner.limits.read, sent).await?;
             total.rows_affected += r.rows_affected();
         }
         Ok(total)
     }
 
     async fn fetch_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
-        let named = self.named();
+        let (named, inner) = (self.named(), self.inner.clone());
         for q in plan {
             let mut rows = bind::ready(q.sql, &q.params, text_ok, named)?.fetch(&mut self.conn.0);
-            while let Some(row) = rows.try_next().await.map_err(|e| self.inner.err(e))? {
-                sink(&PgRowRef::new(&row))?;
+            loop {
+                let next = async { rows.try_next().await.map_err(|e| inner.err(e)) };
+                match within(&inner.host, "a query", inner.limits.read, next).await? {
+                    Some(row) => sink(&PgRowRef::new(&row))?,
+                    None => break,
+                }
             }
         }
         Ok(())
@@ -154,7 +171,9 @@ impl PgConn {
         if let Some(p) = plan {
             return Ok(p);
         }
-        let resolved = self.inner.resolve_conflict_target(&mut self.conn.0, stmt).await?;
+        let inner = self.inner.clone();
+        let lookup = inner.resolve_conflict_target(&mut self.conn.0, stmt);
+        let resolved = within(&inner.host, "a catalog lookup", inner.limits.read, lookup).await?;
         self.inner.plan(resolved.as_ref().unwrap_or(stmt))
     }
 
@@ -166,13 +185,13 @@ impl PgConn {
         if own {
             self.begin_now(&TxOptions::default()).await?;
         }
-        Ok((OwnTx { conn: self, open: own }, plan))
+        Ok((OwnTx::new(self, own), plan))
     }
 
     async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
         let (mut tx, plan) = self.own_tx_for(stmt, plan).await?;
-        let r = match tx.conn.plan_for(stmt, plan).await {
-            Ok(plan) => tx.conn.run_all(plan, bind::text_ok(stmt)).await,
+        let r = match tx.conn().plan_for(stmt, plan).await {
+            Ok(plan) => tx.conn().run_all(plan, bind::text_ok(stmt)).await,
             Err(e) => Err(e),
         };
         tx.finish(r).await
@@ -180,58 +199,29 @@ impl PgConn {
 
     async fn fetch_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
         let (mut tx, plan) = self.own_tx_for(stmt, plan).await?;
-        let r = match tx.conn.plan_for(stmt, plan).await {
-            Ok(plan) => tx.conn.fetch_all(plan, bind::text_ok(stmt), sink).await,
+        let r = match tx.conn().plan_for(stmt, plan).await {
+            Ok(plan) => tx.conn().fetch_all(plan, bind::text_ok(stmt), sink).await,
             Err(e) => Err(e),
         };
         tx.finish(r).await
     }
 
-    async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
-        let depth = self.transaction_depth();
-        if depth > 0 && (options.isolation.is_some() || options.read_only) {
-            return Err(Error::State("an isolation level or read-only mode applies only to the outermost transaction".into()));
-        }
-        let custom = if options.isolation.is_some() || options.read_only {
-            let mut sql = String::from("BEGIN");
-            if let Some(level) = options.isolation {
-                sql.push_str(match level.as_sql() {
-                    "READ UNCOMMITTED" => " ISOLATION LEVEL READ UNCOMMITTED",
-                    "READ COMMITTED" => " ISOLATION LEVEL READ COMMITTED",
-                    "REPEATABLE READ" => " ISOLATION LEVEL REPEATABLE READ",
-                    _ => " ISOLATION LEVEL SERIALIZABLE",
-                });
-            }
-            if options.read_only {
-                sql.push_str(" READ ONLY");
-            }
-            Some(sqlx::SqlSafeStr::into_sql_str(sqlx::AssertSqlSafe(sql)))
-        } else {
-            None
-        };
-        PgTransactionManager::begin(&mut self.conn.0, custom).await.map_err(|e| self.inner.err(e))
-    }
-
-    async fn commit_now(&mut self) -> Result<()> {
-        PgTransactionManager::commit(&mut self.conn.0).await.map_err(|e| self.inner.err(e))
-    }
-
-    async fn rollback_now(&mut self) -> Result<()> {
-        PgTransactionManager::rollback(&mut self.conn.0).await.map_err(|e| self.inner.err(e))
-    }
-
     /// Runs a statement returning no rows, from `plan` when the caller compiled it already.
     pub async fn run_statement(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
         self.ready().await?;
-        let r = self.execute_now(stmt, plan).await;
-        self.after(r)
+        let write = self.transaction_depth() == 0 && autocommit_write(stmt);
+        let inner = self.inner.clone();
+        let r = within(&inner.host, "a statement", inner.limits.operation, self.execute_now(stmt, plan)).await;
+        self.finish_write(write, r)
     }
 
     /// Runs a query, handing each row to `sink`.
     pub async fn fetch_rows(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
-        let r = self.fetch_now(stmt, plan, sink).await;
-        self.after(r)
+        let write = self.transaction_depth() == 0 && autocommit_write(stmt);
+        let inner = self.inner.clone();
+        let r = within(&inner.host, "a query", inner.limits.operation, self.fetch_now(stmt, plan, sink)).await;
+        self.finish_write(write, r)
     }
 }
 
@@ -251,7 +241,7 @@ impl PgConn {
         let text = bind::text_ok(stmt);
         let (mut tx, plan) = self.own_tx_for(stmt, None).await?;
         let r = async {
-            let mut plan = tx.conn.plan_for(stmt, plan).await?;
+            let mut plan = tx.conn().plan_for(stmt, plan).await?;
             if plan.len() != 1 {
                 return Err(Error::InvalidQuery(format!(
                     "this {} compiles to {} statements and cannot be streamed; use fetch",
@@ -260,51 +250,12 @@ impl PgConn {
                 )));
             }
             let q = plan.remove(0);
-            bind::ready(q.sql, &q.params, text, tx.conn.named())
+            bind::ready(q.sql, &q.params, text, tx.conn().named())
         }
         .await;
         match r {
             Ok(q) => Ok((tx.hand_over(), q)),
             Err(e) => tx.finish(Err(e)).await,
-        }
-    }
-}
-
-/// A transaction the connection opened for one statement (`open`), or none. Dropped before
-/// [`OwnTx::finish`] completes (a cancelled future), it queues a ROLLBACK (and the busy state
-/// makes the next use replace the session anyway), so it never outlives its statement.
-struct OwnTx<'a> {
-    conn: &'a mut PgConn,
-    open: bool,
-}
-
-impl OwnTx<'_> {
-    /// Gives up the guard without ending the transaction; true when one is open (the caller
-    /// makes a new guard for it without an await in between).
-    fn hand_over(mut self) -> bool {
-        std::mem::take(&mut self.open)
-    }
-
-    /// Commits on success, rolls back on error; returns `r`, or the COMMIT's error.
-    async fn finish<T>(&mut self, r: Result<T>) -> Result<T> {
-        if !self.open {
-            return r;
-        }
-        match &r {
-            Ok(_) => self.conn.commit_now().await?,
-            Err(_) => {
-                let _ = self.conn.rollback_now().await;
-            }
-        }
-        self.open = false;
-        r
-    }
-}
-
-impl Drop for OwnTx<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            PgTransactionManager::start_rollback(&mut self.conn.conn.0);
         }
     }
 }
@@ -320,56 +271,47 @@ impl BackendConnection for PgConn {
     }
 
     /// Busy until the stream ends: a stream dropped early leaves the session to be replaced.
+    /// The first answer waits at most the statement backstop or `read_timeout`, each next one
+    /// `read_timeout`; passing either breaks the session.
     fn stream<'a>(&'a mut self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
         Box::pin(async_stream::try_stream! {
             let (open, query) = self.start_stream(&stmt).await?;
-            let mut tx = OwnTx { conn: self, open };
-            let inner = tx.conn.inner.clone();
+            let mut tx = OwnTx::new(self, open);
+            let inner = tx.conn().inner.clone();
             let mut names = None;
             let mut failed = None;
             {
-                let mut rows = query.fetch(&mut tx.conn.conn.0);
-                while let Some(r) = rows.next().await {
-                    match r {
-                        Ok(row) => yield to_row(row, &mut names)?,
+                let mut rows = query.fetch(&mut tx.conn().conn.0);
+                let mut limit = inner.limits.round_trip();
+                loop {
+                    let next = async { rows.try_next().await.map_err(|e| inner.err(e)) };
+                    let next = within(&inner.host, "a query", limit, next).await;
+                    limit = inner.limits.read;
+                    match next {
+                        Ok(Some(row)) => yield to_row(row, &mut names)?,
+                        Ok(None) => break,
                         Err(e) => {
-                            failed = Some(inner.err(e));
+                            failed = Some(e);
                             break;
                         }
                     }
                 }
             }
             let r = tx.finish(failed.map_or(Ok(()), Err)).await;
-            tx.conn.after(r)?;
+            tx.conn().after(r)?;
         })
     }
 
     async fn begin(&mut self, options: &TxOptions) -> Result<()> {
-        self.ready().await?;
-        let r = self.begin_now(options).await;
-        self.after(r)
+        self.begin_tx(options).await
     }
 
     async fn commit(&mut self) -> Result<()> {
-        if self.state.lost_depth() > 0 {
-            self.state = self.state.end_lost_level();
-            return Err(lost());
-        }
-        self.ready().await?;
-        let r = self.commit_now().await;
-        self.after(r)
+        self.commit_tx().await
     }
 
     async fn rollback(&mut self) -> Result<()> {
-        self.replace_if_abandoned().await?;
-        if self.state.lost_depth() > 0 {
-            // The server already rolled it back when the session was replaced.
-            self.state = self.state.end_lost_level();
-            return Ok(());
-        }
-        self.state = self.state.start();
-        let r = self.rollback_now().await;
-        self.after(r)
+        self.rollback_tx().await
     }
 
     fn start_rollback(&mut self) {
@@ -383,13 +325,24 @@ impl BackendConnection for PgConn {
     fn transaction_depth(&self) -> usize {
         self.depth_now() + self.state.lost_depth()
     }
+
+    /// The session is closed, never pooled; its open levels end with it (the server rolls them
+    /// back), so this handle starts clean on a new session at its next use.
+    fn discard(&mut self) {
+        if self.state.reusable() {
+            self.state = ConnState::Broken;
+        }
+        for _ in 0..self.transaction_depth() {
+            self.start_rollback();
+        }
+    }
 }
 
 impl Drop for PgConn {
     fn drop(&mut self) {
-        if self.state == ConnState::Busy {
-            // Its future was dropped mid-statement: close the session; the server rolls back
-            // whatever was open.
+        if !self.state.reusable() {
+            // Busy (its future was dropped mid-statement) or broken: close the session; the
+            // server rolls back whatever was open.
             self.conn.close_on_drop();
             return;
         }

@@ -11,10 +11,12 @@ mod conflict;
 pub mod connection;
 pub mod ddl;
 pub mod error;
+pub mod limits;
 pub mod options;
 pub mod row;
 pub mod session;
 pub mod state;
+mod txn;
 
 pub use backend::PgBackend;
 pub use connection::PgConn;

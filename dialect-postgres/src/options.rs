@@ -14,7 +14,8 @@
 //!   none is open: see [`Settings::pooler`].
 //! - No `extra_float_digits` startup parameter is sent (PgBouncer refuses unknown ones).
 
-use athanor_core::options::{parse_bool, unknown_option};
+use crate::limits::Limits;
+use athanor_core::options::{check_limit, parse_bool, parse_limit, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
 use std::time::Duration;
@@ -31,6 +32,7 @@ pub const POSTGRES_KEYS: &[&str] = &[
     "options",
     "search_path",
     "statement_timeout",
+    "read_timeout",
     "pgbouncer",
 ];
 
@@ -58,6 +60,9 @@ pub struct Settings {
     pub pooler: bool,
     /// `host:port` (or the socket path) for error messages; never credentials.
     pub host: String,
+    /// Time limits on the server's answers (`statement_timeout`, `read_timeout`; see
+    /// [`crate::limits`]).
+    pub limits: Limits,
 }
 
 impl std::fmt::Debug for Settings {
@@ -176,6 +181,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     let mut connect_timeout = None;
     let mut startup_key: Option<String> = None;
     let mut ssl_key_seen: Option<String> = None;
+    let (mut statement, mut read) = (None, None);
     for (k, v) in rest {
         match k.as_str() {
             "sslmode" | "ssl" => {
@@ -204,26 +210,39 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
                 c = c.options([("search_path", non_empty(&k, &v)?)]);
                 startup_key.get_or_insert(k);
             }
-            // Seconds, as for MySQL; the server cancels a longer statement (SQLSTATE 57014, a
-            // typed `Timeout`).
-            "statement_timeout" => {
-                c = c.options([("statement_timeout", format!("{}ms", bounded_secs(&k, &v)?.as_millis().max(1)))]);
-                startup_key.get_or_insert(k);
-            }
+            // Seconds (0 = none), as for MySQL; see `crate::limits`.
+            "statement_timeout" => statement = parse_limit(&k, &v)?,
+            "read_timeout" => read = parse_limit(&k, &v)?,
             "pgbouncer" => pooler |= parse_bool(&k, &v)?,
             _ => return Err(unknown_option("postgresql", &k, POSTGRES_KEYS)),
         }
-    }
-    if let (true, Some(key)) = (pooler, startup_key) {
-        return Err(pooler_refuses(key));
     }
     if let Some(socket) = url.host().filter(|h| h.starts_with('/')) {
         host = format!("unix socket {socket}");
         c = c.socket(socket);
     }
     let connect_timeout = connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+    // Code wins over the URL; the same range checks as the URL's.
+    if let Some(d) = engine.statement_timeout {
+        statement = check_limit("statement_timeout", d)?;
+    }
+    if let Some(d) = engine.read_timeout {
+        read = check_limit("read_timeout", d)?;
+    }
+    if statement.is_some() {
+        // Its server half is a startup parameter too.
+        startup_key.get_or_insert_with(|| "statement_timeout".to_owned());
+    }
+    if let (true, Some(key)) = (pooler, startup_key) {
+        return Err(pooler_refuses(key));
+    }
+    if let Some(d) = statement {
+        // The server cancels a longer statement (SQLSTATE 57014, a typed `Timeout`).
+        c = c.options([("statement_timeout", format!("{}ms", d.as_millis().max(1)))]);
+    }
+    let limits = Limits::new(statement, read, connect_timeout);
     let acquire_timeout = engine.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT);
-    Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host })
+    Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host, limits })
 }
 
 #[cfg(test)]

@@ -6,6 +6,17 @@
 //! its session is replaced (or closed). Transaction levels that died with a replaced session
 //! become `Lost`: until the caller rolls them back, statements and COMMIT fail with
 //! `ConnectionLost` (the server already rolled them back).
+//!
+//! An operation that fails because the session broke (lost, or a client-side time limit passed
+//! mid-answer) leaves it `Broken`: replaced at the next use, closed (never pooled) at drop.
+//!
+//! ```text
+//!   Ready ──start──► Busy ──finish / failed(kept)──► Ready
+//!                     │ failed(broken)                 ▲
+//!                     ├──────────────► Broken ──replaced(0)─┤
+//!                     │ next use finds it Busy      │       │
+//!                     └──────────────► (Replace) ───┘ replaced(n) ──► Lost{n} ──rolled back──► Ready
+//! ```
 
 /// Where the connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +25,8 @@ pub enum ConnState {
     Ready,
     /// An operation is in flight; still set at the next use means it was abandoned.
     Busy,
+    /// The session broke (lost, or timed out mid-answer): replaced at the next use.
+    Broken,
     /// The session was replaced while `depth` transaction levels were open.
     Lost {
         /// Levels the caller has not rolled back yet.
@@ -37,7 +50,7 @@ impl ConnState {
     pub fn before(self) -> Before {
         match self {
             ConnState::Ready => Before::Proceed,
-            ConnState::Busy => Before::Replace,
+            ConnState::Busy | ConnState::Broken => Before::Replace,
             ConnState::Lost { .. } => Before::Refuse,
         }
     }
@@ -63,6 +76,20 @@ impl ConnState {
             ConnState::Busy => ConnState::Ready,
             other => other,
         }
+    }
+
+    /// The operation failed: a broken session (`breaks`) is never reused; otherwise (a server
+    /// error such as a duplicate key) the session stays usable.
+    pub fn failed(self, breaks: bool) -> ConnState {
+        match (self, breaks) {
+            (ConnState::Ready | ConnState::Busy, true) => ConnState::Broken,
+            (s, _) => s.finish(),
+        }
+    }
+
+    /// True when the session may go back to the pool (after any queued ROLLBACK is flushed).
+    pub fn reusable(self) -> bool {
+        matches!(self, ConnState::Ready | ConnState::Lost { .. })
     }
 
     /// The caller ended one lost level (ROLLBACK, or a COMMIT that fails).
@@ -101,6 +128,27 @@ mod tests {
         assert_eq!(s.before(), Before::Replace);
         assert_eq!(s.replaced(0), ConnState::Ready);
         assert_eq!(s.replaced(2), ConnState::Lost { depth: 2 });
+    }
+
+    #[test]
+    fn a_broken_session_is_replaced_and_never_pooled() {
+        let s = ConnState::Ready.start().failed(true);
+        assert_eq!(s, ConnState::Broken);
+        assert!(!s.reusable());
+        assert_eq!(s.before(), Before::Replace);
+        assert_eq!(s.replaced(0), ConnState::Ready);
+        assert_eq!(s.replaced(1), ConnState::Lost { depth: 1 });
+        // Mid-stream, after the first row made it Ready again.
+        assert_eq!(ConnState::Ready.failed(true), ConnState::Broken);
+    }
+
+    #[test]
+    fn a_server_error_keeps_the_session() {
+        let s = ConnState::Ready.start().failed(false);
+        assert_eq!(s, ConnState::Ready);
+        assert!(s.reusable() && ConnState::Lost { depth: 1 }.reusable());
+        assert!(!ConnState::Busy.reusable());
+        assert_eq!(ConnState::Lost { depth: 1 }.failed(true), ConnState::Lost { depth: 1 });
     }
 
     #[test]

@@ -90,6 +90,9 @@ impl BackendConnection for SqliteConn {
         if options.read_only {
             return Err(Error::unsupported("sqlite", "read-only transactions"));
         }
+        if options.deferrable {
+            return Err(Error::unsupported("sqlite", "deferrable transactions"));
+        }
         // SQLite transactions are always SERIALIZABLE, at least as strong as any level asked for.
         Tm::begin(&mut self.conn, None).await.map_err(map)
     }

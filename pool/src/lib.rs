@@ -216,7 +216,10 @@ impl<C: Connector> Pool<C> {
                 Some(Err(e)) if self.connector.is_refusal(&e) => return Err(AcquireError::Connect(e)),
                 Some(Err(_)) => {}
                 None => {
-                    self.note_connect_error(format!("connecting took longer than {:?}", self.config.acquire_timeout));
+                    // An earlier attempt's own error (refused, timed out) says more than this.
+                    if self.last_connect_error().is_none() {
+                        self.note_connect_error(format!("connecting took longer than {:?}", self.config.acquire_timeout));
+                    }
                     return Err(AcquireError::Timeout(self.last_connect_error()));
                 }
             }

@@ -14,6 +14,9 @@ struct Counters {
     pings: AtomicU32,
     fail: AtomicBool,
     refuse: AtomicBool,
+    /// The next connect fails, every later one never finishes.
+    fail_then_hang: AtomicBool,
+    hang: AtomicBool,
 }
 
 struct FakeConn(Arc<Counters>);
@@ -42,6 +45,13 @@ impl Connector for Fake {
     type Error = String;
     fn connect(&self) -> BoxFuture<'_, Result<FakeConn, String>> {
         Box::pin(async move {
+            if self.0.hang.load(Ordering::SeqCst) {
+                std::future::pending::<()>().await;
+            }
+            if self.0.fail_then_hang.swap(false, Ordering::SeqCst) {
+                self.0.hang.store(true, Ordering::SeqCst);
+                return Err("connect timed out".into());
+            }
             if self.0.refuse.load(Ordering::SeqCst) {
                 return Err("refused".into());
             }
@@ -123,6 +133,18 @@ async fn timeouts_report_the_last_connect_error_and_refusals_end_at_once() {
     assert!(matches!(pool.acquire().await, Err(AcquireError::Connect(e)) if e == "refused"));
     assert!(start.elapsed() < Duration::from_millis(250));
     assert_eq!(pool.size(), 0);
+}
+
+/// A connect cut short by the checkout's deadline keeps the earlier attempt's own error.
+#[tokio::test]
+async fn a_connect_cut_by_the_deadline_keeps_the_earlier_error() {
+    let c = Arc::new(Counters::default());
+    let pool = Pool::new(Fake(c.clone()), config(1, None));
+    c.fail_then_hang.store(true, Ordering::SeqCst);
+    match pool.acquire().await {
+        Err(AcquireError::Timeout(Some(e))) => assert_eq!(e, "connect timed out"),
+        other => panic!("{:?}", other.err()),
+    }
 }
 
 #[tokio::test]

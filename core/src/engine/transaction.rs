@@ -39,6 +39,10 @@ pub struct TxOptions {
     pub isolation: Option<IsolationLevel>,
     /// A read-only transaction.
     pub read_only: bool,
+    /// A deferrable transaction (PostgreSQL's `SERIALIZABLE READ ONLY DEFERRABLE`: waits for a
+    /// snapshot that cannot fail with a serialization error). Dialects without it refuse it with
+    /// `Unsupported` before any I/O.
+    pub deferrable: bool,
 }
 
 impl TxOptions {
@@ -50,6 +54,11 @@ impl TxOptions {
     /// Makes the transaction read-only.
     pub fn read_only(mut self) -> Self {
         self.read_only = true;
+        self
+    }
+    /// Makes the transaction deferrable (see [`TxOptions::deferrable`]).
+    pub fn deferrable(mut self) -> Self {
+        self.deferrable = true;
         self
     }
 }
