@@ -7,7 +7,7 @@
 
 mod common;
 
-use athanor_core::ast::{SelectKind, Statement};
+use athanor_core::ast::{CastType, Expr, SelectKind, Statement};
 use athanor_core::query::{col, delete_from, insert_into, select, update, AsStatement};
 use athanor_core::{Engine, Table, Value};
 use athanor_supabase::SupabaseExt;
@@ -29,6 +29,10 @@ fn expected() -> BTreeMap<String, serde_json::Value> {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .map(|v| (v["id"].as_str().unwrap().to_owned(), v))
         .collect()
+}
+
+fn cast(column: &'static str, to: CastType) -> Expr {
+    Expr::Cast { expr: Box::new(col(column).expr()), to }
 }
 
 fn count(q: &impl AsStatement) -> Statement {
@@ -74,6 +78,12 @@ fn cases() -> Vec<(&'static str, &'static str, Statement)> {
         ("sel_whitespace_stripped", BASE, sel_cols().as_statement().unwrap()),
         ("sel_quoted_column_keeps_space", BASE, select(&t("order_items")).columns([col("Unit Price"), col("id")]).as_statement().unwrap()),
         ("sel_alias", BASE, select(&ohlcv).column_as(col("symbol"), "sym").column_as(col("close"), "px").as_statement().unwrap()),
+        ("sel_cast", BASE, select(&ohlcv).columns([cast("close", CastType::Text), cast("volume", CastType::Double)]).as_statement().unwrap()),
+        ("sel_alias_cast", BASE, {
+            let mut s = select(&ohlcv).columns([cast("close", CastType::Text), col("ts").expr()]).ast().clone();
+            s.columns[0].alias = Some("close_txt".into());
+            Statement::Select(s)
+        }),
         ("f_eq_neq", BASE, ids("ohlcv_1m").filter(col("symbol").eq("BTC")).filter(col("exchange").ne("kraken")).as_statement().unwrap()),
         (
             "f_gt_gte_lt_lte",
@@ -220,8 +230,6 @@ fn rpc_cases() -> Vec<(&'static str, &'static str, &'static str, serde_json::Val
 
 /// Oracle cases Athanor's API cannot express, with the reason (checked to cover every id).
 pub const NOT_EXPRESSIBLE: &[(&str, &str)] = &[
-    ("sel_cast", "casts"),
-    ("sel_alias_cast", "casts"),
     ("sel_json_path", "JSON paths"),
     ("sel_aggregates", "aggregates (Unsupported)"),
     ("embed_fk", "embeds/joins"),

@@ -113,9 +113,11 @@ impl Builder<'_> {
                 continue;
             }
             let col = self.column(&i.column)?;
-            out.push(match &i.alias {
-                Some(a) => format!("{col} AS {}", quote_ident(a)),
-                None => col,
+            out.push(match (&i.alias, &i.cast) {
+                (Some(a), None) => format!("{col} AS {}", quote_ident(a)),
+                (None, None) => col,
+                // A cast column keeps the column's name unless aliased, as PostgREST names it.
+                (alias, Some(ty)) => format!("CAST({col} AS {}) AS {}", cast_type(ty)?, quote_ident(alias.as_ref().unwrap_or(&i.column))),
             });
         }
         Ok(out.join(", "))
@@ -142,6 +144,14 @@ impl Builder<'_> {
         let list = self.select_list(q.select.as_deref())?;
         Ok(format!("WITH _w AS ({write} RETURNING *) SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM _w) _r"))
     }
+}
+
+/// A select-list cast's type: PostgREST pastes the name into the SQL; the stand-in takes only
+/// these built-in names (anything else is a 400, not SQL).
+fn cast_type(ty: &str) -> Result<&'static str, ApiError> {
+    const KNOWN: &[&str] =
+        &["text", "int2", "int4", "int8", "smallint", "integer", "bigint", "float4", "float8", "numeric", "date", "timestamp", "timestamptz", "bool", "boolean", "json", "jsonb", "uuid"];
+    KNOWN.iter().copied().find(|k| k.eq_ignore_ascii_case(ty)).ok_or_else(|| ApiError::parse(format!("the stand-in does not cast to {ty:?}")))
 }
 
 /// The rows of a GET/HEAD, and the statement counting every row the filters match.

@@ -43,6 +43,11 @@ pub fn result_columns(stmt: &Statement) -> Option<Vec<String>> {
             .map(|i| match (&i.alias, &i.expr) {
                 (Some(a), _) => a.to_string(),
                 (None, Expr::Column(c)) => c.to_string(),
+                // PostgREST names a cast column after the column (`close::text` → "close").
+                (None, Expr::Cast { expr, .. }) => match expr.as_ref() {
+                    Expr::Column(c) => c.to_string(),
+                    _ => String::new(),
+                },
                 _ => String::new(),
             })
             .collect(),

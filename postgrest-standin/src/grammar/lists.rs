@@ -2,7 +2,7 @@
 //! (`pFieldForest`, `pOrder`, `pColumns`, `pTreePath`).
 
 use super::filter::Unsupported;
-use super::parsec::{field_name, json_arrow_follows, Cursor, PResult};
+use super::parsec::{field_name, identifier, json_arrow_follows, Cursor, PResult};
 use super::{OrderItem, SelectItem};
 
 fn unsupported<T>(what: &str) -> PResult<Result<T, Unsupported>> {
@@ -63,7 +63,7 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
     });
     if star.is_ok() {
         c.ws();
-        return Ok(Ok(SelectItem { column: "*".into(), alias: None }));
+        return Ok(Ok(SelectItem { column: "*".into(), alias: None, cast: None }));
     }
     if c.attempt(|c| {
         c.optional(alias)?;
@@ -80,9 +80,11 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
         return unsupported("JSON paths");
     }
     c.ws();
-    if c.looking_at(|c| c.string("::")) {
-        return unsupported("casts");
-    }
+    // `::type` (`pIdentifier`); the SQL builder takes only the types it knows.
+    let cast = c.optional(|c| {
+        c.string("::")?;
+        identifier(c)
+    })?;
     if c.looking_at(|c| c.char('.')) {
         return unsupported("aggregates");
     }
@@ -90,7 +92,7 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
         return c.fail();
     }
     c.ws();
-    Ok(Ok(SelectItem { column, alias }))
+    Ok(Ok(SelectItem { column, alias, cast }))
 }
 
 /// `pFieldForest`: items separated by `,`; a first item that reads nothing gives an empty list

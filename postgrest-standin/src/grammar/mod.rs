@@ -78,6 +78,8 @@ pub struct SelectItem {
     pub column: String,
     /// `alias:` before the column.
     pub alias: Option<String>,
+    /// `::type` after the column.
+    pub cast: Option<String>,
 }
 
 /// One item of `order=`.
@@ -220,9 +222,18 @@ mod tests {
     }
 
     #[test]
+    fn select_items_take_a_cast_after_the_column() {
+        let q = parse_query("select=close::text,px:volume::float8,ts").unwrap();
+        let items = q.select.unwrap();
+        assert_eq!(items[0], SelectItem { column: "close".into(), alias: None, cast: Some("text".into()) });
+        assert_eq!(items[1], SelectItem { column: "volume".into(), alias: Some("px".into()), cast: Some("float8".into()) });
+        assert_eq!(items[2], SelectItem { column: "ts".into(), alias: None, cast: None });
+    }
+
+    #[test]
     fn top_level_filters_keep_their_value_verbatim() {
         let q = parse_query("select=id%2Cx:close&symbol=eq.%22BTC%22&ts=gte.2024-01-01T00%3A00%3A00&note=not.is.null&n=like.a*b").unwrap();
-        assert_eq!(q.select.unwrap()[1], SelectItem { column: "close".into(), alias: Some("x".into()) });
+        assert_eq!(q.select.unwrap()[1], SelectItem { column: "close".into(), alias: Some("x".into()), cast: None });
         assert_eq!(q.filters[0], leaf("symbol", Op::Eq, "\"BTC\""));
         assert_eq!(q.filters[1], leaf("ts", Op::Gte, "2024-01-01T00:00:00"));
         assert_eq!(
@@ -318,9 +329,9 @@ mod tests {
         assert_eq!(
             q.select.unwrap(),
             [
-                SelectItem { column: "name".into(), alias: Some("alias".into()) },
-                SelectItem { column: "*".into(), alias: None },
-                SelectItem { column: "plain".into(), alias: None },
+                SelectItem { column: "name".into(), alias: Some("alias".into()), cast: None },
+                SelectItem { column: "*".into(), alias: None, cast: None },
+                SelectItem { column: "plain".into(), alias: None, cast: None },
             ]
         );
         for bad in ["name!hint", "name::"] {
