@@ -78,6 +78,13 @@ pub async fn save_refresh_delete(engine: &Engine) {
 
 /// Which RETURNING forms the server has: (UPDATE, DELETE).
 async fn returning_support(engine: &Engine) -> (bool, bool) {
+    if engine.dialect() == "sqlite" {
+        // The capability claims both; the linked SQLite (sqlx's bundled one) must be ≥ 3.35.
+        let row = athanor::text("SELECT sqlite_version() AS v").fetch_one(engine).await.expect("SQLite version");
+        let v: String = row.get("v").unwrap();
+        let n: Vec<u32> = v.split('.').map(|p| p.parse().unwrap()).collect();
+        assert!((n[0], n[1]) >= (3, 35), "SQLite {v} has no UPDATE/DELETE … RETURNING");
+    }
     if engine.dialect() != "mysql" {
         return (true, true);
     }
