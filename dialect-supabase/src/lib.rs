@@ -58,7 +58,8 @@ impl Dialect for SupabaseDialect {
         &["http", "https"]
     }
     fn backend(&self, url: &DbUrl, options: &EngineOptions) -> Result<Arc<dyn Backend>> {
-        let config = if project::is_env_url(url) { Config::from_url(&project::env_url(url)?, options)? } else { Config::from_url(url, options)? };
+        let config =
+            if project::is_env_url(url) { Config::from_url(&project::env_url(url)?, options)? } else { Config::from_url(url, options)? };
         Ok(Arc::new(SupabaseBackend::new(config)?))
     }
 }

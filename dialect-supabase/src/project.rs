@@ -54,7 +54,9 @@ pub fn env_url(with_options: &DbUrl) -> Result<DbUrl> {
     let var = |name: &str| {
         std::env::var(name).map_err(|_| Error::InvalidOption {
             key: name.into(),
-            reason: format!("supabase://env reads the project URL and API key from {URL_VAR} and {KEY_VAR}; {name} is not set (or not UTF-8)"),
+            reason: format!(
+                "supabase://env reads the project URL and API key from {URL_VAR} and {KEY_VAR}; {name} is not set (or not UTF-8)"
+            ),
         })
     };
     let mut url = project_url(&var(URL_VAR)?, &var(KEY_VAR)?)?;

@@ -78,7 +78,11 @@ fn cases() -> Vec<(&'static str, &'static str, Statement)> {
         ("sel_whitespace_stripped", BASE, sel_cols().as_statement().unwrap()),
         ("sel_quoted_column_keeps_space", BASE, select(&t("order_items")).columns([col("Unit Price"), col("id")]).as_statement().unwrap()),
         ("sel_alias", BASE, select(&ohlcv).column_as(col("symbol"), "sym").column_as(col("close"), "px").as_statement().unwrap()),
-        ("sel_cast", BASE, select(&ohlcv).columns([cast("close", CastType::Text), cast("volume", CastType::Double)]).as_statement().unwrap()),
+        (
+            "sel_cast",
+            BASE,
+            select(&ohlcv).columns([cast("close", CastType::Text), cast("volume", CastType::Double)]).as_statement().unwrap(),
+        ),
         ("sel_alias_cast", BASE, {
             let mut s = select(&ohlcv).columns([cast("close", CastType::Text), col("ts").expr()]).ast().clone();
             s.columns[0].alias = Some("close_txt".into());

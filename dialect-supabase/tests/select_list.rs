@@ -51,7 +51,10 @@ fn casts_postgrest_cannot_express_are_refused() {
     let t = table();
     let refused = [
         select(&t).columns([cast("close", CastType::Decimal(10, 2))]),
-        select(&t).columns([Expr::Cast { expr: Box::new(Expr::Cast { expr: Box::new(col("n").expr()), to: CastType::Text }), to: CastType::Text }]),
+        select(&t).columns([Expr::Cast {
+            expr: Box::new(Expr::Cast { expr: Box::new(col("n").expr()), to: CastType::Text }),
+            to: CastType::Text,
+        }]),
         select(&t).columns([Expr::Cast { expr: Box::new(Expr::value(1)), to: CastType::Text }]),
     ];
     for q in refused {
@@ -110,7 +113,8 @@ async fn the_standin_answers_casts_and_renames_as_sql_does() {
     assert_eq!(r.get::<i64>("key").unwrap(), 1);
 
     // RETURNING rows of an UPDATE and a DELETE, through `select=` on the write.
-    let upd = update(&t).set_value("n", 8).filter(col("id").eq(1)).returning_columns(["id", "n"]).all(&engine).await.expect("PATCH returning");
+    let upd =
+        update(&t).set_value("n", 8).filter(col("id").eq(1)).returning_columns(["id", "n"]).all(&engine).await.expect("PATCH returning");
     assert_eq!((upd.len(), upd[0].get::<i64>("n").unwrap()), (1, 8));
     let del = delete_from(&t).filter(col("id").eq(1)).returning_columns(["id", "close"]).all(&engine).await.expect("DELETE returning");
     assert_eq!(del.len(), 1);

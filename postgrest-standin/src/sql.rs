@@ -149,9 +149,31 @@ impl Builder<'_> {
 /// A select-list cast's type: PostgREST pastes the name into the SQL; the stand-in takes only
 /// these built-in names (anything else is a 400, not SQL).
 fn cast_type(ty: &str) -> Result<&'static str, ApiError> {
-    const KNOWN: &[&str] =
-        &["text", "int2", "int4", "int8", "smallint", "integer", "bigint", "float4", "float8", "numeric", "date", "timestamp", "timestamptz", "bool", "boolean", "json", "jsonb", "uuid"];
-    KNOWN.iter().copied().find(|k| k.eq_ignore_ascii_case(ty)).ok_or_else(|| ApiError::parse(format!("the stand-in does not cast to {ty:?}")))
+    const KNOWN: &[&str] = &[
+        "text",
+        "int2",
+        "int4",
+        "int8",
+        "smallint",
+        "integer",
+        "bigint",
+        "float4",
+        "float8",
+        "numeric",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "bool",
+        "boolean",
+        "json",
+        "jsonb",
+        "uuid",
+    ];
+    KNOWN
+        .iter()
+        .copied()
+        .find(|k| k.eq_ignore_ascii_case(ty))
+        .ok_or_else(|| ApiError::parse(format!("the stand-in does not cast to {ty:?}")))
 }
 
 /// The rows of a GET/HEAD, and the statement counting every row the filters match.
