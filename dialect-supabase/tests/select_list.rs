@@ -124,3 +124,111 @@ async fn the_standin_answers_casts_and_renames_as_sql_does() {
     pg.close().await;
     standin.close().await;
 }
+
+fn count_all() -> Expr {
+    Expr::Agg { func: athanor_core::ast::AggFunc::Count, arg: None }
+}
+
+#[test]
+fn aggregates_compile_to_postgrest_aggregate_items() {
+    let t = table();
+    let grouped = select(&t).columns([col("n").expr(), col("close").max(), col("close").sum(), count_all()]).group_by([col("n")]);
+    assert_eq!(select_param(&grouped).unwrap(), "n,close.max(),close.sum(),count()");
+    // A repeated default key gets an alias, so each object keeps every value.
+    let twice = select(&t).columns([col("close").max(), col("n").max(), col("n").count(), count_all()]).column_as(col("id").min(), "lo");
+    assert_eq!(select_param(&twice).unwrap(), "close.max(),max_2:n.max(),n.count(),count_2:count(),lo:id.min()");
+    let whole = select(&t).columns([col("close").avg(), col("ts").min()]);
+    assert_eq!(select_param(&whole).unwrap(), "close.avg(),ts.min()");
+}
+
+#[test]
+fn groupings_postgrest_cannot_express_are_refused() {
+    let t = table();
+    let unsupported = |q: &athanor_core::query::Select<athanor_core::Row>, what: &str| {
+        let err = select_param(q).expect_err(what);
+        assert!(matches!(err, Error::Unsupported { dialect: "supabase", .. }), "{what}: {err}");
+    };
+    unsupported(&select(&t).columns([col("n").expr()]).group_by([col("n")]), "GROUP BY without aggregates");
+    unsupported(&select(&t).columns([col("n").expr(), col("close").max()]), "a plain column not grouped");
+    unsupported(&select(&t).columns([col("close").max()]).group_by([col("n")]), "a group column not selected");
+    unsupported(
+        &select(&t).columns([col("n").expr(), count_all()]).group_by([col("n")]).having(Expr::Binary {
+            op: athanor_core::ast::BinOp::Gt,
+            left: Box::new(count_all()),
+            right: Box::new(Expr::value(1)),
+        }),
+        "HAVING",
+    );
+    let distinct = Expr::Agg { func: athanor_core::ast::AggFunc::CountDistinct, arg: Some(Box::new(col("n").expr())) };
+    unsupported(&select(&t).columns([distinct]), "COUNT(DISTINCT)");
+    let of_expr = Expr::Agg { func: athanor_core::ast::AggFunc::Sum, arg: Some(Box::new(cast("n", CastType::Text))) };
+    unsupported(&select(&t).columns([of_expr]), "an aggregate of an expression");
+    unsupported(&select(&t).columns([cast("n", CastType::Text), count_all()]).group_by([col("n")]), "a cast beside aggregates");
+    let grouped = select(&t).columns([col("n").expr(), count_all()]).group_by([col("n")]);
+    let e = common::engine("postgrest+http://localhost:3000");
+    let mut count = grouped.ast().clone();
+    count.kind = athanor_core::ast::SelectKind::Count;
+    assert!(matches!(e.compile(&athanor_core::ast::Statement::Select(count)), Err(Error::Unsupported { .. })));
+}
+
+#[tokio::test]
+async fn the_standin_aggregates_as_sql_does() {
+    let standin = StandIn::start(&pg_url(), KEY).await.expect("stand-in");
+    let t = table();
+    standin.create_tables(&[&t]).await.expect("create the table");
+    let engine = common::engine(&standin.url());
+    let ts = athanor_core::chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap().and_hms_opt(12, 0, 0).unwrap();
+    let mut ins = insert_into(&t).columns(["id", "close", "n", "ts"]);
+    for (id, close, n) in [(1, "1.5", 1), (2, "2.25", 1), (3, "10", 2), (4, "0.125", 2), (5, "7", 3)] {
+        ins = ins.values([
+            Value::I64(id),
+            Value::Decimal(close.parse().unwrap()),
+            Value::I64(n),
+            Value::DateTime(ts + athanor_core::chrono::Duration::minutes(id)),
+        ]);
+    }
+    ins.execute(&engine).await.expect("insert");
+    let pg = sqlx::PgPool::connect(&pg_url()).await.expect("PostgreSQL");
+    let schema = standin.schema().to_owned();
+
+    let q = select(&t)
+        .columns([col("n").expr(), col("close").max(), col("close").sum(), col("close").avg(), count_all(), col("ts").min()])
+        .group_by([col("n")])
+        .filter(col("id").ne(5))
+        .order_by(col("n").desc());
+    let rows = q.all(&engine).await.expect("grouped aggregates");
+    let sql = format!(
+        r#"SELECT n, max(close)::text, sum(close)::text, avg(close)::text, count(*), min(ts) FROM "{schema}".sel_list WHERE id <> 5 GROUP BY n ORDER BY n DESC"#
+    );
+    let want = sqlx::query(AssertSqlSafe(sql)).fetch_all(&pg).await.expect("SQL");
+    assert_eq!(rows.len(), want.len());
+    assert_eq!(rows[0].columns(), ["n", "max", "sum", "avg", "count", "min"]);
+    for (r, w) in rows.iter().zip(&want) {
+        assert_eq!(r.get::<i64>("n").unwrap(), w.get::<i64, _>(0));
+        for (i, name) in [(1, "max"), (2, "sum"), (3, "avg")] {
+            let got = r.get::<athanor_core::Decimal>(name).unwrap();
+            assert_eq!(got.to_string(), w.get::<String, _>(i), "{name}: value and scale as PostgreSQL's");
+        }
+        assert_eq!(r.get::<i64>("count").unwrap(), w.get::<i64, _>(4));
+        assert_eq!(r.get::<athanor_core::chrono::NaiveDateTime>("min").unwrap(), w.get::<athanor_core::chrono::NaiveDateTime, _>(5));
+    }
+
+    // Over no row: one row of (0, NULL), as SQL.
+    let none = select(&t).columns([count_all(), col("close").max()]).filter(col("id").gt(100)).all(&engine).await.expect("empty aggregate");
+    assert_eq!(none.len(), 1);
+    assert_eq!(none[0].get::<i64>("count").unwrap(), 0);
+    assert_eq!(none[0].get::<Option<athanor_core::Decimal>>("max").unwrap(), None);
+
+    // Two default names: the second is aliased and both values arrive.
+    let two = select(&t).columns([col("close").max(), col("n").max()]).all(&engine).await.expect("two max");
+    assert_eq!(two[0].columns(), ["max", "max_2"]);
+    assert_eq!(two[0].get::<athanor_core::Decimal>("max").unwrap(), "10".parse().unwrap());
+    assert_eq!(two[0].get::<i64>("max_2").unwrap(), 3);
+
+    // Paged groups.
+    let page = select(&t).columns([col("n").expr(), count_all()]).group_by([col("n")]).order_by(col("n").asc()).limit(2).offset(1);
+    let page = page.all(&engine).await.expect("paged groups");
+    assert_eq!(page.iter().map(|r| (r.get::<i64>("n").unwrap(), r.get::<i64>("count").unwrap())).collect::<Vec<_>>(), [(2, 2), (3, 1)]);
+    pg.close().await;
+    standin.close().await;
+}

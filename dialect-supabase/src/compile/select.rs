@@ -1,51 +1,12 @@
 //! SELECT → `GET /{table}?select=…` (rows) or `HEAD` (count, exists).
 
 use super::filter::push_filter;
+use super::select_list::{check_grouping, items, select_list};
 use crate::encode::list_name;
 use crate::request::RequestParts;
 use crate::DIALECT;
-use athanor_core::ast::{CastType, Expr, Nulls, Select, SelectKind};
+use athanor_core::ast::{Expr, Nulls, Select, SelectKind};
 use athanor_core::{Error, Result};
-
-/// The PostgreSQL type name of a select-list cast (`col::text`). PostgREST reads the type as a
-/// bare identifier (`pIdentifier`: letters, digits, `_`), so a type with modifiers
-/// (`numeric(20,8)`) cannot be sent and is refused rather than cast to a different type.
-fn cast_name(to: CastType) -> Result<&'static str> {
-    Ok(match to {
-        CastType::Text => "text",
-        CastType::BigInt => "int8",
-        CastType::Double => "float8",
-        CastType::Date => "date",
-        CastType::Timestamp => "timestamp",
-        CastType::Decimal(..) => {
-            return Err(Error::unsupported(DIALECT, "CAST to DECIMAL(p, s) (PostgREST casts take a type name without precision)"))
-        }
-    })
-}
-
-/// `alias:column,…` (and `column::type` for a cast column) for the select list, `*` when empty.
-pub fn select_list(stmt: &Select) -> Result<String> {
-    if stmt.columns.is_empty() {
-        return Ok("*".into());
-    }
-    let mut items = Vec::with_capacity(stmt.columns.len());
-    for item in &stmt.columns {
-        let name = match &item.expr {
-            Expr::Column(c) => list_name(c),
-            Expr::Cast { expr, to } => match expr.as_ref() {
-                Expr::Column(c) => format!("{}::{}", list_name(c), cast_name(*to)?),
-                _ => return Err(Error::unsupported(DIALECT, "CAST of an expression (PostgREST casts a column)")),
-            },
-            Expr::Agg { .. } => return Err(Error::unsupported(DIALECT, "aggregate functions in the select list (GROUP BY/aggregates)")),
-            _ => return Err(Error::unsupported(DIALECT, "expressions in the select list (only columns and casts of columns)")),
-        };
-        items.push(match &item.alias {
-            Some(a) => format!("{}:{name}", list_name(a)),
-            None => name,
-        });
-    }
-    Ok(items.join(","))
-}
 
 fn order_list(stmt: &Select) -> Result<Option<String>> {
     if stmt.order_by.is_empty() {
@@ -71,8 +32,11 @@ fn order_list(stmt: &Select) -> Result<Option<String>> {
 /// backend applies them to the total, which avoids the server's 416 past the end); exists is
 /// `HEAD … limit=1`, answered by the range in `Content-Range`.
 pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
-    if !stmt.group_by.is_empty() || stmt.having.is_some() {
-        return Err(Error::unsupported(DIALECT, "GROUP BY / HAVING"));
+    let list_items = items(stmt)?;
+    check_grouping(stmt, &list_items)?;
+    let grouped = list_items.iter().any(|i| i.aggregate);
+    if grouped && stmt.kind != SelectKind::Rows {
+        return Err(Error::unsupported(DIALECT, "count() or exists() of an aggregate query"));
     }
     if stmt.distinct {
         return Err(Error::unsupported(DIALECT, "SELECT DISTINCT"));
