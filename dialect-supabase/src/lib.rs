@@ -13,7 +13,7 @@
 //! Options: `key=` (instead of the password part), `schema=` (`Accept-Profile`/`Content-Profile`),
 //! `timeout=` (seconds, default 30), `max_rows=` (the server's `db-max-rows`, 1000 for supabase;
 //! a read cut at it is an error, `0` disables the check), and the shared pool keys (`maxsize` →
-//! idle connections kept, `pool_timeout` → connect timeout, `echo`). Raw SQL, GROUP BY/aggregates, DISTINCT, DDL and
+//! idle connections kept, `pool_timeout` → connect timeout, `echo`). Raw SQL, HAVING, DISTINCT, DDL and
 //! transactions are [`athanor_core::Error::Unsupported`] before any request is sent.
 //! [`SupabaseExt`] adds `with_bearer` (a signed-in user's JWT) and `rpc` on an engine.
 
