@@ -311,3 +311,20 @@ async fn dropped_streams_give_their_connections_back() {
     let n = text("SELECT COUNT(*) AS n FROM seq_1_to_5000").fetch_one(&mut c).await.unwrap().get::<i64>("n").unwrap();
     assert_eq!(n, 5000);
 }
+
+/// An UPDATE that matches a row but changes nothing reports the row (CLIENT_FOUND_ROWS, which
+/// sqlx-mysql always sends): `Model::save` of an unchanged instance depends on it for NotFound.
+#[tokio::test]
+async fn an_unchanged_update_counts_the_matched_row() {
+    let t = Table::new(common::unique("found"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("name", ColumnType::String { max_len: Some(16) }))
+        .primary_key(["id"]);
+    let e = setup(&t).await;
+    insert_into(&t).columns(["id", "name"]).values([Value::I64(1), Value::from("a")]).execute(&e).await.unwrap();
+    let same = athanor_core::update(&t).set_value("name", "a").filter(col("id").eq(1)).execute(&e).await.unwrap();
+    assert_eq!(same, 1, "matched rows, not changed rows");
+    let none = athanor_core::update(&t).set_value("name", "a").filter(col("id").eq(2)).execute(&e).await.unwrap();
+    assert_eq!(none, 0);
+    e.drop_all(&[&t]).await.unwrap();
+}
