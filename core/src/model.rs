@@ -117,7 +117,7 @@ pub trait Model: FromRow + Sync + Sized {
         columns: impl IntoIterator<Item = C>,
     ) -> impl Future<Output = Result<()>> + Send {
         let names = crate::query::instance::columns_to_write::<Self>(columns.into_iter().map(|c| c.column_name()).collect());
-        async move { crate::query::instance::write_columns(self, exec, &names?).await }
+        async move { crate::query::instance::write_columns(self, exec, &names?, "update_columns").await }
     }
     /// Deletes the row with this instance's primary key. Named apart from the associated
     /// [`Model::delete`] builder (`Candle::delete().filter(..)`), as peewee's `delete_instance`;

@@ -48,8 +48,8 @@ pub(crate) fn columns_to_write<M: Model>(names: Vec<&'static str>) -> Result<Vec
 
 /// `UPDATE <table> SET <cols> = <m's values> WHERE <key> = <m's key>`; [`Error::NotFound`] when
 /// no row has the key. With no column to set (every column is in the key) it checks the row exists.
-pub(crate) async fn write_columns<'e, M: Model, E: Executor<'e>>(m: &M, exec: E, cols: &[&'static str]) -> Result<()> {
-    let filter = key_filter(m, "save")?;
+pub(crate) async fn write_columns<'e, M: Model, E: Executor<'e>>(m: &M, exec: E, cols: &[&'static str], what: &str) -> Result<()> {
+    let filter = key_filter(m, what)?;
     if cols.is_empty() {
         return match M::select().filter(filter).exists(exec).await? {
             true => Ok(()),
@@ -70,7 +70,7 @@ pub(crate) async fn write_columns<'e, M: Model, E: Executor<'e>>(m: &M, exec: E,
 
 /// Every column outside the key (and the auto-increment column).
 pub(crate) async fn save<'e, M: Model, E: Executor<'e>>(m: &M, exec: E) -> Result<()> {
-    write_columns(m, exec, &M::non_key_columns()).await
+    write_columns(m, exec, &M::non_key_columns(), "save").await
 }
 
 /// `DELETE FROM <table> WHERE <key> = <m's key>`; [`Error::NotFound`] when no row has the key.
