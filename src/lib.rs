@@ -45,6 +45,12 @@ pub mod dialects {
     pub use athanor_supabase as supabase;
 }
 
+/// The Supabase set-up of supabase-py: `athanor::supabase::create_client(SUPABASE_URL, SUPABASE_KEY)`.
+#[cfg(feature = "supabase")]
+pub mod supabase {
+    pub use athanor_supabase::project::{create_client, create_client_from_env, create_client_with, KEY_VAR, URL_VAR};
+}
+
 /// Decimal literals: `dec!(100.5)`.
 pub use rust_decimal_macros::dec;
 

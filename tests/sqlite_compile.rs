@@ -144,3 +144,17 @@ fn quoted_identifiers_escape_quotes() {
     let (s, _) = sql(e.compile(&select(&t).columns([col("c\"ol")])).unwrap());
     assert_eq!(s, r#"SELECT "c""ol" FROM "we""ird""#);
 }
+
+#[test]
+fn update_and_delete_returning() {
+    let e = create_engine("sqlite://").unwrap();
+    let t = candles();
+    let upd = update(&t).set_value("note", "x").filter(col("id").eq(7)).returning_columns(["id", "note"]);
+    let (s, p) = sql(e.compile(&upd).unwrap());
+    assert_eq!(s, r#"UPDATE "ohlcv_1m" SET "note" = ? WHERE "id" = ? RETURNING "id", "note""#);
+    assert_eq!(p, vec![Value::from("x"), Value::I64(7)]);
+    let del = delete_from(&t).filter(col("id").eq(7)).returning_columns(["id"]);
+    let (s, p) = sql(e.compile(&del).unwrap());
+    assert_eq!(s, r#"DELETE FROM "ohlcv_1m" WHERE "id" = ? RETURNING "id""#);
+    assert_eq!(p, vec![Value::I64(7)]);
+}

@@ -1,11 +1,13 @@
 //! What `#[derive(Model)]` implements: [`FromRow`], [`Model`], and typed [`Column`] handles.
 
 use crate::ast::{Expr, OrderBy};
+use crate::engine::Executor;
 use crate::error::Result;
 use crate::query::{escape_like, Col, ColumnName, Delete, InsertMany, InsertOne, Literal, Operand, Select, TypedExpr, Update};
 use crate::row::{column_names, Row, RowAccess};
 use crate::schema::Table;
 use crate::value::{SqlType, Value};
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -96,6 +98,37 @@ pub trait Model: FromRow + Sync + Sized {
     /// Every column except the primary key and auto-increment ones (for `on_conflict_update`).
     fn non_key_columns() -> Vec<&'static str> {
         Self::COLUMNS.iter().copied().filter(|c| !Self::PRIMARY_KEY.contains(c) && Some(*c) != Self::AUTO_INCREMENT).collect()
+    }
+
+    /// Writes every non-key field to the row with this instance's primary key (`UPDATE … SET
+    /// <all non-key columns> WHERE <key>`), with the value checks of every write.
+    /// [`Error::NotFound`](crate::Error::NotFound) when no row has the key (saving an unchanged
+    /// instance is not an error on any dialect); [`Error::InvalidQuery`](crate::Error::InvalidQuery)
+    /// for a model without a primary key. See [`crate::query::instance`].
+    fn save<'e, E: Executor<'e>>(&self, exec: E) -> impl Future<Output = Result<()>> + Send {
+        crate::query::instance::save(self, exec)
+    }
+    /// Writes only `columns` (names or typed handles: `&[Candle::CLOSE]`) to the row with this
+    /// instance's key; errors as [`Model::save`]. A key column, an unknown name or an empty list
+    /// is [`Error::InvalidQuery`](crate::Error::InvalidQuery) before any I/O.
+    fn update_columns<'e, E: Executor<'e>, C: ColumnName>(
+        &self,
+        exec: E,
+        columns: impl IntoIterator<Item = C>,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let names = crate::query::instance::columns_to_write::<Self>(columns.into_iter().map(|c| c.column_name()).collect());
+        async move { crate::query::instance::write_columns(self, exec, &names?, "update_columns").await }
+    }
+    /// Deletes the row with this instance's primary key. Named apart from the associated
+    /// [`Model::delete`] builder (`Candle::delete().filter(..)`), as peewee's `delete_instance`;
+    /// errors as [`Model::save`].
+    fn delete_instance<'e, E: Executor<'e>>(&self, exec: E) -> impl Future<Output = Result<()>> + Send {
+        crate::query::instance::delete(self, exec)
+    }
+    /// Reloads every field from the row with this instance's primary key (fields marked
+    /// `#[athanor(skip)]` get their default, as in a select); errors as [`Model::save`].
+    fn refresh<'e, E: Executor<'e>>(&mut self, exec: E) -> impl Future<Output = Result<()>> + Send {
+        crate::query::instance::refresh(self, exec)
     }
 }
 

@@ -311,3 +311,46 @@ async fn dropped_streams_give_their_connections_back() {
     let n = text("SELECT COUNT(*) AS n FROM seq_1_to_5000").fetch_one(&mut c).await.unwrap().get::<i64>("n").unwrap();
     assert_eq!(n, 5000);
 }
+
+/// An UPDATE that matches a row but changes nothing reports the row (CLIENT_FOUND_ROWS, which
+/// sqlx-mysql always sends): `Model::save` of an unchanged instance depends on it for NotFound.
+#[tokio::test]
+async fn an_unchanged_update_counts_the_matched_row() {
+    let t = Table::new(common::unique("found"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("name", ColumnType::String { max_len: Some(16) }))
+        .primary_key(["id"]);
+    let e = setup(&t).await;
+    insert_into(&t).columns(["id", "name"]).values([Value::I64(1), Value::from("a")]).execute(&e).await.unwrap();
+    let same = athanor_core::update(&t).set_value("name", "a").filter(col("id").eq(1)).execute(&e).await.unwrap();
+    assert_eq!(same, 1, "matched rows, not changed rows");
+    let none = athanor_core::update(&t).set_value("name", "a").filter(col("id").eq(2)).execute(&e).await.unwrap();
+    assert_eq!(none, 0);
+    e.drop_all(&[&t]).await.unwrap();
+}
+
+/// DELETE … RETURNING as the first statement of a new engine (the server's version is not known
+/// before it): MariaDB ≥ 10.5 answers the rows, MySQL refuses before sending; UPDATE … RETURNING
+/// is refused on both and changes nothing.
+#[tokio::test]
+async fn delete_returning_on_a_fresh_engine() {
+    let t = Table::new(common::unique("dret"))
+        .column(ColumnDef::new("id", ColumnType::I64))
+        .column(ColumnDef::new("name", ColumnType::String { max_len: Some(16) }))
+        .primary_key(["id"]);
+    let setup_engine = setup(&t).await;
+    insert_into(&t).columns(["id", "name"]).values([Value::I64(1), Value::from("a")]).execute(&setup_engine).await.unwrap();
+    let version = text("SELECT VERSION() AS v").fetch_one(&setup_engine).await.unwrap().get::<String>("v").unwrap();
+
+    let fresh = common::engine();
+    let upd = athanor_core::update(&t).set_value("name", "b").filter(col("id").eq(1)).returning_columns(["id"]).all(&fresh).await;
+    assert!(matches!(upd, Err(athanor_core::Error::Unsupported { dialect: "mysql", .. })), "{upd:?}");
+    let del = delete_from(&t).filter(col("id").eq(1)).returning_columns(["id", "name"]).all(&fresh).await;
+    if athanor_mysql::backend::mariadb_has_returning(&version) {
+        let rows = del.expect("DELETE … RETURNING on MariaDB");
+        assert_eq!((rows.len(), rows[0].get::<String>("name").unwrap()), (1, "a".to_owned()), "UPDATE changed nothing");
+    } else {
+        assert!(matches!(del, Err(athanor_core::Error::Unsupported { dialect: "mysql", .. })), "{del:?}");
+    }
+    setup_engine.drop_all(&[&t]).await.unwrap();
+}

@@ -9,7 +9,7 @@ use crate::request::RequestContext;
 use crate::response::{parse_rows, ContentRange, JsonRow};
 use crate::DIALECT;
 use async_trait::async_trait;
-use athanor_core::ast::{Select, SelectKind, Statement};
+use athanor_core::ast::{Expr, Select, SelectKind, Statement};
 use athanor_core::{
     Backend, BackendConnection, Capabilities, Error, ExecResult, HttpRequest, Result, Row, RowAccess, RowSink, TxOptions, Value,
 };
@@ -238,9 +238,14 @@ impl Inner {
             return Ok(());
         }
         let mut probe = s.clone();
-        probe.kind = SelectKind::Exists;
-        probe.limit = None;
         probe.offset = Some(s.offset.unwrap_or(0) + returned);
+        if s.columns.iter().any(|c| matches!(c.expr, Expr::Agg { .. })) {
+            // Groups of an aggregate query: the next group itself (a HEAD would count rows).
+            probe.limit = Some(1);
+        } else {
+            probe.kind = SelectKind::Exists;
+            probe.limit = None;
+        }
         let req = compile(&Statement::Select(probe), &self.context())?;
         if self.send(&req).await?.content_range.and_then(|c| c.range).is_some() {
             return Err(Error::InvalidQuery(format!(

@@ -4,7 +4,7 @@
 
 use crate::catalog::TableInfo;
 use crate::error::ApiError;
-use crate::grammar::{Cond, Op, Operand, OrderItem, Query, SelectItem};
+use crate::grammar::{Aggregate, Cond, Op, Operand, OrderItem, Query, SelectItem};
 use crate::quote_ident;
 
 /// A bound parameter.
@@ -108,17 +108,43 @@ impl Builder<'_> {
         let Some(items) = items else { return Ok("*".into()) };
         let mut out = Vec::with_capacity(items.len());
         for i in items {
+            if let Some(agg) = i.aggregate {
+                out.push(self.aggregate(i, agg)?);
+                continue;
+            }
             if i.column == "*" {
                 out.push("*".to_owned());
                 continue;
             }
             let col = self.column(&i.column)?;
-            out.push(match &i.alias {
-                Some(a) => format!("{col} AS {}", quote_ident(a)),
-                None => col,
+            out.push(match (&i.alias, &i.cast) {
+                (Some(a), None) => format!("{col} AS {}", quote_ident(a)),
+                (None, None) => col,
+                // A cast column keeps the column's name unless aliased, as PostgREST names it.
+                (alias, Some(ty)) => format!("CAST({col} AS {}) AS {}", cast_type(ty)?, quote_ident(alias.as_ref().unwrap_or(&i.column))),
             });
         }
         Ok(out.join(", "))
+    }
+
+    /// `sum("col") AS "sum"`: an aggregate is named after its function unless aliased.
+    fn aggregate(&self, i: &SelectItem, agg: Aggregate) -> Result<String, ApiError> {
+        let name = match agg {
+            Aggregate::Count => "count",
+            Aggregate::Sum => "sum",
+            Aggregate::Avg => "avg",
+            Aggregate::Min => "min",
+            Aggregate::Max => "max",
+        };
+        let arg = if i.column == "*" { "*".to_owned() } else { self.column(&i.column)? };
+        Ok(format!("{name}({arg}) AS {}", quote_ident(i.alias.as_deref().unwrap_or(name))))
+    }
+
+    /// ` GROUP BY` every plain column of a list that has an aggregate (PostgREST's implicit grouping).
+    fn group_by(&self, items: Option<&[SelectItem]>) -> Result<String, ApiError> {
+        let Some(items) = items.filter(|items| items.iter().any(|i| i.aggregate.is_some())) else { return Ok(String::new()) };
+        let plain = items.iter().filter(|i| i.aggregate.is_none()).map(|i| self.column(&i.column)).collect::<Result<Vec<_>, _>>()?;
+        Ok(if plain.is_empty() { String::new() } else { format!(" GROUP BY {}", plain.join(", ")) })
     }
 
     fn order_by(&self, order: &[OrderItem]) -> Result<String, ApiError> {
@@ -139,9 +165,42 @@ impl Builder<'_> {
 
     /// Wraps a data-modifying statement with `RETURNING *` into the aggregate row.
     fn returning(&self, write: String, q: &Query) -> Result<String, ApiError> {
+        if q.select.iter().flatten().any(|i| i.aggregate.is_some()) {
+            return Err(ApiError::parse("the stand-in does not aggregate the rows of a write"));
+        }
         let list = self.select_list(q.select.as_deref())?;
         Ok(format!("WITH _w AS ({write} RETURNING *) SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM _w) _r"))
     }
+}
+
+/// A select-list cast's type: PostgREST pastes the name into the SQL; the stand-in takes only
+/// these built-in names (anything else is a 400, not SQL).
+fn cast_type(ty: &str) -> Result<&'static str, ApiError> {
+    const KNOWN: &[&str] = &[
+        "text",
+        "int2",
+        "int4",
+        "int8",
+        "smallint",
+        "integer",
+        "bigint",
+        "float4",
+        "float8",
+        "numeric",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "bool",
+        "boolean",
+        "json",
+        "jsonb",
+        "uuid",
+    ];
+    KNOWN
+        .iter()
+        .copied()
+        .find(|k| k.eq_ignore_ascii_case(ty))
+        .ok_or_else(|| ApiError::parse(format!("the stand-in does not cast to {ty:?}")))
 }
 
 /// The rows of a GET/HEAD, and the statement counting every row the filters match.
@@ -149,6 +208,7 @@ pub fn select(table: &TableInfo, q: &Query) -> Result<(Sql, Sql), ApiError> {
     let mut b = Builder { table, params: Vec::new() };
     let filter = b.where_clause(&q.filters)?;
     let list = b.select_list(q.select.as_deref())?;
+    let group = b.group_by(q.select.as_deref())?;
     let order = b.order_by(&q.order)?;
     let mut page = String::new();
     if let Some(l) = q.limit {
@@ -158,7 +218,7 @@ pub fn select(table: &TableInfo, q: &Query) -> Result<(Sql, Sql), ApiError> {
         page.push_str(&format!(" OFFSET {o}"));
     }
     let qt = table.qualified();
-    let rows = format!("SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM {qt}{filter}{order}{page}) _r");
+    let rows = format!("SELECT coalesce(json_agg(_r), '[]')::text, count(*) FROM (SELECT {list} FROM {qt}{filter}{group}{order}{page}) _r");
     let count = format!("SELECT '[]', count(*) FROM {qt}{filter}");
     Ok((Sql { text: rows, params: b.params.clone() }, Sql { text: count, params: b.params }))
 }

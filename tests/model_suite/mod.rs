@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 mod crud;
+mod instance;
 mod models;
 mod sql_only;
 mod types;
@@ -41,6 +42,8 @@ pub async fn run_portable(engine: &Engine) {
     upsert::upsert_whole_rows(engine).await;
     crud::composite_key(engine).await;
     crud::constraints(engine).await;
+    instance::save_refresh_delete(engine).await;
+    instance::returning_rows(engine).await;
 }
 
 /// Upserts of some columns, raw SQL and transactions, after [`run_portable`].

@@ -1,9 +1,10 @@
 //! [`Delete`]: DELETE. A filter (or `.all_rows()`) is required.
 
-use super::AsStatement;
+use super::{AsStatement, Returning};
 use crate::ast::{Delete as DeleteAst, Expr, Statement};
 use crate::engine::Executor;
 use crate::error::Result;
+use crate::model::Model;
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
@@ -38,8 +39,23 @@ impl<M> Delete<M> {
         self.stmt.all_rows = true;
         self
     }
+    /// `DELETE … RETURNING` the listed columns; `.all(exec)` returns the deleted rows (see
+    /// [`Returning`] for the dialects that have it).
+    pub fn returning_columns<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Returning<M> {
+        self.stmt.returning = cols.into_iter().map(Into::into).collect();
+        Returning::delete(self)
+    }
     /// Runs it; returns the rows affected.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
         Ok(exec.execute(&Statement::Delete(self.stmt)).await?.rows_affected)
+    }
+}
+
+impl<M: Model> Delete<M> {
+    /// `DELETE … RETURNING` every column of the model: `.all(exec)` returns the deleted rows as
+    /// models (SQLite, PostgreSQL, Supabase, MariaDB ≥ 10.5;
+    /// [`Error::Unsupported`](crate::Error::Unsupported) on MySQL before the statement is sent).
+    pub fn returning(self) -> Returning<M> {
+        self.returning_columns(M::COLUMNS.iter().copied())
     }
 }

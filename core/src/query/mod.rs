@@ -3,7 +3,9 @@
 mod col;
 mod delete;
 mod insert;
+pub mod instance;
 mod operand;
+mod returning;
 mod select;
 mod text;
 mod typed;
@@ -13,6 +15,7 @@ pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::{Literal, Operand};
+pub use returning::Returning;
 pub use select::Select;
 pub use text::{text, Text};
 pub use typed::TypedExpr;

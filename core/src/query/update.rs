@@ -1,10 +1,10 @@
 //! [`Update`]: UPDATE with typed assignments. A filter (or `.all_rows()`) is required.
 
-use super::{AsStatement, Operand};
+use super::{AsStatement, Operand, Returning};
 use crate::ast::{Expr, Statement, Update as UpdateAst};
 use crate::engine::Executor;
 use crate::error::Result;
-use crate::model::Column;
+use crate::model::{Column, Model};
 use crate::schema::Table;
 use crate::value::{SqlType, Value};
 use std::borrow::Cow;
@@ -66,9 +66,24 @@ impl<M> Update<M> {
         self.stmt.all_rows = true;
         self
     }
+    /// `UPDATE … RETURNING` the listed columns; `.all(exec)` returns the updated rows (see
+    /// [`Returning`] for the dialects that have it).
+    pub fn returning_columns<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Returning<M> {
+        self.stmt.returning = cols.into_iter().map(Into::into).collect();
+        Returning::update(self)
+    }
     /// Runs it; returns the rows affected.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
         let stmt = self.checked(self.stmt.clone())?;
         Ok(exec.execute(&Statement::Update(stmt)).await?.rows_affected)
+    }
+}
+
+impl<M: Model> Update<M> {
+    /// `UPDATE … RETURNING` every column of the model: `.all(exec)` returns the updated rows as
+    /// models (SQLite, PostgreSQL, Supabase; [`Error::Unsupported`](crate::Error::Unsupported)
+    /// on MySQL and MariaDB before the statement is sent).
+    pub fn returning(self) -> Returning<M> {
+        self.returning_columns(M::COLUMNS.iter().copied())
     }
 }

@@ -2,13 +2,14 @@
 
 mod filter;
 mod select;
+pub mod select_list;
 mod write;
 
-pub use select::select_list;
+pub use select_list::select_list;
 
 use crate::request::{RequestContext, RequestParts};
 use crate::DIALECT;
-use athanor_core::ast::{Expr, Statement};
+use athanor_core::ast::Statement;
 use athanor_core::{Error, HttpRequest, Result};
 
 /// Compiles `stmt` to its request parts (before credentials and URL rendering).
@@ -37,15 +38,7 @@ pub fn compile(stmt: &Statement, ctx: &RequestContext<'_>) -> Result<HttpRequest
 /// object, in the server's order).
 pub fn result_columns(stmt: &Statement) -> Option<Vec<String>> {
     let names: Vec<String> = match stmt {
-        Statement::Select(s) => s
-            .columns
-            .iter()
-            .map(|i| match (&i.alias, &i.expr) {
-                (Some(a), _) => a.to_string(),
-                (None, Expr::Column(c)) => c.to_string(),
-                _ => String::new(),
-            })
-            .collect(),
+        Statement::Select(s) => select_list::items(s).ok()?.into_iter().map(|i| i.key).collect(),
         Statement::Insert(i) => i.returning.iter().map(|c| c.to_string()).collect(),
         Statement::Update(u) => u.returning.iter().map(|c| c.to_string()).collect(),
         Statement::Delete(d) => d.returning.iter().map(|c| c.to_string()).collect(),

@@ -1,31 +1,12 @@
 //! SELECT → `GET /{table}?select=…` (rows) or `HEAD` (count, exists).
 
 use super::filter::push_filter;
+use super::select_list::{check_grouping, items, select_list};
 use crate::encode::list_name;
 use crate::request::RequestParts;
 use crate::DIALECT;
 use athanor_core::ast::{Expr, Nulls, Select, SelectKind};
 use athanor_core::{Error, Result};
-
-/// `alias:column,…` for the select list, `*` when empty.
-pub fn select_list(stmt: &Select) -> Result<String> {
-    if stmt.columns.is_empty() {
-        return Ok("*".into());
-    }
-    let mut items = Vec::with_capacity(stmt.columns.len());
-    for item in &stmt.columns {
-        let name = match &item.expr {
-            Expr::Column(c) => list_name(c),
-            Expr::Agg { .. } => return Err(Error::unsupported(DIALECT, "aggregate functions in the select list (GROUP BY/aggregates)")),
-            _ => return Err(Error::unsupported(DIALECT, "expressions in the select list (only columns)")),
-        };
-        items.push(match &item.alias {
-            Some(a) => format!("{}:{name}", list_name(a)),
-            None => name,
-        });
-    }
-    Ok(items.join(","))
-}
 
 fn order_list(stmt: &Select) -> Result<Option<String>> {
     if stmt.order_by.is_empty() {
@@ -51,8 +32,11 @@ fn order_list(stmt: &Select) -> Result<Option<String>> {
 /// backend applies them to the total, which avoids the server's 416 past the end); exists is
 /// `HEAD … limit=1`, answered by the range in `Content-Range`.
 pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
-    if !stmt.group_by.is_empty() || stmt.having.is_some() {
-        return Err(Error::unsupported(DIALECT, "GROUP BY / HAVING"));
+    let list_items = items(stmt)?;
+    check_grouping(stmt, &list_items)?;
+    let grouped = list_items.iter().any(|i| i.aggregate);
+    if grouped && stmt.kind != SelectKind::Rows {
+        return Err(Error::unsupported(DIALECT, "count() or exists() of an aggregate query"));
     }
     if stmt.distinct {
         return Err(Error::unsupported(DIALECT, "SELECT DISTINCT"));

@@ -2,8 +2,8 @@
 //! (`pFieldForest`, `pOrder`, `pColumns`, `pTreePath`).
 
 use super::filter::Unsupported;
-use super::parsec::{field_name, json_arrow_follows, Cursor, PResult};
-use super::{OrderItem, SelectItem};
+use super::parsec::{field_name, identifier, json_arrow_follows, Cursor, PResult};
+use super::{Aggregate, OrderItem, SelectItem};
 
 fn unsupported<T>(what: &str) -> PResult<Result<T, Unsupported>> {
     Ok(Err(Unsupported(what.into())))
@@ -63,15 +63,22 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
     });
     if star.is_ok() {
         c.ws();
-        return Ok(Ok(SelectItem { column: "*".into(), alias: None }));
+        return Ok(Ok(SelectItem { column: "*".into(), alias: None, cast: None, aggregate: None }));
     }
-    if c.attempt(|c| {
-        c.optional(alias)?;
-        c.string("count()")
-    })
-    .is_ok()
-    {
-        return unsupported("aggregates");
+    // `[alias:]count()`: COUNT(*).
+    if let Ok(alias) = c.attempt(|c| {
+        let a = c.optional(alias)?;
+        c.string("count()")?;
+        Ok(a)
+    }) {
+        if c.looking_at(|c| c.string("::")) {
+            return unsupported("casts of aggregates");
+        }
+        if !select_end(c) {
+            return c.fail();
+        }
+        c.ws();
+        return Ok(Ok(SelectItem { column: "*".into(), alias, cast: None, aggregate: Some(Aggregate::Count) }));
     }
     let alias = c.optional(alias)?;
     c.ws();
@@ -80,17 +87,37 @@ fn select_item(c: &mut Cursor) -> PResult<Result<SelectItem, Unsupported>> {
         return unsupported("JSON paths");
     }
     c.ws();
-    if c.looking_at(|c| c.string("::")) {
-        return unsupported("casts");
-    }
-    if c.looking_at(|c| c.char('.')) {
-        return unsupported("aggregates");
+    // `::type` (`pIdentifier`); the SQL builder takes only the types it knows.
+    let cast = c.optional(|c| {
+        c.string("::")?;
+        identifier(c)
+    })?;
+    // `.sum()` … (`pAggregation`), as PostgREST ≥ 12 reads it.
+    let aggregate = c.optional(|c| {
+        c.attempt(|c| {
+            c.char('.')?;
+            let name = identifier(c)?;
+            c.string("()")?;
+            Ok(name)
+        })
+    })?;
+    let aggregate = match aggregate.as_deref() {
+        None => None,
+        Some("sum") => Some(Aggregate::Sum),
+        Some("avg") => Some(Aggregate::Avg),
+        Some("min") => Some(Aggregate::Min),
+        Some("max") => Some(Aggregate::Max),
+        Some("count") => Some(Aggregate::Count),
+        Some(_) => return c.fail(),
+    };
+    if aggregate.is_some() && (cast.is_some() || c.looking_at(|c| c.string("::"))) {
+        return unsupported("casts of aggregates");
     }
     if !select_end(c) {
         return c.fail();
     }
     c.ws();
-    Ok(Ok(SelectItem { column, alias }))
+    Ok(Ok(SelectItem { column, alias, cast, aggregate }))
 }
 
 /// `pFieldForest`: items separated by `,`; a first item that reads nothing gives an empty list

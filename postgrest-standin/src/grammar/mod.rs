@@ -78,6 +78,25 @@ pub struct SelectItem {
     pub column: String,
     /// `alias:` before the column.
     pub alias: Option<String>,
+    /// `::type` after the column.
+    pub cast: Option<String>,
+    /// `.sum()` … after the column, or `count()` (column `*`): PostgREST ≥ 12 aggregates.
+    pub aggregate: Option<Aggregate>,
+}
+
+/// An aggregate of the select list (`db-aggregates-enabled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// `count()` / `col.count()`.
+    Count,
+    /// `col.sum()`.
+    Sum,
+    /// `col.avg()`.
+    Avg,
+    /// `col.min()`.
+    Min,
+    /// `col.max()`.
+    Max,
 }
 
 /// One item of `order=`.
@@ -220,9 +239,38 @@ mod tests {
     }
 
     #[test]
+    fn select_items_take_a_cast_after_the_column() {
+        let q = parse_query("select=close::text,px:volume::float8,ts").unwrap();
+        let items = q.select.unwrap();
+        assert_eq!(items[0], SelectItem { column: "close".into(), alias: None, cast: Some("text".into()), aggregate: None });
+        assert_eq!(
+            items[1],
+            SelectItem { column: "volume".into(), alias: Some("px".into()), cast: Some("float8".into()), aggregate: None }
+        );
+        assert_eq!(items[2], SelectItem { column: "ts".into(), alias: None, cast: None, aggregate: None });
+    }
+
+    #[test]
+    fn select_items_take_aggregates() {
+        let q = parse_query("select=symbol,close.max(),n:count(),hi:close.max(),volume.sum()").unwrap();
+        let items = q.select.unwrap();
+        let agg = |column: &str, alias: Option<&str>, a| SelectItem {
+            column: column.into(),
+            alias: alias.map(Into::into),
+            cast: None,
+            aggregate: Some(a),
+        };
+        assert_eq!(items[0].aggregate, None);
+        assert_eq!(items[1], agg("close", None, Aggregate::Max));
+        assert_eq!(items[2], agg("*", Some("n"), Aggregate::Count));
+        assert_eq!(items[3], agg("close", Some("hi"), Aggregate::Max));
+        assert_eq!(items[4], agg("volume", None, Aggregate::Sum));
+    }
+
+    #[test]
     fn top_level_filters_keep_their_value_verbatim() {
         let q = parse_query("select=id%2Cx:close&symbol=eq.%22BTC%22&ts=gte.2024-01-01T00%3A00%3A00&note=not.is.null&n=like.a*b").unwrap();
-        assert_eq!(q.select.unwrap()[1], SelectItem { column: "close".into(), alias: Some("x".into()) });
+        assert_eq!(q.select.unwrap()[1], SelectItem { column: "close".into(), alias: Some("x".into()), cast: None, aggregate: None });
         assert_eq!(q.filters[0], leaf("symbol", Op::Eq, "\"BTC\""));
         assert_eq!(q.filters[1], leaf("ts", Op::Gte, "2024-01-01T00:00:00"));
         assert_eq!(
@@ -318,9 +366,9 @@ mod tests {
         assert_eq!(
             q.select.unwrap(),
             [
-                SelectItem { column: "name".into(), alias: Some("alias".into()) },
-                SelectItem { column: "*".into(), alias: None },
-                SelectItem { column: "plain".into(), alias: None },
+                SelectItem { column: "name".into(), alias: Some("alias".into()), cast: None, aggregate: None },
+                SelectItem { column: "*".into(), alias: None, cast: None, aggregate: None },
+                SelectItem { column: "plain".into(), alias: None, cast: None, aggregate: None },
             ]
         );
         for bad in ["name!hint", "name::"] {
