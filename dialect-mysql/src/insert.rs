@@ -4,7 +4,7 @@
 use crate::ddl::quote_ident;
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction};
-use athanor_core::sql::{insert_values, quoted_list};
+use athanor_core::sql::{conflict_set_sql, insert_values, quoted_list, SqlDialect};
 use athanor_core::{Capabilities, Error, Result, SqlQuery};
 use std::ops::Range;
 
@@ -13,7 +13,7 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
     if !i.returning.is_empty() && !caps.insert_returning {
         return Err(Error::unsupported(DIALECT, "INSERT … RETURNING"));
     }
-    let SqlQuery { mut sql, params } = insert_values(quote_ident, i, rows)?;
+    let SqlQuery { mut sql, mut params } = insert_values(quote_ident, i, rows)?;
     if let Some(oc) = &i.on_conflict {
         if !oc.target.is_empty() && !caps.on_conflict_target {
             return Err(Error::unsupported(
@@ -34,7 +34,12 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
                 let sets: Vec<String> = up.iter().map(|c| quote_ident(c)).map(|q| format!("{q} = VALUES({q})")).collect();
                 sql.push_str(&sets.join(", "));
             }
-            OnConflictAction::Set(_) => return Err(Error::unsupported(DIALECT, "ON CONFLICT with expressions (not compiled yet)")),
+            OnConflictAction::Set(sets) => {
+                let d = SqlDialect { name: DIALECT, caps, builder: || sea_query::MysqlQueryBuilder };
+                let set = conflict_set_sql(&d, &i.table, sets)?;
+                sql.push_str(&set.sql);
+                params.extend(set.params);
+            }
         }
     }
     if !i.returning.is_empty() {

@@ -3,14 +3,15 @@
 
 use crate::ddl::quote_ident as quote;
 use athanor_core::ast::{Insert, OnConflictAction};
-use athanor_core::sql::{insert_values, quoted_list};
+use crate::backend::CAPABILITIES;
+use athanor_core::sql::{conflict_set_sql, insert_values, quoted_list, SqlDialect};
 use athanor_core::{Error, Result, SqlQuery};
 use std::ops::Range;
 
 /// `INSERT INTO … VALUES …` for `rows` of `i`, with its ON CONFLICT and RETURNING clauses
 /// (SQLite supports both, with or without a conflict target).
 pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
-    let SqlQuery { mut sql, params } = insert_values(quote, i, rows)?;
+    let SqlQuery { mut sql, mut params } = insert_values(quote, i, rows)?;
     if let Some(oc) = &i.on_conflict {
         sql.push_str(" ON CONFLICT ");
         if !oc.target.is_empty() {
@@ -28,8 +29,12 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
                 sql.push_str(" DO UPDATE SET ");
                 sql.push_str(&sets.join(", "));
             }
-            OnConflictAction::Set(_) => {
-                return Err(Error::unsupported("sqlite", "ON CONFLICT with expressions (not compiled yet)"));
+            OnConflictAction::Set(sets) => {
+                let d = SqlDialect { name: "sqlite", caps: &CAPABILITIES, builder: || sea_query::SqliteQueryBuilder };
+                let set = conflict_set_sql(&d, &i.table, sets)?;
+                sql.push_str(" DO UPDATE SET ");
+                sql.push_str(&set.sql);
+                params.extend(set.params);
             }
         }
     }
@@ -43,7 +48,6 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::CAPABILITIES;
     use athanor_core::ast::{OnConflict, Statement};
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
