@@ -5,8 +5,8 @@ mod expressions;
 
 use athanor::ast::{ArithOp, Expr, ScalarFunc};
 use athanor::prelude::*;
-use athanor::query::{abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper};
 use athanor::query::AsStatement;
+use athanor::query::{abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper};
 use athanor::{Error, Value, ValueKind};
 use expressions::*;
 
@@ -48,9 +48,7 @@ fn column_against_column_and_arithmetic() {
     let cols = r#""id", "symbol", "high", "low", "volume", "trades", "price", "note", "fee", "ts""#;
     assert_eq!(
         s,
-        format!(
-            r#"SELECT {cols} FROM "expr_bars" WHERE "high" > "low" AND (athanor_sub("high", "low") COLLATE "athanor_decimal") >= ?"#
-        )
+        format!(r#"SELECT {cols} FROM "expr_bars" WHERE "high" > "low" AND (athanor_sub("high", "low") COLLATE "athanor_decimal") >= ?"#)
     );
     assert!(m.ends_with("WHERE `high` > `low` AND `high` - `low` >= ?"), "{m}");
     assert!(p.ends_with(r#"WHERE "high" > "low" AND "high" - "low" >= $1"#), "{p}");
@@ -162,13 +160,18 @@ fn casts_spelled_per_dialect() {
     refused_everywhere(&athanor::query::select(Bar::table()).columns([cast_decimal(Bar::TRADES, 10, 2)]));
     // Hand-built casts with no single meaning are refused.
     let float_to_int = Expr::Cast { expr: Box::new(Expr::column("price")), from: ValueKind::F64, to: athanor::ast::CastType::BigInt };
-    refused_everywhere(&bars().filter(Expr::Binary { op: athanor::ast::BinOp::Eq, left: Box::new(float_to_int), right: Box::new(Expr::value(1)) }));
+    refused_everywhere(&bars().filter(Expr::Binary {
+        op: athanor::ast::BinOp::Eq,
+        left: Box::new(float_to_int),
+        right: Box::new(Expr::value(1)),
+    }));
 }
 
 #[test]
 fn subqueries() {
     let watched = athanor::query::select(Watch::table()).columns([Watch::SYMBOL]);
-    let q = bars().filter(Bar::SYMBOL.in_subquery(&watched)).filter(Bar::NOTE.not_in_subquery(&watched.clone().filter(Watch::SYMBOL.ne("X"))));
+    let q =
+        bars().filter(Bar::SYMBOL.in_subquery(&watched)).filter(Bar::NOTE.not_in_subquery(&watched.clone().filter(Watch::SYMBOL.ne("X"))));
     let [s, m, p] = texts(&q);
     assert!(
         s.ends_with(r#"WHERE "symbol" IN (SELECT "symbol" FROM "expr_watch") AND "note" NOT IN (SELECT "symbol" FROM "expr_watch" WHERE "symbol" <> ?)"#),
@@ -180,11 +183,28 @@ fn subqueries() {
         "{p}"
     );
 
-    let q = bars().filter(exists(&watched.clone().filter(Watch::SYMBOL.eq("BTC")))).filter(Bar::TRADES.lt(scalar_subquery::<i64, _>(&bars_max())));
+    let q = bars()
+        .filter(exists(&watched.clone().filter(Watch::SYMBOL.eq("BTC"))))
+        .filter(Bar::TRADES.lt(scalar_subquery::<i64, _>(&bars_max())));
     let [s, m, p] = texts(&q);
-    assert!(s.ends_with(r#"WHERE EXISTS(SELECT "symbol" FROM "expr_watch" WHERE "symbol" = ?) AND "trades" < (SELECT MAX("trades") FROM "expr_bars")"#), "{s}");
-    assert!(m.ends_with("WHERE EXISTS(SELECT `symbol` FROM `expr_watch` WHERE `symbol` = ?) AND `trades` < (SELECT MAX(`trades`) FROM `expr_bars`)"), "{m}");
-    assert!(p.ends_with(r#"WHERE EXISTS(SELECT "symbol" FROM "expr_watch" WHERE "symbol" = $1) AND "trades" < (SELECT MAX("trades") FROM "expr_bars")"#), "{p}");
+    assert!(
+        s.ends_with(
+            r#"WHERE EXISTS(SELECT "symbol" FROM "expr_watch" WHERE "symbol" = ?) AND "trades" < (SELECT MAX("trades") FROM "expr_bars")"#
+        ),
+        "{s}"
+    );
+    assert!(
+        m.ends_with(
+            "WHERE EXISTS(SELECT `symbol` FROM `expr_watch` WHERE `symbol` = ?) AND `trades` < (SELECT MAX(`trades`) FROM `expr_bars`)"
+        ),
+        "{m}"
+    );
+    assert!(
+        p.ends_with(
+            r#"WHERE EXISTS(SELECT "symbol" FROM "expr_watch" WHERE "symbol" = $1) AND "trades" < (SELECT MAX("trades") FROM "expr_bars")"#
+        ),
+        "{p}"
+    );
 }
 
 fn bars_max() -> athanor::query::Select<athanor::Row> {
@@ -211,10 +231,7 @@ fn upsert_with_expressions() {
         s.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = athanor_add("expr_bars"."volume", "excluded"."volume") COLLATE "athanor_decimal""#),
         "{s}"
     );
-    assert!(
-        p.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = "expr_bars"."volume" + "excluded"."volume""#),
-        "{p}"
-    );
+    assert!(p.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = "expr_bars"."volume" + "excluded"."volume""#), "{p}");
     assert_eq!(sp.len(), 10);
     assert_eq!(pp.len(), 10);
     // MySQL names no target.
@@ -235,7 +252,8 @@ fn excluded_outside_an_upsert_is_an_error() {
 
 #[test]
 fn unsigned_arithmetic_is_refused() {
-    let e = Expr::Arith { op: ArithOp::Add, kind: ValueKind::U64, left: Box::new(Expr::column("trades")), right: Box::new(Expr::value(1u64)) };
+    let e =
+        Expr::Arith { op: ArithOp::Add, kind: ValueKind::U64, left: Box::new(Expr::column("trades")), right: Box::new(Expr::value(1u64)) };
     refused_everywhere(&bars().filter(Expr::Binary { op: athanor::ast::BinOp::Gt, left: Box::new(e), right: Box::new(Expr::value(1)) }));
     let e = Expr::Func { func: ScalarFunc::Abs, kind: ValueKind::String, args: vec![Expr::column("symbol")] };
     refused_everywhere(&bars().filter(Expr::IsNull(Box::new(e))));

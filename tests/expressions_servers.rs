@@ -51,7 +51,13 @@ async fn run(e: &Engine) {
     assert_eq!(column::<Option<f64>>(e, Bar::PRICE / Bar::PRICE).await, [Some(1.0), None, Some(1.0)], "{d}");
 
     // SET volume = volume + 1.
-    let n = Bar::update().set(Bar::VOLUME, Bar::VOLUME + dec!(1)).set(Bar::TRADES, Bar::TRADES + 1i64).filter(Bar::ID.eq(1)).execute(e).await.unwrap();
+    let n = Bar::update()
+        .set(Bar::VOLUME, Bar::VOLUME + dec!(1))
+        .set(Bar::TRADES, Bar::TRADES + 1i64)
+        .filter(Bar::ID.eq(1))
+        .execute(e)
+        .await
+        .unwrap();
     assert_eq!(n, 1, "{d}");
     let b = Bar::get_by_key(1i64).one(e).await.unwrap();
     assert_eq!((b.volume, b.volume.to_string(), b.trades), (dec!(101.5), "101.50000000".to_string(), 8), "{d}");

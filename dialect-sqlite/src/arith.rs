@@ -128,7 +128,8 @@ unsafe fn read(v: *mut ffi::sqlite3_value) -> Result<Option<Num>, &'static str> 
                 if p.is_null() || len < 0 {
                     return Err("out of memory");
                 }
-                let text = std::str::from_utf8(std::slice::from_raw_parts(p, len as usize)).map_err(|_| "arithmetic on text that is not a number")?;
+                let text = std::str::from_utf8(std::slice::from_raw_parts(p, len as usize))
+                    .map_err(|_| "arithmetic on text that is not a number")?;
                 Decimal::from_str(text).map(|d| Some(Num::Dec(d))).map_err(|_| "arithmetic on text that is not a number")
             }
             _ => Err("arithmetic on a blob"),

@@ -1,9 +1,9 @@
 //! INSERT rendered directly (no sea-query round trip, see [`insert_values`]). The SQL is the text
 //! sea-query's SQLite backend produces (checked in the tests below).
 
+use crate::backend::CAPABILITIES;
 use crate::ddl::quote_ident as quote;
 use athanor_core::ast::{Insert, OnConflictAction};
-use crate::backend::CAPABILITIES;
 use athanor_core::sql::{conflict_set_sql, insert_values, quoted_list, SqlDialect};
 use athanor_core::{Error, Result, SqlQuery};
 use std::ops::Range;

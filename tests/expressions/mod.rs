@@ -40,6 +40,16 @@ pub fn ts(h: u32) -> NaiveDateTime {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn bar(id: i64, symbol: &str, high: Decimal, low: Decimal, volume: Decimal, trades: i64, price: f64, note: Option<&str>, fee: Option<Decimal>) -> Bar {
+pub fn bar(
+    id: i64,
+    symbol: &str,
+    high: Decimal,
+    low: Decimal,
+    volume: Decimal,
+    trades: i64,
+    price: f64,
+    note: Option<&str>,
+    fee: Option<Decimal>,
+) -> Bar {
     Bar { id, symbol: symbol.into(), high, low, volume, trades, price, note: note.map(Into::into), fee, ts: ts(id as u32 % 24) }
 }

@@ -18,7 +18,9 @@ mod sealed {
 /// The types arithmetic is defined on: signed integers, `f64` and `Decimal`, and their `Option`s.
 /// Unsigned integers and `f32` are left out: MySQL refuses a negative unsigned difference and
 /// computes FLOAT in double precision, where the other dialects do not.
-#[diagnostic::on_unimplemented(message = "arithmetic is only defined on signed integers, f64 and Decimal (and their Options), not `{Self}`")]
+#[diagnostic::on_unimplemented(
+    message = "arithmetic is only defined on signed integers, f64 and Decimal (and their Options), not `{Self}`"
+)]
 pub trait Numeric: SqlType + sealed::Sealed {}
 
 macro_rules! numeric {

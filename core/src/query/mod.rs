@@ -15,7 +15,8 @@ pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use expr_ops::{Numeric, TextType, Timestamp};
 pub use functions::{
-    abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper, CaseWhen, CastInto, CastSource,
+    abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper, CaseWhen, CastInto,
+    CastSource,
 };
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::{Literal, Operand};

@@ -225,7 +225,11 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
 /// `"table"."c" = <expr>, …` for an ON CONFLICT update's assignments (for dialects that render
 /// INSERT themselves), with its `?` parameters in order. Plain columns are the existing row's,
 /// qualified by `table`; [`crate::ast::Expr::Excluded`] is the proposed value.
-pub fn conflict_set_sql<B: QueryBuilder>(d: &SqlDialect<'_, B>, table: &Cow<'static, str>, sets: &[(Cow<'static, str>, crate::ast::Expr)]) -> Result<SqlQuery> {
+pub fn conflict_set_sql<B: QueryBuilder>(
+    d: &SqlDialect<'_, B>,
+    table: &Cow<'static, str>,
+    sets: &[(Cow<'static, str>, crate::ast::Expr)],
+) -> Result<SqlQuery> {
     if sets.is_empty() {
         return Err(Error::InvalidQuery("on_conflict_set with no assignments".into()));
     }
