@@ -56,7 +56,7 @@ fn column_against_column_and_arithmetic() {
 
 #[test]
 fn division_is_null_on_zero_and_integer_division_truncates() {
-    let q = bars().filter((Bar::TRADES / 2i64).eq(3i64)).filter((Bar::PRICE / Bar::PRICE).lt(2.0));
+    let q = bars().filter((Bar::TRADES / 2i64).eq(3i64)).filter((Bar::PRICE / Bar::PRICE.typed()).lt(2.0));
     let [s, m, p] = texts(&q);
     assert!(s.ends_with(r#"WHERE athanor_div("trades", ?) = ? AND athanor_div("price", "price") < ?"#), "{s}");
     assert!(m.ends_with("WHERE (`trades` DIV NULLIF(?, 0)) = ? AND `price` / NULLIF(`price`, 0) < ?"), "{m}");

@@ -48,7 +48,7 @@ async fn run(e: &Engine) {
     // Integer division truncates toward zero; division by zero is NULL.
     assert_eq!(column::<i64>(e, Bar::TRADES / 2i64).await, [3, -3, 0], "{d}");
     assert_eq!(column::<Option<i64>>(e, Bar::TRADES / 0i64).await, [None, None, None], "{d}");
-    assert_eq!(column::<Option<f64>>(e, Bar::PRICE / Bar::PRICE).await, [Some(1.0), None, Some(1.0)], "{d}");
+    assert_eq!(column::<Option<f64>>(e, Bar::PRICE * 2.0 / Bar::PRICE).await, [Some(2.0), None, Some(2.0)], "{d}");
 
     // SET volume = volume + 1.
     let n = Bar::update()

@@ -33,7 +33,7 @@ pub fn leaf(g: &mut Gen) -> Expr {
         }
         3 => {
             g.note(C::Division);
-            (Item::RANK / Item::RANK).eq(1i64)
+            (Item::RANK * 10 / Item::RANK).eq(10i64)
         }
         4 => {
             g.note(C::DecimalArithmetic);

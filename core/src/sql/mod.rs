@@ -225,6 +225,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
 /// `"table"."c" = <expr>, …` for an ON CONFLICT update's assignments (for dialects that render
 /// INSERT themselves), with its `?` parameters in order. Plain columns are the existing row's,
 /// qualified by `table`; [`crate::ast::Expr::Excluded`] is the proposed value.
+#[allow(clippy::ptr_arg)] // `iden` tells a borrowed 'static name from an owned one
 pub fn conflict_set_sql<B: QueryBuilder>(
     d: &SqlDialect<'_, B>,
     table: &Cow<'static, str>,

@@ -198,6 +198,7 @@ impl ExprCompiler<'_> {
 
     /// `excluded.col` (PostgreSQL, SQLite) or `VALUES(col)` (MySQL), only inside an ON CONFLICT
     /// update (MySQL's `VALUES(col)` is NULL anywhere else).
+    #[allow(clippy::ptr_arg)] // `iden` tells a borrowed 'static name from an owned one
     pub(super) fn excluded(&self, col: &std::borrow::Cow<'static, str>) -> Result<S> {
         if self.conflict_table.is_none() {
             return Err(Error::InvalidQuery("excluded(..) is only meaningful in an ON CONFLICT update".into()));
