@@ -52,7 +52,8 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
 #[cfg(test)]
 mod tests {
     use super::*;
-    use athanor_core::ast::{OnConflict, Statement};
+    use athanor_core::ast::{ArithOp, Expr, OnConflict, Statement};
+    use athanor_core::ValueKind;
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
 
@@ -79,6 +80,10 @@ mod tests {
             Some(OnConflictAction::DoNothing),
             Some(OnConflictAction::Update(vec!["c".into()])),
             Some(OnConflictAction::Update(vec!["a".into(), "b`".into()])),
+            Some(OnConflictAction::Set(vec![(
+                "c".into(),
+                Expr::Arith { op: ArithOp::Add, kind: ValueKind::I64, left: Box::new(Expr::column("c")), right: Box::new(Expr::Excluded("c".into())) },
+            )])),
         ];
         for action in actions {
             let i = Insert { on_conflict: action.map(|action| OnConflict { target: vec![], action }), ..base.clone() };

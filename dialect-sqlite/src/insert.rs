@@ -48,7 +48,8 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use athanor_core::ast::{OnConflict, Statement};
+    use athanor_core::ast::{ArithOp, Expr, OnConflict, Statement};
+    use athanor_core::ValueKind;
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
 
@@ -75,6 +76,7 @@ mod tests {
             Some(OnConflict { target: vec!["a".into()], action: OnConflictAction::DoNothing }),
             Some(OnConflict { target: vec!["a".into(), "b\"".into()], action: OnConflictAction::Update(vec!["c".into()]) }),
             Some(OnConflict { target: vec![], action: OnConflictAction::Update(vec!["a".into(), "b\"".into()]) }),
+            Some(OnConflict { target: vec!["a".into()], action: OnConflictAction::Set(vec![("c".into(), c_plus_excluded_c())]) }),
         ];
         for oc in conflicts {
             for returning in [vec![], vec!["a".into(), "c".into()]] {
@@ -83,6 +85,31 @@ mod tests {
                 assert_eq!(render(&i, 1..2).unwrap().params, base.rows[1]);
             }
         }
+    }
+
+    fn c_plus_excluded_c() -> Expr {
+        Expr::Arith { op: ArithOp::Add, kind: ValueKind::I64, left: Box::new(Expr::column("c")), right: Box::new(Expr::Excluded("c".into())) }
+    }
+
+    #[test]
+    fn conflict_set_expressions_are_qualified_and_bound_after_the_rows() {
+        let i = Insert {
+            table: "t".into(),
+            columns: vec!["a".into(), "c".into()],
+            rows: vec![vec![Value::I64(1), Value::I64(2)]],
+            on_conflict: Some(OnConflict {
+                target: vec!["a".into()],
+                action: OnConflictAction::Set(vec![("c".into(), c_plus_excluded_c()), ("a".into(), Expr::value(9))]),
+            }),
+            returning: vec![],
+        };
+        let q = render(&i, 0..1).unwrap();
+        assert_eq!(
+            q.sql,
+            r#"INSERT INTO "t" ("a", "c") VALUES (?, ?) ON CONFLICT ("a") DO UPDATE SET "c" = athanor_add("t"."c", "excluded"."c"), "a" = ?"#
+        );
+        assert_eq!(q.params, vec![Value::I64(1), Value::I64(2), Value::I64(9)]);
+        assert_eq!(q, via_sea_query(&i));
     }
 
     #[test]
