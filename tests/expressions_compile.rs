@@ -77,17 +77,19 @@ fn nested_arithmetic_keeps_its_grouping() {
     assert!(p.ends_with(r#"WHERE ("trades" + $1) * $2 > "trades" - $3"#), "{p}");
 }
 
+/// A Decimal expression assigned to a column is brought to the column's `DECIMAL(p, s)` (SQLite
+/// would otherwise store every digit of the result).
 #[test]
 fn update_set_to_an_expression() {
     let q = Bar::update().set(Bar::VOLUME, Bar::VOLUME + dec!(1)).set(Bar::TRADES, Bar::TRADES + 1i64).filter(Bar::ID.eq(1));
     let [(s, sp), (m, _), (p, _)] = sql(&q);
     assert_eq!(
         s,
-        r#"UPDATE "expr_bars" SET "volume" = athanor_add("volume", ?) COLLATE "athanor_decimal", "trades" = athanor_add("trades", ?) WHERE "id" = ?"#
+        r#"UPDATE "expr_bars" SET "volume" = athanor_fit_decimal(athanor_add("volume", ?) COLLATE "athanor_decimal", 20, 8), "trades" = athanor_add("trades", ?) WHERE "id" = ?"#
     );
     assert_eq!(sp, vec![Value::Decimal(dec!(1)), Value::I64(1), Value::I64(1)]);
-    assert_eq!(m, "UPDATE `expr_bars` SET `volume` = `volume` + ?, `trades` = `trades` + ? WHERE `id` = ?");
-    assert_eq!(p, r#"UPDATE "expr_bars" SET "volume" = "volume" + $1, "trades" = "trades" + $2 WHERE "id" = $3"#);
+    assert_eq!(m, "UPDATE `expr_bars` SET `volume` = CAST(`volume` + ? AS DECIMAL(20, 8)), `trades` = `trades` + ? WHERE `id` = ?");
+    assert_eq!(p, r#"UPDATE "expr_bars" SET "volume" = CAST("volume" + $1 AS NUMERIC(20, 8)), "trades" = "trades" + $2 WHERE "id" = $3"#);
 }
 
 #[test]
@@ -228,16 +230,22 @@ fn upsert_with_expressions() {
     let (s, sp) = s3.compile(&q).unwrap().sql().map(|q| (q.sql.clone(), q.params.clone())).unwrap();
     let (p, pp) = p3.compile(&q).unwrap().sql().map(|q| (q.sql.clone(), q.params.clone())).unwrap();
     assert!(
-        s.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = athanor_add("expr_bars"."volume", "excluded"."volume") COLLATE "athanor_decimal""#),
+        s.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = athanor_fit_decimal(athanor_add("expr_bars"."volume", "excluded"."volume") COLLATE "athanor_decimal", 20, 8)"#),
         "{s}"
     );
-    assert!(p.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = "expr_bars"."volume" + "excluded"."volume""#), "{p}");
+    assert!(
+        p.ends_with(r#" ON CONFLICT ("id") DO UPDATE SET "volume" = CAST("expr_bars"."volume" + "excluded"."volume" AS NUMERIC(20, 8))"#),
+        "{p}"
+    );
     assert_eq!(sp.len(), 10);
     assert_eq!(pp.len(), 10);
     // MySQL names no target.
     let q = row.insert().on_conflict_set(Bar::VOLUME, Bar::VOLUME + excluded(Bar::VOLUME)).on_conflict_set(Bar::TRADES, 0i64);
     let (m, mp) = engines()[1].compile(&q).unwrap().sql().map(|q| (q.sql.clone(), q.params.clone())).unwrap();
-    assert!(m.ends_with(" ON DUPLICATE KEY UPDATE `volume` = `expr_bars`.`volume` + VALUES(`volume`), `trades` = ?"), "{m}");
+    assert!(
+        m.ends_with(" ON DUPLICATE KEY UPDATE `volume` = CAST(`expr_bars`.`volume` + VALUES(`volume`) AS DECIMAL(20, 8)), `trades` = ?"),
+        "{m}"
+    );
     assert_eq!(mp.len(), 11);
     assert_eq!(mp[10], Value::I64(0));
 }

@@ -62,6 +62,14 @@ async fn run(e: &Engine) {
     let b = Bar::get_by_key(1i64).one(e).await.unwrap();
     assert_eq!((b.volume, b.volume.to_string(), b.trades), (dec!(101.5), "101.50000000".to_string(), 8), "{d}");
 
+    // A Decimal result assigned to a DECIMAL(20, 8) column is rounded to its scale, half away
+    // from zero, everywhere (SQLite would store all 9 digits); one too large is refused.
+    Bar::update().set(Bar::HIGH, Bar::HIGH * dec!(0.00000001) + dec!(0.000000005)).filter(Bar::ID.eq(3)).execute(e).await.unwrap();
+    assert_eq!(Bar::get_by_key(3i64).one(e).await.unwrap().high.to_string(), "0.00000004", "{d}");
+    let r = Bar::update().set(Bar::HIGH, Bar::HIGH + dec!(9999999999999)).filter(Bar::ID.eq(3)).execute(e).await;
+    assert!(r.is_err(), "{d}: {r:?}");
+    Bar::update().set(Bar::HIGH, dec!(3)).filter(Bar::ID.eq(3)).execute(e).await.unwrap();
+
     // 64-bit overflow is an error everywhere (SQLite would silently give a float).
     let r = Bar::update().set(Bar::TRADES, Bar::TRADES + i64::MAX).filter(Bar::ID.eq(1)).execute(e).await;
     assert!(r.is_err(), "{d}: {r:?}");

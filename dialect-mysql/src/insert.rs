@@ -53,9 +53,9 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
 mod tests {
     use super::*;
     use athanor_core::ast::{ArithOp, Expr, OnConflict, Statement};
-    use athanor_core::ValueKind;
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
+    use athanor_core::ValueKind;
 
     fn via_sea_query(caps: &Capabilities, i: &Insert) -> Result<SqlQuery> {
         let d = SqlDialect { name: DIALECT, caps, builder: || sea_query::MysqlQueryBuilder };
@@ -82,7 +82,12 @@ mod tests {
             Some(OnConflictAction::Update(vec!["a".into(), "b`".into()])),
             Some(OnConflictAction::Set(vec![(
                 "c".into(),
-                Expr::Arith { op: ArithOp::Add, kind: ValueKind::I64, left: Box::new(Expr::column("c")), right: Box::new(Expr::Excluded("c".into())) },
+                Expr::Arith {
+                    op: ArithOp::Add,
+                    kind: ValueKind::I64,
+                    left: Box::new(Expr::column("c")),
+                    right: Box::new(Expr::Excluded("c".into())),
+                },
             )])),
         ];
         for action in actions {

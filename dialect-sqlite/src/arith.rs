@@ -8,6 +8,10 @@
 //! - Text (a Decimal, stored as its exact text) with text or an integer: exact decimal
 //!   arithmetic, the result as text (SQLite's `+` would convert the text to a double).
 //! - NULL on either side, or division by zero: NULL.
+//!
+//! `athanor_fit_decimal(x, p, s)` brings a Decimal assigned to a `DECIMAL(p, s)` column to its
+//! scale (rounding half away from zero) and refuses one with too many digits before the point,
+//! as PostgreSQL and MySQL assign it.
 
 use crate::functions::Callback;
 use athanor_core::Decimal;
@@ -16,8 +20,14 @@ use std::os::raw::c_int;
 use std::str::FromStr;
 
 /// The functions, for registration: name, argument count, callback.
-pub(crate) const FUNCTIONS: &[(&std::ffi::CStr, i32, Callback)] =
-    &[(c"athanor_add", 2, add), (c"athanor_sub", 2, sub), (c"athanor_mul", 2, mul), (c"athanor_div", 2, div), (c"athanor_abs", 1, abs)];
+pub(crate) const FUNCTIONS: &[(&std::ffi::CStr, i32, Callback)] = &[
+    (c"athanor_add", 2, add),
+    (c"athanor_sub", 2, sub),
+    (c"athanor_mul", 2, mul),
+    (c"athanor_div", 2, div),
+    (c"athanor_abs", 1, abs),
+    (c"athanor_fit_decimal", 3, fit_decimal),
+];
 
 /// A number as SQLite holds it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,6 +103,25 @@ fn absolute(a: Num) -> Out {
         Num::Real(x) => Out::Num(Num::Real(x.abs())),
         Num::Dec(x) => Out::Num(Num::Dec(x.abs())),
     }
+}
+
+fn fit(x: Num, p: Num, s: Num) -> Out {
+    let (Num::Int(p), Num::Int(s)) = (p, s) else { return Out::Err("athanor_fit_decimal takes an integer precision and scale") };
+    let (Ok(p), Ok(s)) = (u32::try_from(p), u32::try_from(s)) else {
+        return Out::Err("athanor_fit_decimal: a negative precision or scale");
+    };
+    let d = match x {
+        Num::Int(i) => Decimal::from(i),
+        Num::Dec(d) => d,
+        Num::Real(_) => return Out::Err("a float assigned to a decimal column"),
+    };
+    let mut r = d.round_dp_with_strategy(s, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let int_digits = r.trunc().abs().to_string().trim_start_matches('0').len() as u32;
+    if int_digits > p.saturating_sub(s) {
+        return Out::Err("numeric value out of range for the decimal column");
+    }
+    r.rescale(s);
+    Out::Num(Num::Dec(r))
 }
 
 fn as_f64(n: Num) -> f64 {
@@ -191,6 +220,11 @@ binary_fn!(sub, Op::Sub);
 binary_fn!(mul, Op::Mul);
 binary_fn!(div, Op::Div);
 
+unsafe extern "C" fn fit_decimal(ctx: *mut ffi::sqlite3_context, n: c_int, args: *mut *mut ffi::sqlite3_value) {
+    // SAFETY: forwarded as SQLite gave them (registered with three arguments).
+    unsafe { call(ctx, n, args, 3, |a| fit(a[0], a[1], a[2])) }
+}
+
 unsafe extern "C" fn abs(ctx: *mut ffi::sqlite3_context, n: c_int, args: *mut *mut ffi::sqlite3_value) {
     // SAFETY: forwarded as SQLite gave them (registered with one argument).
     unsafe { call(ctx, n, args, 1, |a| absolute(a[0])) }
@@ -222,6 +256,20 @@ mod tests {
         let Out::Num(Dec(d)) = binary(Op::Mul, dec("1.5"), dec("2.25")) else { panic!() };
         assert_eq!(d.to_string(), "3.375");
         assert_eq!(absolute(dec("-1.50")), Out::Num(dec("1.50")));
+    }
+
+    #[test]
+    fn assigned_decimals_fit_the_column() {
+        let fitted = |x: Num| match fit(x, Int(6), Int(2)) {
+            Out::Num(Dec(d)) => d.to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(fitted(dec("0.125")), "0.13");
+        assert_eq!(fitted(dec("-0.125")), "-0.13");
+        assert_eq!(fitted(dec("1.5")), "1.50");
+        assert_eq!(fitted(Int(9999)), "9999.00");
+        assert_eq!(fitted(dec("9999.995")), "Err(\"numeric value out of range for the decimal column\")");
+        assert_eq!(fitted(dec("10000")), "Err(\"numeric value out of range for the decimal column\")");
     }
 
     #[test]

@@ -49,9 +49,9 @@ pub fn render(i: &Insert, rows: Range<usize>) -> Result<SqlQuery> {
 mod tests {
     use super::*;
     use athanor_core::ast::{ArithOp, Expr, OnConflict, Statement};
-    use athanor_core::ValueKind;
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
+    use athanor_core::ValueKind;
 
     fn via_sea_query(i: &Insert) -> SqlQuery {
         let d = SqlDialect { name: "sqlite", caps: &CAPABILITIES, builder: || sea_query::SqliteQueryBuilder };
@@ -88,7 +88,12 @@ mod tests {
     }
 
     fn c_plus_excluded_c() -> Expr {
-        Expr::Arith { op: ArithOp::Add, kind: ValueKind::I64, left: Box::new(Expr::column("c")), right: Box::new(Expr::Excluded("c".into())) }
+        Expr::Arith {
+            op: ArithOp::Add,
+            kind: ValueKind::I64,
+            left: Box::new(Expr::column("c")),
+            right: Box::new(Expr::Excluded("c".into())),
+        }
     }
 
     #[test]

@@ -26,7 +26,8 @@ impl AsStatement for Insert {
 }
 
 /// Adds `col = expr` to the ON CONFLICT update of `oc` (replacing another action, keeping the target).
-fn push_set(oc: &mut Option<OnConflict>, col: &'static str, expr: Expr) {
+fn push_set(def: Option<&Table>, oc: &mut Option<OnConflict>, col: &'static str, expr: Expr) {
+    let expr = crate::schema_check::fit_assignment(def.and_then(|t| t.get_column(col)), expr);
     let target = match oc.take() {
         Some(OnConflict { target, action: OnConflictAction::Set(mut sets) }) => {
             sets.push((Cow::Borrowed(col), expr));
@@ -96,7 +97,7 @@ impl Insert {
     /// On a duplicate key, `SET name = expr` (repeat for more columns); in `expr` a plain column
     /// is the existing row's value and [`excluded`](super::excluded) the proposed one.
     pub fn on_conflict_set(mut self, name: &'static str, expr: impl Into<Expr>) -> Self {
-        push_set(&mut self.stmt.on_conflict, name, expr.into());
+        push_set(self.def.as_deref(), &mut self.stmt.on_conflict, name, expr.into());
         self
     }
     /// On a duplicate key, keep the existing row.
@@ -207,7 +208,7 @@ impl<M: Model + Clone> InsertOne<M> {
     /// `.on_conflict_set(Candle::VOLUME, Candle::VOLUME + excluded(Candle::VOLUME))`. A plain
     /// column is the existing row's value, [`excluded`](super::excluded) the proposed one.
     pub fn on_conflict_set<T>(mut self, col: Column<M, T>, value: impl Operand<T>) -> Self {
-        push_set(&mut self.on_conflict, col.name(), value.into_expr());
+        push_set(Some(M::table()), &mut self.on_conflict, col.name(), value.into_expr());
         self
     }
     /// Inserts and returns the row as stored, with its generated key. With
@@ -291,7 +292,7 @@ impl<M: Model> InsertMany<M> {
     /// [`InsertOne::on_conflict_set`].
     pub fn on_conflict_set<T>(mut self, col: Column<M, T>, value: impl Operand<T>) -> Self {
         if let Ok(stmt) = &mut self.stmt {
-            push_set(&mut stmt.on_conflict, col.name(), value.into_expr());
+            push_set(Some(M::table()), &mut stmt.on_conflict, col.name(), value.into_expr());
         }
         self
     }

@@ -210,7 +210,7 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
             OnConflictAction::Set(sets) => {
                 let cc = ExprCompiler { dialect: ec.dialect, caps: ec.caps, conflict_table: Some(&i.table) };
                 for (col, e) in sets {
-                    c.value(iden(col), cc.expr(e)?);
+                    c.value(iden(col), cc.assigned(e)?);
                 }
             }
         }
@@ -239,7 +239,7 @@ pub fn conflict_set_sql<B: QueryBuilder>(
     let mut q = Query::update();
     q.table("t");
     for (c, e) in sets {
-        q.value(iden(c), cc.expr(e)?);
+        q.value(iden(c), cc.assigned(e)?);
     }
     let (sql, values) = q.build((d.builder)());
     let prefix_len = "UPDATE \"t\" SET ".len();
@@ -259,7 +259,7 @@ fn update(ec: &ExprCompiler<'_>, u: &Update) -> Result<sea_query::UpdateStatemen
     let mut q = Query::update();
     q.table(iden(&u.table));
     for (c, e) in &u.set {
-        q.value(iden(c), ec.expr(e)?);
+        q.value(iden(c), ec.assigned(e)?);
     }
     if let Some(f) = &u.filter {
         q.and_where(ec.expr(f)?);

@@ -180,6 +180,25 @@ impl ExprCompiler<'_> {
         })
     }
 
+    /// An expression assigned to a column (UPDATE SET, ON CONFLICT SET). A Decimal expression
+    /// the builders wrapped in a cast to the column's `DECIMAL(p, s)` (see
+    /// `schema_check::fit_assignment`) is rounded to the scale, half away from zero, and refused
+    /// when too large, as PostgreSQL and MySQL assign it (SQLite: `athanor_fit_decimal`). That cast
+    /// is compiled only here: elsewhere MySQL would clamp a value too large instead of failing.
+    pub(super) fn assigned(&self, e: &Expr) -> Result<S> {
+        let Expr::Cast { expr, from: ValueKind::Decimal, to: CastType::Decimal(p, s) } = e else {
+            return self.expr(e);
+        };
+        let x = self.expr(expr)?;
+        Ok(if self.is("sqlite") {
+            S::from(Func::cust("athanor_fit_decimal").args([x, S::cust(p.to_string()), S::cust(s.to_string())]))
+        } else if self.is("mysql") {
+            self.cust(&format!("CAST(? AS DECIMAL({p}, {s}))"), [x])
+        } else {
+            self.cust(&format!("CAST(? AS NUMERIC({p}, {s}))"), [x])
+        })
+    }
+
     pub(super) fn in_subquery(&self, expr: &Expr, q: &crate::ast::Select, negated: bool) -> Result<S> {
         if self.is("mysql") && (q.limit.is_some() || q.offset.is_some()) {
             return Err(Error::unsupported(self.dialect, "LIMIT inside IN (SELECT …)"));
