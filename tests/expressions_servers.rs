@@ -5,7 +5,7 @@ mod expressions;
 
 use athanor::chrono::{DateTime, NaiveDate, Utc};
 use athanor::prelude::*;
-use athanor::query::{abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, select, upper};
+use athanor::query::{abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, select, upper};
 use athanor::Row;
 use expressions::*;
 
@@ -81,6 +81,12 @@ async fn run(e: &Engine) {
     assert_eq!(ids(e, Bar::select().filter(Bar::SYMBOL.not_in_subquery(&watched))).await, [2], "{d}");
     assert_eq!(ids(e, Bar::select().filter(exists(&watched.clone().filter(Watch::SYMBOL.eq("BTC"))))).await, [1, 2, 3], "{d}");
     assert_eq!(ids(e, Bar::select().filter(exists(&watched.clone().filter(Watch::SYMBOL.eq("ETH"))))).await, Vec::<i64>::new(), "{d}");
+
+    // A Decimal scalar subquery compares by value (SQLite: not as text).
+    let max_volume = select(Bar::table()).columns([Bar::VOLUME.max()]);
+    let top = scalar_subquery::<Option<Decimal>, _>(&max_volume);
+    assert_eq!(ids(e, Bar::select().filter(top.clone().gt(dec!(200)))).await, [1, 2, 3], "{d}");
+    assert_eq!(ids(e, Bar::select().filter(top.le(Bar::VOLUME))).await, [3], "{d}");
 
     // CASE, COALESCE, NULLs.
     let size = case_when::<String>(Bar::VOLUME.gt(dec!(500)), "big").when(Bar::VOLUME.gt(dec!(50)), "mid").otherwise("small");

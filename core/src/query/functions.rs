@@ -143,8 +143,14 @@ pub fn exists<M: FromRow>(query: &Select<M>) -> Expr {
 
 /// `(SELECT …)` as a value: the subquery must return at most one row of one column (none: NULL).
 /// The caller vouches for `T` (usually an `Option`, for the empty case).
-pub fn scalar_subquery<T, M: FromRow>(query: &Select<M>) -> TypedExpr<T> {
-    TypedExpr::new(Expr::Subquery(Box::new(query.ast().clone())))
+pub fn scalar_subquery<T: FromValue, M: FromRow>(query: &Select<M>) -> TypedExpr<T> {
+    let sub = Expr::Subquery(Box::new(query.ast().clone()));
+    if T::KIND != ValueKind::Decimal {
+        return TypedExpr::new(sub);
+    }
+    // A typed Decimal expression, so that SQLite compares it by value (a subquery's result
+    // carries no collation there): `CASE WHEN (SELECT …) IS NOT NULL THEN (SELECT …) END`.
+    TypedExpr::new(Expr::Case { kind: ValueKind::Decimal, whens: vec![(Expr::IsNotNull(Box::new(sub.clone())), sub)], otherwise: None })
 }
 
 /// In an ON CONFLICT update ([`InsertOne::on_conflict_set`](super::InsertOne::on_conflict_set)):
