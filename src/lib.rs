@@ -58,6 +58,10 @@ pub use rust_decimal_macros::dec;
 pub mod prelude {
     pub use crate::{create_engine, create_engine_with, dec, text, Engine, EngineOptions, Model, Result};
     pub use athanor_core::model::{Column, FromRow, TextColumn};
+    pub use athanor_core::query::{
+        abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper, CaseWhen, CastInto,
+        CastSource, Numeric, TextType, Timestamp,
+    };
     pub use athanor_core::query::{col, Literal, Operand, TypedExpr};
     pub use athanor_core::FromColumns;
     pub use athanor_core::{Decimal, Executor, Row};

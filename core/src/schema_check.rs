@@ -91,6 +91,23 @@ impl Table {
     }
 }
 
+/// An expression assigned to a Decimal column (UPDATE SET, ON CONFLICT SET), wrapped in a cast to
+/// the column's `DECIMAL(p, s)`: PostgreSQL and MySQL round an assigned value to the column's
+/// scale (half away from zero) and refuse one too large, and SQLite, which stores decimals as text,
+/// must do the same rather than store more digits. Values and plain columns are left alone (values
+/// are checked by [`ColumnDef::check_value`]).
+pub(crate) fn fit_assignment(def: Option<&ColumnDef>, e: crate::ast::Expr) -> crate::ast::Expr {
+    use crate::ast::{CastType, Expr};
+    let Some((p, s)) = def.and_then(|c| c.ty.decimal_precision_scale()) else { return e };
+    match e {
+        Expr::Value(_) | Expr::Column(_) | Expr::QualifiedColumn { .. } | Expr::Excluded(_) => e,
+        e => match (u8::try_from(p), u8::try_from(s)) {
+            (Ok(p), Ok(s)) => Expr::Cast { expr: Box::new(e), from: crate::value::ValueKind::Decimal, to: CastType::Decimal(p, s) },
+            _ => e,
+        },
+    }
+}
+
 /// Refuses a NaN or infinite float for a column with no definition at hand.
 pub(crate) fn check_float(column: &str, v: &Value) -> Result<()> {
     match v {

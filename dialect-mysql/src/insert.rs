@@ -4,7 +4,7 @@
 use crate::ddl::quote_ident;
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction};
-use athanor_core::sql::{insert_values, quoted_list};
+use athanor_core::sql::{conflict_set_sql, insert_values, quoted_list, SqlDialect};
 use athanor_core::{Capabilities, Error, Result, SqlQuery};
 use std::ops::Range;
 
@@ -13,7 +13,7 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
     if !i.returning.is_empty() && !caps.insert_returning {
         return Err(Error::unsupported(DIALECT, "INSERT … RETURNING"));
     }
-    let SqlQuery { mut sql, params } = insert_values(quote_ident, i, rows)?;
+    let SqlQuery { mut sql, mut params } = insert_values(quote_ident, i, rows)?;
     if let Some(oc) = &i.on_conflict {
         if !oc.target.is_empty() && !caps.on_conflict_target {
             return Err(Error::unsupported(
@@ -34,7 +34,12 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
                 let sets: Vec<String> = up.iter().map(|c| quote_ident(c)).map(|q| format!("{q} = VALUES({q})")).collect();
                 sql.push_str(&sets.join(", "));
             }
-            OnConflictAction::Set(_) => return Err(Error::unsupported(DIALECT, "ON CONFLICT with expressions (not compiled yet)")),
+            OnConflictAction::Set(sets) => {
+                let d = SqlDialect { name: DIALECT, caps, builder: || sea_query::MysqlQueryBuilder };
+                let set = conflict_set_sql(&d, &i.table, sets)?;
+                sql.push_str(&set.sql);
+                params.extend(set.params);
+            }
         }
     }
     if !i.returning.is_empty() {
@@ -47,9 +52,10 @@ pub fn render(caps: &Capabilities, i: &Insert, rows: Range<usize>) -> Result<Sql
 #[cfg(test)]
 mod tests {
     use super::*;
-    use athanor_core::ast::{OnConflict, Statement};
+    use athanor_core::ast::{ArithOp, Expr, OnConflict, Statement};
     use athanor_core::sql::{compile, SqlDialect};
     use athanor_core::Value;
+    use athanor_core::ValueKind;
 
     fn via_sea_query(caps: &Capabilities, i: &Insert) -> Result<SqlQuery> {
         let d = SqlDialect { name: DIALECT, caps, builder: || sea_query::MysqlQueryBuilder };
@@ -74,6 +80,15 @@ mod tests {
             Some(OnConflictAction::DoNothing),
             Some(OnConflictAction::Update(vec!["c".into()])),
             Some(OnConflictAction::Update(vec!["a".into(), "b`".into()])),
+            Some(OnConflictAction::Set(vec![(
+                "c".into(),
+                Expr::Arith {
+                    op: ArithOp::Add,
+                    kind: ValueKind::I64,
+                    left: Box::new(Expr::column("c")),
+                    right: Box::new(Expr::Excluded("c".into())),
+                },
+            )])),
         ];
         for action in actions {
             let i = Insert { on_conflict: action.map(|action| OnConflict { target: vec![], action }), ..base.clone() };

@@ -82,7 +82,7 @@ fn dollar_placeholders(raw: &str, scanned: &str) -> String {
 
 fn check_conflict(i: &Insert) -> Result<()> {
     if let Some(oc) = &i.on_conflict {
-        if oc.target.is_empty() && matches!(oc.action, OnConflictAction::Update(_)) {
+        if oc.target.is_empty() && matches!(oc.action, OnConflictAction::Update(_) | OnConflictAction::Set(_)) {
             return Err(Error::unsupported(
                 DIALECT,
                 format!(

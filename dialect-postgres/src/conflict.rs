@@ -22,7 +22,7 @@ pub struct UniqueKeys(Mutex<HashMap<String, Vec<Vec<String>>>>);
 fn target_needed(stmt: &Statement) -> Option<&Insert> {
     match stmt {
         Statement::Insert(i) => match &i.on_conflict {
-            Some(oc) if oc.target.is_empty() && matches!(oc.action, OnConflictAction::Update(_)) => Some(i),
+            Some(oc) if oc.target.is_empty() && matches!(oc.action, OnConflictAction::Update(_) | OnConflictAction::Set(_)) => Some(i),
             _ => None,
         },
         _ => None,

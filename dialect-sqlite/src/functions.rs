@@ -6,6 +6,8 @@
 //! - `lower(X)` replaced by a Unicode one (SQLite's folds ASCII only), so the `ilike` emulation
 //!   `LOWER(a) LIKE LOWER(b)` folds `Ä` as PostgreSQL and MySQL do. Each character maps to the
 //!   first character of its lowercase form (simple case mapping, e.g. `İ` → `i`).
+//! - `upper(X)` likewise (simple case mapping: `ß` stays `ß`, as on PostgreSQL and MySQL).
+//! - The arithmetic functions of `crate::arith` (exact decimals, integer overflow an error).
 //! - The collation [`DECIMAL_COLLATION`]: Decimal columns store their exact text (scale included)
 //!   and compare, sort and index by numeric value.
 
@@ -40,34 +42,61 @@ fn unicode_lower(s: &str) -> String {
     s.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect()
 }
 
-/// Registers the Unicode `lower(X)` on a new connection.
+/// Uppercases `s` character by character (simple case mapping: `ß` stays `ß`).
+fn unicode_upper(s: &str) -> String {
+    s.chars().map(|c| c.to_uppercase().next().filter(|_| c.to_uppercase().count() == 1).unwrap_or(c)).collect()
+}
+
+/// An SQLite scalar function callback.
+pub(crate) type Callback = unsafe extern "C" fn(*mut ffi::sqlite3_context, std::os::raw::c_int, *mut *mut ffi::sqlite3_value);
+
+/// Registers the Unicode `lower(X)`/`upper(X)` and the exact arithmetic of `crate::arith` on a
+/// new connection.
 pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
-    // SAFETY: `db` is the live connection handle, locked for the duration of this call; the name
-    // is NUL-terminated and static, and the callback neither keeps nor frees what it is given.
-    let rc = unsafe {
-        ffi::sqlite3_create_function_v2(
-            db,
-            c"lower".as_ptr(),
-            1,
-            ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC,
-            std::ptr::null_mut(),
-            Some(lower_func),
-            None,
-            None,
-            None,
-        )
-    };
-    if rc == ffi::SQLITE_OK {
-        Ok(())
-    } else {
-        Err(sqlx::Error::Configuration(format!("registering the Unicode lower() failed with SQLite code {rc}").into()))
+    let mut all: Vec<(&'static std::ffi::CStr, i32, Callback)> = vec![(c"lower", 1, lower_func), (c"upper", 1, upper_func)];
+    all.extend(crate::arith::FUNCTIONS.iter().copied());
+    for (name, n_args, f) in all {
+        // SAFETY: `db` is the live connection handle, locked for the duration of this call; the
+        // name is NUL-terminated and static, and the callback neither keeps nor frees what it is given.
+        let rc = unsafe {
+            ffi::sqlite3_create_function_v2(
+                db,
+                name.as_ptr(),
+                n_args,
+                ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC,
+                std::ptr::null_mut(),
+                Some(f),
+                None,
+                None,
+                None,
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            return Err(sqlx::Error::Configuration(format!("registering {name:?} failed with SQLite code {rc}").into()));
+        }
     }
+    Ok(())
 }
 
 /// `lower(X)`: NULL stays NULL, text is lowercased, any other value is lowercased as its text.
 unsafe extern "C" fn lower_func(ctx: *mut ffi::sqlite3_context, n: std::os::raw::c_int, args: *mut *mut ffi::sqlite3_value) {
+    // SAFETY: forwarded as SQLite gave them.
+    unsafe { map_text(ctx, n, args, unicode_lower) }
+}
+
+/// `upper(X)`: as `lower(X)`, uppercasing.
+unsafe extern "C" fn upper_func(ctx: *mut ffi::sqlite3_context, n: std::os::raw::c_int, args: *mut *mut ffi::sqlite3_value) {
+    // SAFETY: forwarded as SQLite gave them.
+    unsafe { map_text(ctx, n, args, unicode_upper) }
+}
+
+/// Applies `f` to the one text argument (NULL stays NULL).
+///
+/// # Safety
+/// `ctx` and `args` as SQLite passes them to a scalar function registered with one argument.
+unsafe fn map_text(ctx: *mut ffi::sqlite3_context, n: std::os::raw::c_int, args: *mut *mut ffi::sqlite3_value, f: fn(&str) -> String) {
     // SAFETY: SQLite calls this with `n` valid argument pointers (n == 1, as registered).
     unsafe {
         if n != 1 {
@@ -86,9 +115,9 @@ unsafe extern "C" fn lower_func(ctx: *mut ffi::sqlite3_context, n: std::os::raw:
             return;
         }
         let bytes = std::slice::from_raw_parts(p, len as usize);
-        let lowered = unicode_lower(&String::from_utf8_lossy(bytes));
+        let mapped = f(&String::from_utf8_lossy(bytes));
         // SQLITE_TRANSIENT: SQLite copies the text before this function returns.
-        ffi::sqlite3_result_text(ctx, lowered.as_ptr().cast(), lowered.len() as std::os::raw::c_int, ffi::SQLITE_TRANSIENT());
+        ffi::sqlite3_result_text(ctx, mapped.as_ptr().cast(), mapped.len() as std::os::raw::c_int, ffi::SQLITE_TRANSIENT());
     }
 }
 
@@ -108,5 +137,10 @@ mod tests {
     #[test]
     fn lower_folds_unicode() {
         assert_eq!(unicode_lower("ÄPFEL Straße İ"), "äpfel straße i");
+    }
+
+    #[test]
+    fn upper_folds_unicode_one_character_each() {
+        assert_eq!(unicode_upper("äpfel straße"), "ÄPFEL STRAßE");
     }
 }

@@ -11,6 +11,7 @@
 //! - `LIKE` is case-sensitive (`PRAGMA case_sensitive_like = ON`) and `lower()` folds Unicode,
 //!   so text means what it means on the other dialects (see `functions`).
 
+mod arith;
 mod backend;
 mod bind;
 mod connection;

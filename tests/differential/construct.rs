@@ -76,6 +76,22 @@ pub enum Construct {
     Distinct,
     /// `in_list([""])` / `not_in_list([""])`.
     InOnlyEmptyString,
+    /// `+ - *` on integer columns (also column against column).
+    Arithmetic,
+    /// `/` on integers: truncation toward zero, NULL on a zero divisor.
+    Division,
+    /// `+ - *` on the Decimal column (exact on SQLite too).
+    DecimalArithmetic,
+    /// `coalesce`, `abs`.
+    Functions,
+    /// `length`, `lower`, `upper` (characters, Unicode).
+    TextFunctions,
+    /// `case_when(..).when(..).otherwise(..)`.
+    CaseWhen,
+    /// `cast::<U>(..)`.
+    Cast,
+    /// `in_subquery`, `not_in_subquery`, `exists`, `scalar_subquery`.
+    Subquery,
 }
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or

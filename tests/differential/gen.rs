@@ -200,7 +200,10 @@ fn leaf(g: &mut Gen) -> Expr {
 
 fn leaf_any(g: &mut Gen) -> Expr {
     loop {
-        let column = *g.rng.pick(&["id", "name", "name", "name", "price", "price", "score", "rank", "flag", "at"]);
+        let column = *g.rng.pick(&["id", "name", "name", "name", "price", "price", "score", "rank", "flag", "at", "expr", "expr"]);
+        if column == "expr" {
+            return super::exprs::leaf(g);
+        }
         let mut ops: Vec<Op> = CMP_OPS.to_vec();
         if NULLABLE.contains(&column) {
             ops.extend(NULL_OPS);

@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod construct;
 pub mod data;
+pub mod exprs;
 pub mod gen;
 pub mod ops;
 pub mod rng;

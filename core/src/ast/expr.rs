@@ -1,7 +1,7 @@
 //! Expressions: columns, bound values, comparisons, boolean logic, aggregates and ordering.
 
 use super::statement::Select;
-use crate::value::Value;
+use crate::value::{Value, ValueKind};
 use std::borrow::Cow;
 
 /// A binary comparison operator.
@@ -116,14 +116,18 @@ pub enum Expr {
     Agg { func: AggFunc, arg: Option<Box<Expr>> },
     /// `table.column`: a column of a named table or alias (joins, correlated subqueries).
     QualifiedColumn { table: Cow<'static, str>, column: Cow<'static, str> },
-    /// `left op right` (arithmetic).
-    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr> },
-    /// A scalar function call.
-    Func { func: ScalarFunc, args: Vec<Expr> },
-    /// `CASE WHEN c1 THEN r1 … ELSE otherwise END` (no ELSE: NULL).
-    Case { whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
-    /// `CAST(expr AS type)`.
-    Cast { expr: Box<Expr>, to: CastType },
+    /// `left op right` (arithmetic) on operands of `kind` (`I64` for every signed integer,
+    /// `F64`, `Decimal`; anything else is refused), which is also the result's kind: the
+    /// dialects need it to give one meaning (MySQL's integer `DIV`, SQLite's exact decimals).
+    Arith { op: ArithOp, kind: ValueKind, left: Box<Expr>, right: Box<Expr> },
+    /// A scalar function call yielding `kind` ([`ValueKind::Any`] when unknown).
+    Func { func: ScalarFunc, kind: ValueKind, args: Vec<Expr> },
+    /// `CASE WHEN c1 THEN r1 … ELSE otherwise END` (no ELSE: NULL), yielding `kind`
+    /// ([`ValueKind::Any`] when unknown).
+    Case { kind: ValueKind, whens: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
+    /// `CAST(expr AS type)` from a value of kind `from`: only conversions with one meaning on
+    /// every dialect compile (see the README's Expressions part).
+    Cast { expr: Box<Expr>, from: ValueKind, to: CastType },
     /// `expr [NOT] IN (SELECT …)`.
     InSubquery { expr: Box<Expr>, query: Box<Select>, negated: bool },
     /// `EXISTS (SELECT …)`.
@@ -245,7 +249,7 @@ impl Expr {
                 right.walk(f);
             }
             Expr::Func { args, .. } => args.iter().for_each(|e| e.walk(f)),
-            Expr::Case { whens, otherwise } => {
+            Expr::Case { whens, otherwise, .. } => {
                 for (c, r) in whens {
                     c.walk(f);
                     r.walk(f);

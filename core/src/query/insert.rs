@@ -1,11 +1,11 @@
 //! INSERT builders: [`Insert`] for Core tables, [`InsertOne`] and [`InsertMany`] for models.
 
-use super::{AsStatement, ColumnName};
-use crate::ast::{Insert as InsertAst, OnConflict, OnConflictAction, Statement};
+use super::{AsStatement, ColumnName, Operand};
+use crate::ast::{Expr, Insert as InsertAst, OnConflict, OnConflictAction, Statement};
 use crate::dialect::ExecResult;
 use crate::engine::Executor;
 use crate::error::{Error, Result};
-use crate::model::{Model, RowCache};
+use crate::model::{Column, Model, RowCache};
 use crate::row::{Row, RowAccess};
 use crate::schema::Table;
 use crate::value::Value;
@@ -23,6 +23,21 @@ impl AsStatement for Insert {
     fn as_statement(&self) -> Result<Statement> {
         Ok(Statement::Insert(self.checked(self.stmt.clone())?))
     }
+}
+
+/// Adds `col = expr` to the ON CONFLICT update of `oc` (replacing another action, keeping the target).
+fn push_set(def: Option<&Table>, oc: &mut Option<OnConflict>, col: &'static str, expr: Expr) {
+    let expr = crate::schema_check::fit_assignment(def.and_then(|t| t.get_column(col)), expr);
+    let target = match oc.take() {
+        Some(OnConflict { target, action: OnConflictAction::Set(mut sets) }) => {
+            sets.push((Cow::Borrowed(col), expr));
+            *oc = Some(OnConflict { target, action: OnConflictAction::Set(sets) });
+            return;
+        }
+        Some(o) => o.target,
+        None => Vec::new(),
+    };
+    *oc = Some(OnConflict { target, action: OnConflictAction::Set(vec![(Cow::Borrowed(col), expr)]) });
 }
 
 /// Checks (and brings to their column's scale) every value of `stmt`; see `Table::check_rows`.
@@ -77,6 +92,12 @@ impl Insert {
         let cols = cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
         let target = self.stmt.on_conflict.take().map(|o| o.target).unwrap_or_default();
         self.stmt.on_conflict = Some(OnConflict { target, action: OnConflictAction::Update(cols) });
+        self
+    }
+    /// On a duplicate key, `SET name = expr` (repeat for more columns); in `expr` a plain column
+    /// is the existing row's value and [`excluded`](super::excluded) the proposed one.
+    pub fn on_conflict_set(mut self, name: &'static str, expr: impl Into<Expr>) -> Self {
+        push_set(self.def.as_deref(), &mut self.stmt.on_conflict, name, expr.into());
         self
     }
     /// On a duplicate key, keep the existing row.
@@ -175,6 +196,21 @@ impl<M: Model + Clone> InsertOne<M> {
         self.on_conflict = Some(OnConflict { target: Vec::new(), action: OnConflictAction::DoNothing });
         self
     }
+    /// Names the conflict target (needed on PostgreSQL when the table has several unique keys
+    /// the insert covers; refused by MySQL).
+    pub fn on_conflict<C: ColumnName>(mut self, target: impl IntoIterator<Item = C>) -> Self {
+        let target = target.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect();
+        let action = self.on_conflict.take().map(|o| o.action).unwrap_or(OnConflictAction::DoNothing);
+        self.on_conflict = Some(OnConflict { target, action });
+        self
+    }
+    /// On a duplicate key, `SET col = value` (repeat for more columns), typed by the column:
+    /// `.on_conflict_set(Candle::VOLUME, Candle::VOLUME + excluded(Candle::VOLUME))`. A plain
+    /// column is the existing row's value, [`excluded`](super::excluded) the proposed one.
+    pub fn on_conflict_set<T>(mut self, col: Column<M, T>, value: impl Operand<T>) -> Self {
+        push_set(Some(M::table()), &mut self.on_conflict, col.name(), value.into_expr());
+        self
+    }
     /// Inserts and returns the row as stored, with its generated key. With
     /// `on_conflict_do_nothing`, a skipped row is [`Error::NotFound`] on dialects with RETURNING.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<M> {
@@ -249,6 +285,14 @@ impl<M: Model> InsertMany<M> {
                 target,
                 action: OnConflictAction::Update(cols.into_iter().map(|c| Cow::Borrowed(c.column_name())).collect()),
             });
+        }
+        self
+    }
+    /// On a duplicate key, `SET col = value` (repeat for more columns); see
+    /// [`InsertOne::on_conflict_set`].
+    pub fn on_conflict_set<T>(mut self, col: Column<M, T>, value: impl Operand<T>) -> Self {
+        if let Ok(stmt) = &mut self.stmt {
+            push_set(Some(M::table()), &mut stmt.on_conflict, col.name(), value.into_expr());
         }
         self
     }

@@ -2,6 +2,8 @@
 
 mod col;
 mod delete;
+mod expr_ops;
+mod functions;
 mod insert;
 pub mod instance;
 mod operand;
@@ -13,6 +15,11 @@ mod update;
 
 pub use col::{col, escape_like, Col};
 pub use delete::Delete;
+pub use expr_ops::{Numeric, TextType, Timestamp};
+pub use functions::{
+    abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper, CaseWhen, CastInto,
+    CastSource,
+};
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::{Literal, Operand};
 pub use returning::Returning;

@@ -38,6 +38,7 @@ impl<M> Update<M> {
                     None => crate::schema_check::check_float(name, v)?,
                 }
             }
+            *e = crate::schema_check::fit_assignment(self.def.get_column(name), std::mem::replace(e, Expr::Value(Value::Null)));
         }
         Ok(stmt)
     }

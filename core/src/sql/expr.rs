@@ -10,6 +10,9 @@ use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement}
 pub(super) struct ExprCompiler<'a> {
     pub dialect: &'static str,
     pub caps: &'a Capabilities,
+    /// Inside an ON CONFLICT update of this table: plain columns are the existing row's
+    /// (qualified, as PostgreSQL requires) and `excluded` is allowed.
+    pub conflict_table: Option<&'a std::borrow::Cow<'static, str>>,
 }
 
 impl ExprCompiler<'_> {
@@ -33,7 +36,10 @@ impl ExprCompiler<'_> {
     pub fn expr(&self, e: &Expr) -> Result<sea_query::Expr> {
         use sea_query::Expr as S;
         Ok(match e {
-            Expr::Column(c) => S::col(iden(c)),
+            Expr::Column(c) => match self.conflict_table {
+                Some(t) => S::col((iden(t), iden(c))),
+                None => S::col(iden(c)),
+            },
             Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
@@ -113,14 +119,14 @@ impl ExprCompiler<'_> {
                     AggFunc::CountDistinct => Func::count_distinct(a),
                 })
             }
-            Expr::Arith { .. }
-            | Expr::Func { .. }
-            | Expr::Case { .. }
-            | Expr::Cast { .. }
-            | Expr::InSubquery { .. }
-            | Expr::Exists(_)
-            | Expr::Subquery(_)
-            | Expr::Excluded(_) => return Err(Error::unsupported(self.dialect, "this expression (not compiled yet)")),
+            Expr::Arith { op, kind, left, right } => self.arith(*op, *kind, left, right)?,
+            Expr::Func { func, kind, args } => self.func(*func, *kind, args)?,
+            Expr::Case { kind, whens, otherwise } => self.case(*kind, whens, otherwise.as_deref())?,
+            Expr::Cast { expr, from, to } => self.cast(expr, *from, *to)?,
+            Expr::InSubquery { expr, query, negated } => self.in_subquery(expr, query, *negated)?,
+            Expr::Exists(q) => self.exists(q)?,
+            Expr::Subquery(q) => self.scalar_subquery(q)?,
+            Expr::Excluded(c) => self.excluded(c)?,
         })
     }
 

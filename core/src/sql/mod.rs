@@ -7,6 +7,7 @@ mod ddl;
 mod expr;
 mod insert_values;
 mod named_binds;
+mod scalar;
 mod value;
 
 pub use chunk::{insert_chunks, InsertChunk};
@@ -61,7 +62,7 @@ pub fn compile<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Resu
 }
 
 fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
-    let ec = ExprCompiler { dialect: d.name, caps: d.caps };
+    let ec = ExprCompiler { dialect: d.name, caps: d.caps, conflict_table: None };
     let (sql, values) = match stmt {
         Statement::Select(s) => select(&ec, s)?.build((d.builder)()),
         Statement::Insert(i) => insert(&ec, i)?.build((d.builder)()),
@@ -203,7 +204,15 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
             OnConflictAction::Update(cols) => {
                 c.update_columns(cols.iter().map(iden));
             }
-            OnConflictAction::Set(_) => return Err(Error::unsupported(ec.dialect, "ON CONFLICT with expressions (not compiled yet)")),
+            OnConflictAction::Set(sets) if sets.is_empty() => {
+                return Err(Error::InvalidQuery("on_conflict_set with no assignments".into()));
+            }
+            OnConflictAction::Set(sets) => {
+                let cc = ExprCompiler { dialect: ec.dialect, caps: ec.caps, conflict_table: Some(&i.table) };
+                for (col, e) in sets {
+                    c.value(iden(col), cc.assigned(e)?);
+                }
+            }
         }
         q.on_conflict(c);
     }
@@ -211,6 +220,33 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
         q.returning(Query::returning().columns(i.returning.iter().map(iden)));
     }
     Ok(q)
+}
+
+/// `"table"."c" = <expr>, …` for an ON CONFLICT update's assignments (for dialects that render
+/// INSERT themselves), with its `?` parameters in order. Plain columns are the existing row's,
+/// qualified by `table`; [`crate::ast::Expr::Excluded`] is the proposed value.
+#[allow(clippy::ptr_arg)] // `iden` tells a borrowed 'static name from an owned one
+pub fn conflict_set_sql<B: QueryBuilder>(
+    d: &SqlDialect<'_, B>,
+    table: &Cow<'static, str>,
+    sets: &[(Cow<'static, str>, crate::ast::Expr)],
+) -> Result<SqlQuery> {
+    if sets.is_empty() {
+        return Err(Error::InvalidQuery("on_conflict_set with no assignments".into()));
+    }
+    let cc = ExprCompiler { dialect: d.name, caps: d.caps, conflict_table: Some(table) };
+    // Rendered as `UPDATE "t" SET …` and cut after `SET `: sea-query's own assignment syntax.
+    let mut q = Query::update();
+    q.table("t");
+    for (c, e) in sets {
+        q.value(iden(c), cc.assigned(e)?);
+    }
+    let (sql, values) = q.build((d.builder)());
+    let prefix_len = "UPDATE \"t\" SET ".len();
+    if !sql.starts_with("UPDATE ") || sql.get(prefix_len - 4..prefix_len) != Some("SET ") {
+        return Err(Error::InvalidQuery(format!("unexpected UPDATE text from sea-query: {sql}")));
+    }
+    Ok(SqlQuery { sql: sql[prefix_len..].to_owned(), params: values.into_iter().map(from_sea_value).collect() })
 }
 
 fn update(ec: &ExprCompiler<'_>, u: &Update) -> Result<sea_query::UpdateStatement> {
@@ -223,7 +259,7 @@ fn update(ec: &ExprCompiler<'_>, u: &Update) -> Result<sea_query::UpdateStatemen
     let mut q = Query::update();
     q.table(iden(&u.table));
     for (c, e) in &u.set {
-        q.value(iden(c), ec.expr(e)?);
+        q.value(iden(c), ec.assigned(e)?);
     }
     if let Some(f) = &u.filter {
         q.and_where(ec.expr(f)?);
