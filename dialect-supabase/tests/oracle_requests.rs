@@ -35,7 +35,7 @@ fn expected() -> BTreeMap<String, serde_json::Value> {
 }
 
 fn cast(column: &'static str, to: CastType) -> Expr {
-    Expr::Cast { expr: Box::new(col(column).expr()), to }
+    Expr::Cast { expr: Box::new(col(column).expr()), from: athanor_core::ValueKind::Any, to }
 }
 
 fn count(q: &impl AsStatement) -> Statement {

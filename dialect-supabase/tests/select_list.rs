@@ -14,7 +14,7 @@ use sqlx::{AssertSqlSafe, Row as _};
 const KEY: &str = "select-list-anon-key-4242";
 
 fn cast(column: &'static str, to: CastType) -> Expr {
-    Expr::Cast { expr: Box::new(col(column).expr()), to }
+    Expr::Cast { expr: Box::new(col(column).expr()), from: athanor_core::ValueKind::Any, to }
 }
 
 fn table() -> Table {
@@ -52,10 +52,11 @@ fn casts_postgrest_cannot_express_are_refused() {
     let refused = [
         select(&t).columns([cast("close", CastType::Decimal(10, 2))]),
         select(&t).columns([Expr::Cast {
-            expr: Box::new(Expr::Cast { expr: Box::new(col("n").expr()), to: CastType::Text }),
+            expr: Box::new(Expr::Cast { expr: Box::new(col("n").expr()), from: athanor_core::ValueKind::Any, to: CastType::Text }),
+            from: athanor_core::ValueKind::Any,
             to: CastType::Text,
         }]),
-        select(&t).columns([Expr::Cast { expr: Box::new(Expr::value(1)), to: CastType::Text }]),
+        select(&t).columns([Expr::Cast { expr: Box::new(Expr::value(1)), from: athanor_core::ValueKind::Any, to: CastType::Text }]),
     ];
     for q in refused {
         let err = select_param(&q).unwrap_err();

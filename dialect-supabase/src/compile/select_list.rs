@@ -49,7 +49,7 @@ fn agg_name(func: AggFunc) -> Result<&'static str> {
 fn item(e: &Expr) -> Result<(String, String, bool)> {
     Ok(match e {
         Expr::Column(c) => (list_name(c), c.to_string(), false),
-        Expr::Cast { expr, to } => match expr.as_ref() {
+        Expr::Cast { expr, to, .. } => match expr.as_ref() {
             Expr::Column(c) => (format!("{}::{}", list_name(c), cast_name(*to)?), c.to_string(), false),
             _ => return Err(Error::unsupported(DIALECT, "CAST of an expression (PostgREST casts a column)")),
         },
