@@ -3,6 +3,8 @@
 mod col;
 mod delete;
 mod insert;
+mod join;
+mod lock;
 mod operand;
 mod select;
 mod text;

@@ -14,6 +14,9 @@ use athanor_core::{Error, HttpRequest, Result};
 /// Compiles `stmt` to its request parts (before credentials and URL rendering).
 /// Raw SQL and DDL are [`Error::Unsupported`].
 pub fn compile_parts(stmt: &Statement) -> Result<RequestParts> {
+    // Typed columns name their table; PostgREST takes the statement's own columns unqualified
+    // (a column of another table stays qualified and is refused).
+    let stmt = &*stmt.without_own_qualifiers();
     match stmt {
         Statement::Select(s) => select::compile_select(s),
         Statement::Insert(i) => write::compile_insert(i),
@@ -42,7 +45,7 @@ pub fn result_columns(stmt: &Statement) -> Option<Vec<String>> {
             .iter()
             .map(|i| match (&i.alias, &i.expr) {
                 (Some(a), _) => a.to_string(),
-                (None, Expr::Column(c)) => c.to_string(),
+                (None, Expr::Column(c) | Expr::QualifiedColumn { column: c, .. }) => c.to_string(),
                 _ => String::new(),
             })
             .collect(),
