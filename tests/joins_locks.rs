@@ -46,15 +46,15 @@ pub const MYSQL: &str = "mysql://root@127.0.0.1:3306/test";
 pub const PG: &str = "postgresql://postgres@127.0.0.1:5432/test";
 
 /// A scratch database on the server at `url` (`mysql` or `postgresql`), dropped by [`Scratch::drop_db`].
-pub struct Scratch {
+struct Scratch {
     admin: Engine,
-    pub engine: Engine,
+    engine: Engine,
     db: String,
     pg: bool,
 }
 
 impl Scratch {
-    pub async fn new(url: &str, tag: &str) -> Scratch {
+    async fn new(url: &str, tag: &str) -> Scratch {
         let pg = url.starts_with("postgresql");
         let env = if pg { "ATHANOR_PG_URL" } else { "ATHANOR_MYSQL_URL" };
         let url = std::env::var(env).unwrap_or_else(|_| url.to_owned());
@@ -71,7 +71,7 @@ impl Scratch {
         Scratch { admin, engine, db, pg }
     }
 
-    pub async fn drop_db(self) {
+    async fn drop_db(self) {
         self.engine.dispose().await;
         let q = if self.pg { format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db) } else { format!("DROP DATABASE IF EXISTS `{}`", self.db) };
         athanor::text(q).execute(&self.admin).await.expect("drop the scratch database");
@@ -91,32 +91,37 @@ async fn joins_on_sqlite() {
     rows::joins(&sqlite().await).await;
 }
 
+/// Runs `body` on a scratch database, dropped afterwards whether or not `body` panics.
+async fn on_scratch<Fut: std::future::Future<Output = ()> + Send + 'static>(url: &str, tag: &str, body: impl FnOnce(Engine) -> Fut) {
+    let s = Scratch::new(url, tag).await;
+    let outcome = tokio::spawn(body(s.engine.clone())).await;
+    s.drop_db().await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn queue_steps(engine: Engine) {
+    queue::skip_locked_and_nowait(&engine).await;
+    queue::workers_take_each_job_once(&engine).await;
+}
+
 #[tokio::test]
 async fn joins_on_mariadb() {
-    let s = Scratch::new(MYSQL, "join").await;
-    rows::joins(&s.engine).await;
-    s.drop_db().await;
+    on_scratch(MYSQL, "join", |e| async move { rows::joins(&e).await }).await;
 }
 
 #[tokio::test]
 async fn joins_on_postgres() {
-    let s = Scratch::new(PG, "join").await;
-    rows::joins(&s.engine).await;
-    s.drop_db().await;
+    on_scratch(PG, "join", |e| async move { rows::joins(&e).await }).await;
 }
 
 #[tokio::test]
 async fn job_queue_on_mariadb() {
-    let s = Scratch::new(MYSQL, "queue").await;
-    queue::skip_locked_and_nowait(&s.engine).await;
-    queue::workers_take_each_job_once(&s.engine).await;
-    s.drop_db().await;
+    on_scratch(MYSQL, "queue", queue_steps).await;
 }
 
 #[tokio::test]
 async fn job_queue_on_postgres() {
-    let s = Scratch::new(PG, "queue").await;
-    queue::skip_locked_and_nowait(&s.engine).await;
-    queue::workers_take_each_job_once(&s.engine).await;
-    s.drop_db().await;
+    on_scratch(PG, "queue", queue_steps).await;
 }
