@@ -51,16 +51,9 @@ impl<M: Model + FromColumns> Select<M> {
     }
     /// `INNER JOIN` the table of `N` `ON on`: one `(M, N)` per matching pair.
     ///
-    /// ```no_run
-    /// # use athanor::prelude::*;
-    /// # #[derive(Model, Clone, Debug)] #[athanor(table = "orders")]
-    /// # struct Order { #[athanor(primary_key)] id: i64, symbol: String }
-    /// # #[derive(Model, Clone, Debug)] #[athanor(table = "fills")]
-    /// # struct Fill { #[athanor(primary_key)] id: i64, order_id: i64, qty: i64 }
-    /// # async fn run(engine: &Engine) -> athanor::Result<()> {
+    /// ```text
     /// let rows: Vec<(Order, Fill)> =
     ///     Order::select().inner_join::<Fill>(Order::ID.eq(Fill::ORDER_ID)).filter(Fill::QTY.gt(0)).order_by(Fill::ID).all(engine).await?;
-    /// # Ok(()) }
     /// ```
     pub fn inner_join<N: Model + FromColumns>(self, on: Expr) -> Select<(M, N)> {
         self.join_model::<_, N>(JoinKind::Inner, None, on)

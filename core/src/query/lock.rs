@@ -38,15 +38,9 @@ impl<M: FromRow> Select<M> {
     /// `SKIP LOCKED`: rows another transaction holds are left out (the job-queue pattern:
     /// each worker takes rows no other worker has).
     ///
-    /// ```no_run
-    /// # use athanor::prelude::*;
-    /// # #[derive(Model, Clone, Debug)]
-    /// # #[athanor(table = "jobs")]
-    /// # struct Job { #[athanor(primary_key, auto_increment)] id: i64, status: String }
-    /// # async fn run(engine: &Engine) -> athanor::Result<()> {
+    /// ```text
     /// let mut tx = engine.begin().await?;
     /// let batch = Job::select().filter(Job::STATUS.eq("new")).order_by(Job::ID).limit(10).for_update().skip_locked().all(&mut tx).await?;
-    /// # Ok(()) }
     /// ```
     pub fn skip_locked(self) -> Self {
         self.lock_wait(LockWait::SkipLocked, "skip_locked")
