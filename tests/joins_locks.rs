@@ -73,7 +73,11 @@ impl Scratch {
 
     async fn drop_db(self) {
         self.engine.dispose().await;
-        let q = if self.pg { format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db) } else { format!("DROP DATABASE IF EXISTS `{}`", self.db) };
+        let q = if self.pg {
+            format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.db)
+        } else {
+            format!("DROP DATABASE IF EXISTS `{}`", self.db)
+        };
         athanor::text(q).execute(&self.admin).await.expect("drop the scratch database");
         self.admin.dispose().await;
     }

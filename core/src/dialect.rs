@@ -76,8 +76,14 @@ pub struct RowLockCaps {
 
 impl RowLockCaps {
     /// No row locks.
-    pub const NONE: RowLockCaps =
-        RowLockCaps { supported: false, share_mode_syntax: false, nowait: false, skip_locked: false, with_grouping: false, with_outer_join: false };
+    pub const NONE: RowLockCaps = RowLockCaps {
+        supported: false,
+        share_mode_syntax: false,
+        nowait: false,
+        skip_locked: false,
+        with_grouping: false,
+        with_outer_join: false,
+    };
 }
 
 impl Capabilities {

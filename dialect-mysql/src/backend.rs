@@ -11,7 +11,8 @@ use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::{
-    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowLockCaps, RowSink, SqlQuery, Value, ValueKind,
+    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowLockCaps, RowSink, SqlQuery, Value,
+    ValueKind,
 };
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;

@@ -35,8 +35,11 @@ pub const ROW_LOCKS_ANY_SERVER: RowLockCaps =
 pub fn row_locks(version: &str) -> RowLockCaps {
     let mut parts = version.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
     let v = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
-    let (nowait, skip_locked, share_mode_syntax) =
-        if version.to_ascii_lowercase().contains("mariadb") { (v >= (10, 3), v >= (10, 6), true) } else { (v >= (8, 0), v >= (8, 0), v < (8, 0)) };
+    let (nowait, skip_locked, share_mode_syntax) = if version.to_ascii_lowercase().contains("mariadb") {
+        (v >= (10, 3), v >= (10, 6), true)
+    } else {
+        (v >= (8, 0), v >= (8, 0), v < (8, 0))
+    };
     RowLockCaps { nowait, skip_locked, share_mode_syntax, ..ROW_LOCKS_ANY_SERVER }
 }
 

@@ -76,6 +76,8 @@ pub enum Construct {
     Distinct,
     /// `in_list([""])` / `not_in_list([""])`.
     InOnlyEmptyString,
+    /// A self-join (inner or left) under an alias.
+    Join,
 }
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or

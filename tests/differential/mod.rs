@@ -10,6 +10,7 @@ pub mod compare;
 pub mod construct;
 pub mod data;
 pub mod gen;
+pub mod join;
 pub mod ops;
 pub mod rng;
 pub mod runners;

@@ -30,7 +30,8 @@ pub async fn skip_locked_and_nowait(engine: &Engine) {
     assert_eq!(ids(&skipped), (11..=20).collect::<Vec<_>>(), "SKIP LOCKED leaves out the held rows");
     // A shared lock skips rows either transaction holds for update.
     let mut reader = engine.begin().await.unwrap();
-    let shared = Job::select().filter(Job::STATUS.eq("new")).order_by(Job::ID).limit(10).for_share().skip_locked().all(&mut reader).await.unwrap();
+    let shared =
+        Job::select().filter(Job::STATUS.eq("new")).order_by(Job::ID).limit(10).for_share().skip_locked().all(&mut reader).await.unwrap();
     assert_eq!(ids(&shared), (21..=30).collect::<Vec<_>>());
     reader.rollback().await.unwrap();
 
@@ -74,7 +75,13 @@ pub async fn workers_take_each_job_once(engine: &Engine) {
                     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
                     for job in &batch {
                         let still_new = Job::ID.eq(job.id).and(Job::STATUS.eq("new"));
-                        let n = Job::update().set(Job::STATUS, "done").set(Job::WORKER, Some(w)).filter(still_new).execute(&mut tx).await.unwrap();
+                        let n = Job::update()
+                            .set(Job::STATUS, "done")
+                            .set(Job::WORKER, Some(w))
+                            .filter(still_new)
+                            .execute(&mut tx)
+                            .await
+                            .unwrap();
                         assert_eq!(n, 1, "job {} was taken by another worker", job.id);
                     }
                     tx.commit().await.unwrap();

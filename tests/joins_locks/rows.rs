@@ -22,7 +22,10 @@ pub async fn joins(engine: &Engine) {
     let on = || Order::ID.eq(Fill::ORDER_ID);
 
     let inner: Vec<(Order, Fill)> = Order::select().inner_join::<Fill>(on()).order_by(Fill::ID).all(engine).await.unwrap();
-    assert_eq!(inner, vec![(orders[0].clone(), fills[0].clone()), (orders[0].clone(), fills[1].clone()), (orders[1].clone(), fills[2].clone())]);
+    assert_eq!(
+        inner,
+        vec![(orders[0].clone(), fills[0].clone()), (orders[0].clone(), fills[1].clone()), (orders[1].clone(), fills[2].clone())]
+    );
 
     let left: Vec<(Order, Option<Fill>)> =
         Order::select().left_join::<Fill>(on()).order_by(Order::ID).order_by(Fill::ID).all(engine).await.unwrap();
@@ -49,7 +52,11 @@ pub async fn joins(engine: &Engine) {
     assert_eq!(Order::select().inner_join::<Fill>(on()).count(engine).await.unwrap(), 3);
     assert_eq!(Order::select().left_join::<Fill>(on()).count(engine).await.unwrap(), 4);
     assert_eq!(Order::select().left_join::<Fill>(on()).limit(2).count(engine).await.unwrap(), 2);
-    assert_eq!(Order::select().left_join::<Fill>(on()).filter(Fill::ID.typed().is_null()).count(engine).await.unwrap(), 1, "orders without fills");
+    assert_eq!(
+        Order::select().left_join::<Fill>(on()).filter(Fill::ID.typed().is_null()).count(engine).await.unwrap(),
+        1,
+        "orders without fills"
+    );
     assert!(Order::select().inner_join::<Fill>(on()).filter(Fill::QTY.gt(6)).exists(engine).await.unwrap());
     assert!(!Order::select().inner_join::<Fill>(on()).filter(Fill::QTY.gt(100)).exists(engine).await.unwrap());
     assert!(Order::select().inner_join::<Fill>(on()).distinct().limit(10).exists(engine).await.unwrap());

@@ -34,7 +34,8 @@ fn unsupported(r: athanor::Result<Compiled>, what: &str) {
     }
 }
 
-const ORDER_FILL_COLUMNS: &str = r#""jl_orders"."id", "jl_orders"."symbol", "jl_orders"."parent_id", "jl_fills"."id", "jl_fills"."order_id", "jl_fills"."qty""#;
+const ORDER_FILL_COLUMNS: &str =
+    r#""jl_orders"."id", "jl_orders"."symbol", "jl_orders"."parent_id", "jl_fills"."id", "jl_fills"."order_id", "jl_fills"."qty""#;
 
 #[test]
 fn inner_join_qualifies_every_column() {
@@ -51,7 +52,9 @@ fn left_join_self_join_and_earlier_conditions() {
     let q = Order::get_by_key(7).left_join::<Fill>(Order::ID.eq(Fill::ORDER_ID));
     assert_eq!(
         sql(sqlite(&q)),
-        format!(r#"SELECT {ORDER_FILL_COLUMNS} FROM "jl_orders" LEFT JOIN "jl_fills" ON "jl_orders"."id" = "jl_fills"."order_id" WHERE "jl_orders"."id" = ?"#)
+        format!(
+            r#"SELECT {ORDER_FILL_COLUMNS} FROM "jl_orders" LEFT JOIN "jl_fills" ON "jl_orders"."id" = "jl_fills"."order_id" WHERE "jl_orders"."id" = ?"#
+        )
     );
     let q = Order::select().inner_join_as::<Order>("parent", Order::PARENT_ID.eq(Order::ID.of_alias("parent")));
     assert_eq!(
@@ -62,7 +65,10 @@ fn left_join_self_join_and_earlier_conditions() {
     let q = select(Order::table())
         .join_table(athanor::ast::JoinKind::Inner, Fill::table(), Col::of("jl_orders", "id").eq_col(&Col::of("jl_fills", "order_id")))
         .columns([Col::of("jl_fills", "qty")]);
-    assert_eq!(sql(sqlite(&q)), r#"SELECT "jl_fills"."qty" FROM "jl_orders" INNER JOIN "jl_fills" ON "jl_orders"."id" = "jl_fills"."order_id""#);
+    assert_eq!(
+        sql(sqlite(&q)),
+        r#"SELECT "jl_fills"."qty" FROM "jl_orders" INNER JOIN "jl_fills" ON "jl_orders"."id" = "jl_fills"."order_id""#
+    );
 }
 
 #[test]
@@ -83,7 +89,12 @@ fn counting_a_join_renames_its_columns() {
     };
     s.kind = SelectKind::Count;
     let got = sql(my(MARIADB, &Statement::Select(s)));
-    assert!(got.starts_with("SELECT COUNT(*) AS `count` FROM (SELECT DISTINCT `jl_orders`.`id` AS `athanor_c0`, `jl_orders`.`symbol` AS `athanor_c1`"), "{got}");
+    assert!(
+        got.starts_with(
+            "SELECT COUNT(*) AS `count` FROM (SELECT DISTINCT `jl_orders`.`id` AS `athanor_c0`, `jl_orders`.`symbol` AS `athanor_c1`"
+        ),
+        "{got}"
+    );
     assert!(got.ends_with("INNER JOIN `jl_fills` ON `jl_orders`.`id` = `jl_fills`.`order_id`) AS `athanor_count`"), "{got}");
 }
 
@@ -131,7 +142,8 @@ fn row_locks_on_mysql_and_mariadb() {
     assert_eq!(sql(my("5.7.44", &jobs().for_share())), format!("{JOBS_MY} LOCK IN SHARE MODE"));
     // Before the server is identified: the locks every version takes.
     let unknown = mysql::compile::capabilities(false);
-    let plain = |q: &athanor::query::Select<Job>| mysql::compile::compile(&unknown, &q.as_statement().unwrap(), mysql::compile::DEFAULT_MAX_PACKET);
+    let plain =
+        |q: &athanor::query::Select<Job>| mysql::compile::compile(&unknown, &q.as_statement().unwrap(), mysql::compile::DEFAULT_MAX_PACKET);
     assert!(sql(plain(&jobs().for_update())).ends_with("FOR UPDATE"));
     unsupported(plain(&jobs().for_update().skip_locked()), "SKIP LOCKED");
 }

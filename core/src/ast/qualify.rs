@@ -126,7 +126,9 @@ mod tests {
 
     #[test]
     fn own_table_qualifiers_drop_only_in_single_table_statements() {
-        let filter = q("orders", "id").and(q("other", "id").not()).and(Expr::Exists(Box::new(Select { filter: Some(q("orders", "x")), ..Default::default() })));
+        let filter = q("orders", "id")
+            .and(q("other", "id").not())
+            .and(Expr::Exists(Box::new(Select { filter: Some(q("orders", "x")), ..Default::default() })));
         let s = Statement::Select(Select { table: "orders".into(), filter: Some(filter), ..Default::default() });
         let Statement::Select(out) = s.without_own_qualifiers().into_owned() else { unreachable!() };
         let Some(Expr::And(parts)) = out.filter else { panic!() };

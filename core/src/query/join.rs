@@ -35,9 +35,11 @@ fn add_join(s: &mut SelectAst, kind: JoinKind, table: Cow<'static, str>, alias: 
 }
 
 /// Appends `N`'s columns, qualified with `name` (its table or alias), to the select list.
-fn add_columns<N: Model>(s: &mut SelectAst, name: &Cow<'static, str>) {
+fn add_columns<N: Model>(s: &mut SelectAst, name: Cow<'static, str>) {
     s.columns.extend(
-        N::COLUMNS.iter().map(|c| SelectItem { expr: Expr::QualifiedColumn { table: name.clone(), column: Cow::Borrowed(c) }, alias: None }),
+        N::COLUMNS
+            .iter()
+            .map(|c| SelectItem { expr: Expr::QualifiedColumn { table: name.clone(), column: Cow::Borrowed(c) }, alias: None }),
     );
 }
 
@@ -46,7 +48,7 @@ impl<M: Model + FromColumns> Select<M> {
         let name: Cow<'static, str> = Cow::Borrowed(alias.unwrap_or(N::TABLE));
         let s = self.ast_mut();
         add_join(s, kind, Cow::Borrowed(N::TABLE), alias.map(Cow::Borrowed), on);
-        add_columns::<N>(s, &name);
+        add_columns::<N>(s, name);
         self.retype()
     }
     /// `INNER JOIN` the table of `N` `ON on`: one `(M, N)` per matching pair.

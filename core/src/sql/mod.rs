@@ -185,7 +185,13 @@ fn returns_filtered_rows(s: &Select) -> bool {
     for item in &s.columns {
         item.expr.walk(&mut |e| aggregate |= matches!(e, crate::ast::Expr::Agg { .. }));
     }
-    !aggregate && s.joins.is_empty() && s.group_by.is_empty() && s.having.is_none() && !s.distinct && s.limit.is_none() && s.offset.is_none()
+    !aggregate
+        && s.joins.is_empty()
+        && s.group_by.is_empty()
+        && s.having.is_none()
+        && !s.distinct
+        && s.limit.is_none()
+        && s.offset.is_none()
 }
 
 fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatement> {
