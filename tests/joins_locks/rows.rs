@@ -70,6 +70,27 @@ pub async fn joins(engine: &Engine) {
     let got = Order::select().left_join_as::<Order>("parent", parent()).order_by(Order::ID).all(engine).await.unwrap();
     assert_eq!(got, vec![(orders[0].clone(), None), (orders[1].clone(), None), (orders[2].clone(), Some(orders[0].clone()))]);
 
+    // A third table: each order, its parent (if any) and its fills (if any).
+    let three: Vec<(Order, Option<Order>, Option<Fill>)> = Order::select()
+        .left_join_as::<Order>("parent", parent())
+        .left_join::<Fill>(on())
+        .order_by(Order::ID)
+        .order_by(Fill::ID)
+        .all(engine)
+        .await
+        .unwrap();
+    assert_eq!(
+        three,
+        vec![
+            (orders[0].clone(), None, Some(fills[0].clone())),
+            (orders[0].clone(), None, Some(fills[1].clone())),
+            (orders[1].clone(), None, Some(fills[2].clone())),
+            (orders[2].clone(), Some(orders[0].clone()), None),
+        ]
+    );
+    let n = Order::select().inner_join::<Fill>(on()).inner_join_as::<Order>("parent", parent()).count(engine).await.unwrap();
+    assert_eq!(n, 0, "no order with a parent has fills");
+
     // Core tables: rows stay `Row`s; columns named with their table.
     let rows = select(Order::table())
         .join_table(JoinKind::Inner, Fill::table(), Col::of("jl_orders", "id").eq_col(&Col::of("jl_fills", "order_id")))

@@ -43,14 +43,17 @@ fn add_columns<N: Model>(s: &mut SelectAst, name: Cow<'static, str>) {
     );
 }
 
+/// Joins the table of model `N` (under `alias`, if any) and selects its columns after the
+/// current ones: the rows widen from `X` to `R`.
+fn join_model<X, R, N: Model>(mut sel: Select<X>, kind: JoinKind, alias: Option<&'static str>, on: Expr) -> Select<R> {
+    let name: Cow<'static, str> = Cow::Borrowed(alias.unwrap_or(N::TABLE));
+    let s = sel.ast_mut();
+    add_join(s, kind, Cow::Borrowed(N::TABLE), alias.map(Cow::Borrowed), on);
+    add_columns::<N>(s, name);
+    sel.retype()
+}
+
 impl<M: Model + FromColumns> Select<M> {
-    fn join_model<R, N: Model>(mut self, kind: JoinKind, alias: Option<&'static str>, on: Expr) -> Select<R> {
-        let name: Cow<'static, str> = Cow::Borrowed(alias.unwrap_or(N::TABLE));
-        let s = self.ast_mut();
-        add_join(s, kind, Cow::Borrowed(N::TABLE), alias.map(Cow::Borrowed), on);
-        add_columns::<N>(s, name);
-        self.retype()
-    }
     /// `INNER JOIN` the table of `N` `ON on`: one `(M, N)` per matching pair.
     ///
     /// ```text
@@ -58,21 +61,42 @@ impl<M: Model + FromColumns> Select<M> {
     ///     Order::select().inner_join::<Fill>(Order::ID.eq(Fill::ORDER_ID)).filter(Fill::QTY.gt(0)).order_by(Fill::ID).all(engine).await?;
     /// ```
     pub fn inner_join<N: Model + FromColumns>(self, on: Expr) -> Select<(M, N)> {
-        self.join_model::<_, N>(JoinKind::Inner, None, on)
+        join_model::<_, _, N>(self, JoinKind::Inner, None, on)
     }
     /// `LEFT JOIN` the table of `N` `ON on`: every `M`, with `None` where no `N` matches (an
     /// `N` is `None` when its primary key comes back NULL).
     pub fn left_join<N: Model + FromColumns>(self, on: Expr) -> Select<(M, Option<N>)> {
-        self.join_model::<_, N>(JoinKind::Left, None, on)
+        join_model::<_, _, N>(self, JoinKind::Left, None, on)
     }
     /// [`inner_join`](Self::inner_join) of `N` under `alias` (`INNER JOIN "t" AS "alias"`), to
     /// join a table to itself; name its columns with [`Column::of_alias`](crate::model::Column::of_alias).
     pub fn inner_join_as<N: Model + FromColumns>(self, alias: &'static str, on: Expr) -> Select<(M, N)> {
-        self.join_model::<_, N>(JoinKind::Inner, Some(alias), on)
+        join_model::<_, _, N>(self, JoinKind::Inner, Some(alias), on)
     }
     /// [`left_join`](Self::left_join) of `N` under `alias`.
     pub fn left_join_as<N: Model + FromColumns>(self, alias: &'static str, on: Expr) -> Select<(M, Option<N>)> {
-        self.join_model::<_, N>(JoinKind::Left, Some(alias), on)
+        join_model::<_, _, N>(self, JoinKind::Left, Some(alias), on)
+    }
+}
+
+/// A third table: `(A, B)` rows of a first join widen to `(A, B, N)` (`(A, B, Option<N>)` for
+/// a LEFT JOIN).
+impl<A: FromColumns, B: FromColumns> Select<(A, B)> {
+    /// `INNER JOIN` a third table: `(A, B, N)` rows.
+    pub fn inner_join<N: Model + FromColumns>(self, on: Expr) -> Select<(A, B, N)> {
+        join_model::<_, _, N>(self, JoinKind::Inner, None, on)
+    }
+    /// `LEFT JOIN` a third table: `(A, B, Option<N>)` rows.
+    pub fn left_join<N: Model + FromColumns>(self, on: Expr) -> Select<(A, B, Option<N>)> {
+        join_model::<_, _, N>(self, JoinKind::Left, None, on)
+    }
+    /// [`inner_join`](Self::inner_join) under `alias`.
+    pub fn inner_join_as<N: Model + FromColumns>(self, alias: &'static str, on: Expr) -> Select<(A, B, N)> {
+        join_model::<_, _, N>(self, JoinKind::Inner, Some(alias), on)
+    }
+    /// [`left_join`](Self::left_join) under `alias`.
+    pub fn left_join_as<N: Model + FromColumns>(self, alias: &'static str, on: Expr) -> Select<(A, B, Option<N>)> {
+        join_model::<_, _, N>(self, JoinKind::Left, Some(alias), on)
     }
 }
 
