@@ -52,6 +52,38 @@ pub struct Capabilities {
     /// has `NO_BACKSLASH_ESCAPES`). SQLite and standard SQL strings have no backslash escapes;
     /// the named-bind scanner of raw SQL reads string literals accordingly.
     pub backslash_escapes: bool,
+    /// Which row locks (`SELECT … FOR UPDATE`) it can express.
+    pub locks: RowLockCaps,
+}
+
+/// Which row locks (`SELECT … FOR UPDATE / FOR SHARE [NOWAIT | SKIP LOCKED]`) a dialect can
+/// express; a select asking for more fails with [`crate::Error::Unsupported`] before any I/O.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowLockCaps {
+    /// `FOR UPDATE` and shared locks at all (not SQLite: it locks the whole database).
+    pub supported: bool,
+    /// The shared lock is spelled `LOCK IN SHARE MODE` (MariaDB, MySQL 5.7), not `FOR SHARE`.
+    pub share_mode_syntax: bool,
+    /// `NOWAIT` (MySQL 8, MariaDB 10.3+, PostgreSQL).
+    pub nowait: bool,
+    /// `SKIP LOCKED` (MySQL 8, MariaDB 10.6+, PostgreSQL).
+    pub skip_locked: bool,
+    /// A lock may go with DISTINCT, GROUP BY, HAVING or aggregates (MySQL; PostgreSQL refuses).
+    pub with_grouping: bool,
+    /// A lock may go with a LEFT JOIN (MySQL; PostgreSQL refuses to lock the nullable side).
+    pub with_outer_join: bool,
+}
+
+impl RowLockCaps {
+    /// No row locks.
+    pub const NONE: RowLockCaps = RowLockCaps {
+        supported: false,
+        share_mode_syntax: false,
+        nowait: false,
+        skip_locked: false,
+        with_grouping: false,
+        with_outer_join: false,
+    };
 }
 
 impl Capabilities {
@@ -71,6 +103,8 @@ impl Capabilities {
         one_fetches_two: false,
         nulls_sort_low: true,
         backslash_escapes: false,
+        // SQLite, the dialect built on these, has no row locks; servers set their own.
+        locks: RowLockCaps::NONE,
     };
 }
 

@@ -29,7 +29,7 @@ pub mod url;
 pub mod value;
 
 pub use compiled::{Compiled, HttpRequest, SqlQuery};
-pub use dialect::{Backend, BackendConnection, Capabilities, Dialect, ExecResult, RowSink};
+pub use dialect::{Backend, BackendConnection, Capabilities, Dialect, ExecResult, RowLockCaps, RowSink};
 pub use engine::{Connection, Engine, Executor, IsolationLevel, Transaction, TxOptions};
 pub use error::{DatabaseError, DbErrorKind, Error, Result, UrlError};
 pub use from_columns::FromColumns;

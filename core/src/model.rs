@@ -156,6 +156,8 @@ impl<A: Into<Value>, B: Into<Value>, C: Into<Value>> IntoKey for (A, B, C) {
 /// A typed column of model `M` holding `T`: `Candle::CLOSE: Column<Candle, Decimal>`. Comparisons
 /// only accept values of `T`, so a mismatch does not compile.
 pub struct Column<M, T> {
+    /// The table (empty: unknown, the column compiles unqualified).
+    table: &'static str,
     name: &'static str,
     _marker: PhantomData<fn() -> (M, T)>,
 }
@@ -168,7 +170,10 @@ impl<M, T> Clone for Column<M, T> {
 impl<M, T> Copy for Column<M, T> {}
 impl<M, T> std::fmt::Debug for Column<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Column({})", self.name)
+        match self.table {
+            "" => write!(f, "Column({})", self.name),
+            t => write!(f, "Column({t}.{})", self.name),
+        }
     }
 }
 
@@ -195,20 +200,38 @@ impl<M, T: SqlType> Column<M, T> {
 }
 
 impl<M, T> Column<M, T> {
-    /// A handle for the column `name` (used by generated code).
+    /// A handle for the column `name` of an unnamed table: it compiles unqualified.
     pub const fn new(name: &'static str) -> Self {
-        Column { name, _marker: PhantomData }
+        Column { table: "", name, _marker: PhantomData }
+    }
+    /// A handle for the column `name` of `table` (what `#[derive(Model)]` generates). Its
+    /// expressions name the table ([`Expr::QualifiedColumn`]), so a join can tell `orders.id`
+    /// from `fills.id`; a statement on that table alone compiles it unqualified.
+    pub const fn in_table(table: &'static str, name: &'static str) -> Self {
+        Column { table, name, _marker: PhantomData }
     }
     /// The column name.
     pub const fn name(&self) -> &'static str {
         self.name
     }
-    /// The column as an expression.
+    /// The table name (empty for a column made by [`Column::new`]).
+    pub const fn table(&self) -> &'static str {
+        self.table
+    }
+    /// The column as an expression, qualified with its table when it has one.
     pub fn expr(self) -> Expr {
-        Expr::column(self.name)
+        self.col().expr()
+    }
+    /// The same column of a join alias (`Order::ID.of_alias("parent")`), for self-joins.
+    pub fn of_alias(self, alias: &'static str) -> TypedExpr<T> {
+        TypedExpr::new(Col::of(alias, self.name).expr())
     }
     fn col(self) -> Col {
-        Col::new(self.name)
+        if self.table.is_empty() {
+            Col::new(self.name)
+        } else {
+            Col::of(self.table, self.name)
+        }
     }
     /// `COUNT(col)`.
     pub fn count(self) -> Expr {

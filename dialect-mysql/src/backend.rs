@@ -11,7 +11,8 @@ use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::{
-    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowSink, SqlQuery, Value, ValueKind,
+    Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowLockCaps, RowSink, SqlQuery, Value,
+    ValueKind,
 };
 use futures_core::stream::BoxStream;
 use futures_util::StreamExt;
@@ -29,6 +30,8 @@ use std::time::Duration;
 #[derive(Debug, Default)]
 pub(crate) struct ServerState {
     returning: AtomicBool,
+    /// The row locks the identified server takes.
+    row_locks: OnceLock<RowLockCaps>,
     max_packet: AtomicUsize,
     version: OnceLock<String>,
     /// `NO_BACKSLASH_ESCAPES` is in the session's `sql_mode` (from the URL, then as the first
@@ -76,6 +79,7 @@ async fn init_connection(
         };
         state.max_packet.store(packet, Ordering::Relaxed);
         state.returning.store(mariadb_has_returning(&version), Ordering::Relaxed);
+        let _ = state.row_locks.set(compile::row_locks(&version));
         let _ = state.version.set(version);
     }
     if let (Some(limit), Some(version)) = (statement_limit, state.version.get()) {
@@ -137,6 +141,7 @@ impl Inner {
     pub fn caps(&self) -> Capabilities {
         Capabilities {
             backslash_escapes: !self.state.no_backslash_escapes.load(Ordering::Relaxed),
+            locks: self.state.row_locks.get().copied().unwrap_or(compile::ROW_LOCKS_ANY_SERVER),
             ..compile::capabilities(self.state.returning.load(Ordering::Relaxed))
         }
     }

@@ -16,7 +16,7 @@ use crate::error::DIALECT;
 use athanor_core::ast::{Insert, Statement};
 
 use athanor_core::sql::{self, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
-use athanor_core::{Capabilities, ColumnType, Compiled, Result, SqlQuery, Table};
+use athanor_core::{Capabilities, ColumnType, Compiled, Result, RowLockCaps, SqlQuery, Table};
 use std::borrow::Cow;
 
 /// Most placeholders in one MySQL prepared statement.
@@ -24,7 +24,27 @@ pub const MAX_PARAMS: usize = 65_535;
 /// `max_allowed_packet` assumed before the server has told us (MySQL 5.7's 4 MiB default).
 pub const DEFAULT_MAX_PACKET: usize = 4 * 1024 * 1024;
 
-/// What MySQL can express; `returning` is true on MariaDB ≥ 10.5.
+/// Row locks before the server is identified: `FOR UPDATE` and `LOCK IN SHARE MODE`, which
+/// every MySQL and MariaDB takes, without NOWAIT or SKIP LOCKED.
+pub const ROW_LOCKS_ANY_SERVER: RowLockCaps =
+    RowLockCaps { supported: true, share_mode_syntax: true, nowait: false, skip_locked: false, with_grouping: true, with_outer_join: true };
+
+/// The row locks a server (its `VERSION()`) takes: MySQL 8 `FOR SHARE` and `NOWAIT`/`SKIP
+/// LOCKED`; MariaDB `LOCK IN SHARE MODE` (it has no `FOR SHARE`), `NOWAIT` from 10.3 and
+/// `SKIP LOCKED` from 10.6, after either lock.
+pub fn row_locks(version: &str) -> RowLockCaps {
+    let mut parts = version.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let v = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let (nowait, skip_locked, share_mode_syntax) = if version.to_ascii_lowercase().contains("mariadb") {
+        (v >= (10, 3), v >= (10, 6), true)
+    } else {
+        (v >= (8, 0), v >= (8, 0), v < (8, 0))
+    };
+    RowLockCaps { nowait, skip_locked, share_mode_syntax, ..ROW_LOCKS_ANY_SERVER }
+}
+
+/// What MySQL can express; `returning` is true on MariaDB ≥ 10.5. Row locks are those of any
+/// server; the backend sets the identified server's ([`row_locks`]).
 pub fn capabilities(returning: bool) -> Capabilities {
     Capabilities {
         raw_sql: true,
@@ -42,6 +62,7 @@ pub fn capabilities(returning: bool) -> Capabilities {
         nulls_sort_low: true,
         // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
         backslash_escapes: true,
+        locks: ROW_LOCKS_ANY_SERVER,
     }
 }
 

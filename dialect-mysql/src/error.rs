@@ -17,7 +17,8 @@ pub fn kind_of(number: u16) -> DbErrorKind {
         1048 | 1364 => DbErrorKind::NotNullViolation,
         3819 | 4025 => DbErrorKind::CheckViolation,
         1213 => DbErrorKind::Deadlock,
-        1205 => DbErrorKind::LockTimeout,
+        // 1205 lock wait timeout (also MariaDB's NOWAIT), 3572 MySQL 8's NOWAIT lock not available.
+        1205 | 3572 => DbErrorKind::LockTimeout,
         1146 | 1051 => DbErrorKind::TableNotFound,
         1044 | 1045 | 1142 | 1143 | 1227 | 1698 => DbErrorKind::AccessDenied,
         // 2006 gone away, 2013 lost during query, 4031 idle disconnect (MySQL 8),
@@ -138,6 +139,7 @@ mod tests {
         assert_eq!(kind_of(1048), DbErrorKind::NotNullViolation);
         assert_eq!(kind_of(1213), DbErrorKind::Deadlock);
         assert_eq!(kind_of(1205), DbErrorKind::LockTimeout);
+        assert_eq!(kind_of(3572), DbErrorKind::LockTimeout);
         assert_eq!(kind_of(1146), DbErrorKind::TableNotFound);
         assert_eq!(kind_of(1045), DbErrorKind::AccessDenied);
         for n in [2006, 2013, 4031, 1927] {

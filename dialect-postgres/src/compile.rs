@@ -13,7 +13,7 @@ use crate::ddl::PgDdl;
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction, Statement};
 use athanor_core::sql::{self, compile_named_binds, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
-use athanor_core::{Capabilities, Compiled, Error, Result, SqlQuery};
+use athanor_core::{Capabilities, Compiled, Error, Result, RowLockCaps, SqlQuery};
 
 /// Most parameters in one PostgreSQL statement (the protocol counts them in 16 bits).
 pub const MAX_PARAMS: usize = 65_535;
@@ -40,6 +40,16 @@ pub fn capabilities() -> Capabilities {
         nulls_sort_low: false,
         // Standard-conforming strings: a backslash is an ordinary character.
         backslash_escapes: false,
+        // FOR UPDATE/FOR SHARE [NOWAIT | SKIP LOCKED] (9.5+); refused with DISTINCT, GROUP BY,
+        // HAVING, aggregates, and on the nullable side of an outer join.
+        locks: RowLockCaps {
+            supported: true,
+            share_mode_syntax: false,
+            nowait: true,
+            skip_locked: true,
+            with_grouping: false,
+            with_outer_join: false,
+        },
     }
 }
 

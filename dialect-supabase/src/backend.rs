@@ -40,6 +40,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     one_fetches_two: true,
     nulls_sort_low: false,
     backslash_escapes: false,
+    // PostgREST runs each request in its own transaction: a lock would end with the request.
+    locks: athanor_core::RowLockCaps::NONE,
 };
 
 /// A response, read whole.

@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 pub fn expand(def: &ModelDef) -> TokenStream {
     let ident = &def.ident;
     let cols: Vec<&FieldDef> = def.fields.iter().filter(|f| !f.skip).collect();
-    let consts = cols.iter().map(|f| column_const(ident, f));
+    let consts = cols.iter().map(|f| column_const(ident, &def.table, f));
     let type_checks = cols.iter().map(|f| {
         let ty = &f.ty;
         {
@@ -67,8 +67,8 @@ pub fn expand(def: &ModelDef) -> TokenStream {
     }
 }
 
-/// `pub const SYMBOL: Column<Candle, String> = Column::new("symbol");`
-fn column_const(model: &syn::Ident, f: &FieldDef) -> TokenStream {
+/// `pub const SYMBOL: Column<Candle, String> = Column::in_table("candles", "symbol");`
+fn column_const(model: &syn::Ident, table: &str, f: &FieldDef) -> TokenStream {
     let (name, ty, column, docs) = (&f.const_name, &f.ty, &f.column, &f.docs);
     let ty_str = quote!(#ty).to_string().replace(" :: ", "::").replace(" < ", "<").replace(" >", ">").replace("< ", "<").replace(" ,", ",");
     let header = format!(" The `{column}` column (field `{}: {ty_str}`).", f.ident);
@@ -77,7 +77,7 @@ fn column_const(model: &syn::Ident, f: &FieldDef) -> TokenStream {
         #[doc = #header]
         #sep
         #(#docs)*
-        pub const #name: ::athanor::__private::model::Column<#model, #ty> = ::athanor::__private::model::Column::new(#column);
+        pub const #name: ::athanor::__private::model::Column<#model, #ty> = ::athanor::__private::model::Column::in_table(#table, #column);
     }
 }
 

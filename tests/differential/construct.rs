@@ -92,6 +92,8 @@ pub enum Construct {
     Cast,
     /// `in_subquery`, `not_in_subquery`, `exists`, `scalar_subquery`.
     Subquery,
+    /// A self-join (inner or left) under an alias.
+    Join,
 }
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or

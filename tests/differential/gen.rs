@@ -71,6 +71,8 @@ pub struct Case {
     pub offset: Option<u64>,
     pub terminal: Terminal,
     pub used: std::collections::BTreeSet<C>,
+    /// Joined to itself (`super::join`).
+    pub join: Option<super::join::Join>,
 }
 
 impl Case {
@@ -377,7 +379,7 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             Terminal::GroupBy(key, aggregates(&mut g, 3))
         }
     };
-    let mut case = Case { filter, order: Vec::new(), limit: None, offset: None, terminal, used: Default::default() };
+    let mut case = Case { filter, order: Vec::new(), limit: None, offset: None, terminal, used: Default::default(), join: None };
     match case.terminal {
         Terminal::All | Terminal::First | Terminal::One => {
             if case.terminal != Terminal::All || g.rng.chance(2, 3) {
@@ -446,6 +448,7 @@ fn finish(mut case: Case, mut g: Gen) -> Case {
     if matches!(case.terminal, Terminal::All | Terminal::First | Terminal::One) {
         g.note(C::DecimalRead);
     }
+    super::join::maybe_join(&mut case, &mut g);
     case.used = g.used;
     case
 }

@@ -11,6 +11,7 @@ pub mod construct;
 pub mod data;
 pub mod exprs;
 pub mod gen;
+pub mod join;
 pub mod ops;
 pub mod rng;
 pub mod runners;

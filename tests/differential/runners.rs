@@ -110,6 +110,9 @@ impl Runner {
 
     /// The statement `case` sends, as [`athanor::Engine::compile`] renders it for this dialect.
     pub fn statement(case: &Case) -> Statement {
+        if let Some(join) = case.join {
+            return super::join::statement(case, join);
+        }
         let ast = |kind: SelectKind| {
             let mut ast = case.select().ast().clone();
             ast.kind = kind;
@@ -166,6 +169,9 @@ impl Runner {
     /// number of rows `.all()` returns and `.exists()` whether it returns any (a check that
     /// holds even where every dialect gets both wrong the same way).
     async fn answer(&self, case: &Case) -> athanor::Result<Outcome> {
+        if let Some(join) = case.join {
+            return super::join::answer(case, join, &self.engine).await;
+        }
         let answer = self.answer_once(case).await?;
         let rows = match &case.terminal {
             Terminal::Count | Terminal::Exists => case.select().all(&self.engine).await.map(|v| v.len()),

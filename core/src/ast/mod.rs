@@ -1,6 +1,7 @@
 //! The statement AST every dialect compiles. Built by [`crate::query`] and by generated model code.
 
 mod expr;
+mod qualify;
 mod statement;
 
 pub use expr::{AggFunc, ArithOp, BinOp, CastType, Expr, Nulls, OrderBy, ScalarFunc};

@@ -16,7 +16,8 @@ pub enum DbErrorKind {
     CheckViolation,
     /// Deadlock detected; retry the transaction.
     Deadlock,
-    /// Lock wait timeout or database busy; retry.
+    /// Lock wait timeout, a `NOWAIT` lock another transaction holds (MySQL 1205/3572, PG
+    /// 55P03), or database busy; retry.
     LockTimeout,
     /// Serialization failure; retry the transaction.
     SerializationFailure,

@@ -4,23 +4,34 @@ use crate::ast::{AggFunc, BinOp, Expr, OrderBy};
 use crate::value::Value;
 use std::borrow::Cow;
 
-/// A column by name, comparing with any value: `col("symbol").eq("BTC")`.
+/// A column by name, comparing with any value: `col("symbol").eq("BTC")`; qualified with its
+/// table (or alias) by [`Col::of`] for joins: `Col::of("orders", "id")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Col(Cow<'static, str>);
+pub struct Col {
+    table: Option<Cow<'static, str>>,
+    name: Cow<'static, str>,
+}
 
 /// A column by name.
 pub fn col(name: impl Into<Cow<'static, str>>) -> Col {
-    Col(name.into())
+    Col::new(name)
 }
 
 impl Col {
     /// A column by name.
     pub fn new(name: impl Into<Cow<'static, str>>) -> Col {
-        Col(name.into())
+        Col { table: None, name: name.into() }
+    }
+    /// The column `name` of `table` (a table name or a join alias): `"table"."name"` in SQL.
+    pub fn of(table: impl Into<Cow<'static, str>>, name: impl Into<Cow<'static, str>>) -> Col {
+        Col { table: Some(table.into()), name: name.into() }
     }
     /// The column as an expression.
     pub fn expr(&self) -> Expr {
-        Expr::Column(self.0.clone())
+        match &self.table {
+            None => Expr::Column(self.name.clone()),
+            Some(t) => Expr::QualifiedColumn { table: t.clone(), column: self.name.clone() },
+        }
     }
     fn cmp(&self, op: BinOp, v: impl Into<Value>) -> Expr {
         self.expr().binary(op, Expr::Value(v.into()))

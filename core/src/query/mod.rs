@@ -6,6 +6,8 @@ mod expr_ops;
 mod functions;
 mod insert;
 pub mod instance;
+mod join;
+mod lock;
 mod operand;
 mod returning;
 mod select;

@@ -33,6 +33,14 @@ impl<M> Select<M> {
         self.refused = Some(reason);
         self
     }
+    /// The AST, to change (joins, locks).
+    pub(super) fn ast_mut(&mut self) -> &mut SelectAst {
+        &mut self.stmt
+    }
+    /// The same select, decoding into `N` (a join widens the row).
+    pub(super) fn retype<N>(self) -> Select<N> {
+        Select { stmt: self.stmt, refused: self.refused, _m: PhantomData }
+    }
     fn check(&self) -> Result<()> {
         match &self.refused {
             Some(reason) => Err(Error::InvalidQuery(reason.clone())),

@@ -6,6 +6,7 @@ mod chunk;
 mod ddl;
 mod expr;
 mod insert_values;
+mod lock;
 mod named_binds;
 mod scalar;
 mod value;
@@ -16,12 +17,12 @@ pub use insert_values::{insert_values, quoted_list};
 pub use named_binds::{compile_named_binds, NamedBinds};
 pub use value::{from_sea_value, to_sea_value};
 
-use crate::ast::{Delete, Insert, OnConflictAction, Select, SelectKind, Statement, Update};
+use crate::ast::{Delete, Insert, JoinKind, OnConflictAction, Select, SelectKind, Statement, Update};
 use crate::compiled::{Compiled, SqlQuery};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
 use expr::ExprCompiler;
-use sea_query::{Asterisk, DynIden, OnConflict, Query, QueryBuilder};
+use sea_query::{Asterisk, DynIden, JoinType, OnConflict, Query, QueryBuilder};
 use std::borrow::Cow;
 
 /// A sea-query identifier for a name: borrowed names (model columns) need no allocation.
@@ -62,9 +63,17 @@ pub fn compile<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Resu
 }
 
 fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
+    // Typed columns name their table; alone on it, a statement says the same unqualified.
+    let stmt = &*stmt.without_own_qualifiers();
     let ec = ExprCompiler { dialect: d.name, caps: d.caps, conflict_table: None };
     let (sql, values) = match stmt {
-        Statement::Select(s) => select(&ec, s)?.build((d.builder)()),
+        Statement::Select(s) => {
+            let lock = s.lock.map(|l| lock::lock_clause(&ec, s, l)).transpose()?;
+            let (mut sql, values) = select(&ec, s)?.build((d.builder)());
+            // Last in the statement on every dialect that has it (after LIMIT/OFFSET).
+            sql.push_str(lock.unwrap_or(""));
+            (sql, values)
+        }
         Statement::Insert(i) => insert(&ec, i)?.build((d.builder)()),
         Statement::Update(u) => update(&ec, u)?.build((d.builder)()),
         Statement::Delete(del) => delete(&ec, del)?.build((d.builder)()),
@@ -84,22 +93,31 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
     if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
-    if !s.joins.is_empty() {
-        return Err(Error::unsupported(ec.dialect, "JOIN (not compiled yet)"));
-    }
-    if s.lock.is_some() {
-        return Err(Error::unsupported(ec.dialect, "row locks (not compiled yet)"));
-    }
     let mut q = Query::select();
     q.from(iden(&s.table));
+    for j in &s.joins {
+        let kind = match j.kind {
+            JoinKind::Inner => JoinType::InnerJoin,
+            JoinKind::Left => JoinType::LeftJoin,
+        };
+        let on = ec.expr(&j.on)?;
+        match &j.alias {
+            Some(a) => q.join_as(kind, iden(&j.table), iden(a), on),
+            None => q.join(kind, iden(&j.table), on),
+        };
+    }
     if s.columns.is_empty() {
         q.column(Asterisk);
     }
-    for item in &s.columns {
+    // Counted in a subquery, a join's columns get names of their own: MySQL refuses a derived
+    // table with two columns of one name (`orders.id`, `fills.id`).
+    let rename = !s.joins.is_empty() && s.kind != SelectKind::Rows;
+    for (i, item) in s.columns.iter().enumerate() {
         let e = ec.expr(&item.expr)?;
         match &item.alias {
-            Some(a) => q.expr_as(e, iden(a)),
-            None => q.expr(e),
+            Some(a) if !rename => q.expr_as(e, iden(a)),
+            _ if rename => q.expr_as(e, DynIden::from(format!("athanor_c{i}"))),
+            _ => q.expr(e),
         };
     }
     if let Some(f) = &s.filter {
@@ -161,14 +179,20 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
     })
 }
 
-/// True when the select returns exactly the table's rows that pass its filter: no GROUP BY,
-/// HAVING, aggregate, DISTINCT, LIMIT or OFFSET changes which or how many rows come back.
+/// True when the select returns exactly the table's rows that pass its filter: no join, GROUP
+/// BY, HAVING, aggregate, DISTINCT, LIMIT or OFFSET changes which or how many rows come back.
 fn returns_filtered_rows(s: &Select) -> bool {
     let mut aggregate = false;
     for item in &s.columns {
         item.expr.walk(&mut |e| aggregate |= matches!(e, crate::ast::Expr::Agg { .. }));
     }
-    !aggregate && s.group_by.is_empty() && s.having.is_none() && !s.distinct && s.limit.is_none() && s.offset.is_none()
+    !aggregate
+        && s.joins.is_empty()
+        && s.group_by.is_empty()
+        && s.having.is_none()
+        && !s.distinct
+        && s.limit.is_none()
+        && s.offset.is_none()
 }
 
 fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatement> {

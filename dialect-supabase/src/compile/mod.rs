@@ -15,6 +15,9 @@ use athanor_core::{Error, HttpRequest, Result};
 /// Compiles `stmt` to its request parts (before credentials and URL rendering).
 /// Raw SQL and DDL are [`Error::Unsupported`].
 pub fn compile_parts(stmt: &Statement) -> Result<RequestParts> {
+    // Typed columns name their table; PostgREST takes the statement's own columns unqualified
+    // (a column of another table stays qualified and is refused).
+    let stmt = &*stmt.without_own_qualifiers();
     match stmt {
         Statement::Select(s) => select::compile_select(s),
         Statement::Insert(i) => write::compile_insert(i),
@@ -38,7 +41,11 @@ pub fn compile(stmt: &Statement, ctx: &RequestContext<'_>) -> Result<HttpRequest
 /// object, in the server's order).
 pub fn result_columns(stmt: &Statement) -> Option<Vec<String>> {
     let names: Vec<String> = match stmt {
-        Statement::Select(s) => select_list::items(s).ok()?.into_iter().map(|i| i.key).collect(),
+        // The statement's own columns unqualified, as `compile_parts` sends them.
+        Statement::Select(_) => match &*stmt.without_own_qualifiers() {
+            Statement::Select(s) => select_list::items(s).ok()?.into_iter().map(|i| i.key).collect(),
+            _ => unreachable!("a select stays a select"),
+        },
         Statement::Insert(i) => i.returning.iter().map(|c| c.to_string()).collect(),
         Statement::Update(u) => u.returning.iter().map(|c| c.to_string()).collect(),
         Statement::Delete(d) => d.returning.iter().map(|c| c.to_string()).collect(),
