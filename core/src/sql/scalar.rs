@@ -45,7 +45,12 @@ impl ExprCompiler<'_> {
         }
     }
 
+    /// A subquery, its own table's columns unqualified as for any single-table select (a column
+    /// of the outer table stays qualified: a correlated reference).
     fn subquery(&self, q: &crate::ast::Select) -> Result<sea_query::SelectStatement> {
+        let stmt = crate::ast::Statement::Select(q.clone());
+        let stmt = stmt.without_own_qualifiers();
+        let crate::ast::Statement::Select(q) = &*stmt else { unreachable!("a select stays a select") };
         super::select(&ExprCompiler { dialect: self.dialect, caps: self.caps, conflict_table: None }, q)
     }
 

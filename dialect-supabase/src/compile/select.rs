@@ -32,6 +32,14 @@ fn order_list(stmt: &Select) -> Result<Option<String>> {
 /// backend applies them to the total, which avoids the server's 416 past the end); exists is
 /// `HEAD … limit=1`, answered by the range in `Content-Range`.
 pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
+    // Named first: a joined select's list holds the other table's columns, which would
+    // otherwise be refused as "expressions" without saying why.
+    if !stmt.joins.is_empty() {
+        return Err(Error::unsupported(DIALECT, "JOIN (PostgREST embeds related tables through foreign keys instead)"));
+    }
+    if stmt.lock.is_some() {
+        return Err(Error::unsupported(DIALECT, "row locks (FOR UPDATE/FOR SHARE): PostgREST has no transaction across requests"));
+    }
     let list_items = items(stmt)?;
     check_grouping(stmt, &list_items)?;
     let grouped = list_items.iter().any(|i| i.aggregate);
@@ -40,12 +48,6 @@ pub fn compile_select(stmt: &Select) -> Result<RequestParts> {
     }
     if stmt.distinct {
         return Err(Error::unsupported(DIALECT, "SELECT DISTINCT"));
-    }
-    if !stmt.joins.is_empty() {
-        return Err(Error::unsupported(DIALECT, "JOIN (PostgREST embeds related tables through foreign keys instead)"));
-    }
-    if stmt.lock.is_some() {
-        return Err(Error::unsupported(DIALECT, "row locks (FOR UPDATE/FOR SHARE): PostgREST has no transaction across requests"));
     }
     let list = select_list(stmt)?;
     let mut req = RequestParts::new(if stmt.kind == SelectKind::Rows { "GET" } else { "HEAD" }, stmt.table.to_string());
