@@ -6,6 +6,7 @@
 //! - `lower(X)` replaced by a Unicode one (SQLite's folds ASCII only), so the `ilike` emulation
 //!   `LOWER(a) LIKE LOWER(b)` folds `Ä` as PostgreSQL and MySQL do. Each character maps to the
 //!   first character of its lowercase form (simple case mapping, e.g. `İ` → `i`).
+//! - `sum(X)` replaced by one that adds Decimal text exactly (see `decimal_sum`).
 //! - The collation [`DECIMAL_COLLATION`]: Decimal columns store their exact text (scale included)
 //!   and compare, sort and index by numeric value.
 
@@ -40,7 +41,7 @@ fn unicode_lower(s: &str) -> String {
     s.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect()
 }
 
-/// Registers the Unicode `lower(X)` on a new connection.
+/// Registers the Unicode `lower(X)` and the exact `sum(X)` on a new connection.
 pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
@@ -59,11 +60,15 @@ pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
             None,
         )
     };
-    if rc == ffi::SQLITE_OK {
-        Ok(())
-    } else {
-        Err(sqlx::Error::Configuration(format!("registering the Unicode lower() failed with SQLite code {rc}").into()))
+    if rc != ffi::SQLITE_OK {
+        return Err(sqlx::Error::Configuration(format!("registering the Unicode lower() failed with SQLite code {rc}").into()));
     }
+    // SAFETY: as above.
+    let rc = unsafe { crate::decimal_sum::register(db) };
+    if rc != ffi::SQLITE_OK {
+        return Err(sqlx::Error::Configuration(format!("registering the exact sum() failed with SQLite code {rc}").into()));
+    }
+    Ok(())
 }
 
 /// `lower(X)`: NULL stays NULL, text is lowercased, any other value is lowercased as its text.

@@ -15,6 +15,7 @@ mod backend;
 mod bind;
 mod connection;
 mod ddl;
+mod decimal_sum;
 mod error;
 mod functions;
 mod insert;

@@ -13,6 +13,7 @@ pub mod gen;
 pub mod ops;
 pub mod rng;
 pub mod runners;
+pub mod typed;
 
 use compare::{show, verdict, Outcome, Verdict};
 use construct::{known_broken, DECIMAL_ONLY};

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+mod aggregates;
 mod crud;
 mod models;
 mod sql_only;
@@ -48,6 +49,7 @@ pub async fn run_sql_only(engine: &Engine) {
     upsert::upsert_some_columns(engine).await;
     sql_only::defaults_and_raw_sql(engine).await;
     sql_only::transactions(engine).await;
+    aggregates::projections_and_aggregates(engine).await;
 }
 
 /// create_all / drop_all are idempotent and order tables by their foreign keys.

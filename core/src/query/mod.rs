@@ -1,18 +1,22 @@
 //! Query builders. Each produces a [`crate::ast::Statement`] and runs on any [`crate::Executor`].
 
+pub mod aggregate;
 mod col;
 mod delete;
 mod insert;
 mod operand;
+mod project;
 mod select;
 mod text;
 mod typed;
 mod update;
 
+pub use aggregate::{count_star, Averageable, Ordered, Summable};
 pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::{Literal, Operand};
+pub use project::{Labeled, Selectable};
 pub use select::Select;
 pub use text::{text, Text};
 pub use typed::TypedExpr;
