@@ -33,10 +33,12 @@ fn filtered(case: &Case) -> Select<Item> {
     q
 }
 
-#[allow(clippy::type_complexity)]
-fn aggregates(
-    case: &Case,
-) -> Select<(i64, i64, i64, Option<Decimal>, Option<i64>, Option<f64>, Option<Decimal>, Option<NaiveDateTime>, Option<i64>)> {
+/// A row of [`TypedQuery::Aggregates`].
+type AggRow = (i64, i64, i64, Option<Decimal>, Option<i64>, Option<f64>, Option<Decimal>, Option<NaiveDateTime>, Option<i64>);
+/// A row of [`TypedQuery::GroupHaving`].
+type GroupRow = (Option<i64>, i64, Option<Decimal>, Option<i64>, Option<NaiveDateTime>);
+
+fn aggregates(case: &Case) -> Select<AggRow> {
     filtered(case).columns((
         count_star(),
         Item::PRICE.count(),
@@ -50,7 +52,7 @@ fn aggregates(
     ))
 }
 
-fn group_having(case: &Case, n: i64, m: i64) -> Select<(Option<i64>, i64, Option<Decimal>, Option<i64>, Option<NaiveDateTime>)> {
+fn group_having(case: &Case, n: i64, m: i64) -> Select<GroupRow> {
     filtered(case)
         .columns((Item::RANK, count_star(), Item::PRICE.sum(), Item::SCORE.sum(), Item::AT.max()))
         .group_by([Item::RANK])
@@ -118,8 +120,8 @@ pub async fn answer(case: &Case, q: TypedQuery, e: &Engine) -> athanor::Result<O
             let q = group_having(case, n, m);
             let (count, exists) = (q.clone().count(e).await?, q.clone().exists(e).await?);
             let rows = q.all(e).await?;
-            if count as usize != rows.len() || exists != !rows.is_empty() {
-                return Ok(Outcome::Failed(format!("count() = {count}, exists() = {exists}, all() = {} row(s)", rows.len())));
+            if let Some(f) = disagree(count, exists, rows.len()) {
+                return Ok(f);
             }
             Outcome::Rows(
                 rows.into_iter()
@@ -133,10 +135,16 @@ pub async fn answer(case: &Case, q: TypedQuery, e: &Engine) -> athanor::Result<O
             let q = distinct(case);
             let (count, exists) = (q.clone().count(e).await?, q.clone().exists(e).await?);
             let rows = q.all(e).await?;
-            if count as usize != rows.len() || exists != !rows.is_empty() {
-                return Ok(Outcome::Failed(format!("count() = {count}, exists() = {exists}, all() = {} row(s)", rows.len())));
+            if let Some(f) = disagree(count, exists, rows.len()) {
+                return Ok(f);
             }
             Outcome::Rows(rows.into_iter().map(|s| vec![Cell::Int(s.into())]).collect())
         }
     })
+}
+
+/// `.count()` and `.exists()` must match the rows `.all()` returns.
+fn disagree(count: u64, exists: bool, rows: usize) -> Option<Outcome> {
+    (count as usize != rows || exists == (rows == 0))
+        .then(|| Outcome::Failed(format!("count() = {count}, exists() = {exists}, all() = {rows} row(s)")))
 }

@@ -171,11 +171,7 @@ fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
             sentinel_expr(high, next);
         }
         Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(|x| sentinel_expr(x, next)),
-        Expr::Agg { arg, .. } => {
-            if let Some(a) = arg {
-                sentinel_expr(a, next);
-            }
-        }
+        Expr::Agg { arg: Some(a), .. } => sentinel_expr(a, next),
         // Statements holding these are not cached (`Walk::uncacheable`), so never get here.
         _ => {}
     }

@@ -139,7 +139,7 @@ impl ExprCompiler<'_> {
         let x = self.expr(e)?;
         if self.dialect == "sqlite" && matches!(e, Expr::Agg { func: AggFunc::Sum | AggFunc::Min | AggFunc::Max, .. }) {
             // The dialect-sqlite crate registers this collation (`DECIMAL_COLLATION`) on every connection.
-            return Ok(sea_query::Expr::cust_with_exprs("(? COLLATE \"athanor_decimal\")", [x]));
+            return Ok(sea_query::Expr::cust_with_exprs("? COLLATE \"athanor_decimal\"", [x]));
         }
         Ok(x)
     }
