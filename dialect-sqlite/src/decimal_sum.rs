@@ -39,6 +39,8 @@ pub(crate) struct SumState {
     n: i64,
     n_dec: i64,
     n_real: i64,
+    /// The largest scale summed: the total keeps it (`0.00000000 + 0` is `0.00000000`).
+    scale: u32,
     overflow: bool,
 }
 
@@ -61,6 +63,7 @@ impl SumState {
             Item::Int(i) => self.ints += i128::from(i) * i128::from(sign),
             Item::Dec(d) => {
                 self.n_dec += sign;
+                self.scale = self.scale.max(d.scale());
                 let d = if sign < 0 { -d } else { d };
                 match self.dec.checked_add(d) {
                     Some(s) => self.dec = s,
@@ -88,7 +91,11 @@ impl SumState {
         }
         if self.n_dec > 0 {
             let ints = i64::try_from(self.ints).map(Decimal::from).map_err(|_| "integer overflow")?;
-            return self.dec.checked_add(ints).map(Total::Dec).ok_or("decimal overflow in sum()");
+            let mut total = self.dec.checked_add(ints).ok_or("decimal overflow in sum()")?;
+            if total.scale() < self.scale {
+                total.rescale(self.scale);
+            }
+            return Ok(Total::Dec(total));
         }
         i64::try_from(self.ints).map(Total::Int).map_err(|_| "integer overflow")
     }
@@ -236,6 +243,18 @@ mod tests {
         assert_eq!(t, Total::Dec(Decimal::from_str("12345678902.42345678").unwrap()));
         let Total::Dec(x) = t else { unreachable!() };
         assert_eq!(x.to_string(), "12345678902.42345678");
+    }
+
+    #[test]
+    fn the_total_keeps_the_largest_scale() {
+        let d = |s: &str| Item::Dec(Decimal::from_str(s).unwrap());
+        let t = |items: &[Item]| match sum(items).unwrap() {
+            Total::Dec(x) => x.to_string(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(t(&[d("0.00000000"), d("0.00000000")]), "0.00000000");
+        assert_eq!(t(&[d("1.5"), d("0.00000000")]), "1.50000000");
+        assert_eq!(t(&[d("70.00000000"), d("-70.00000000"), Item::Int(0)]), "0.00000000");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// Derives `athanor::FromRow` for a struct with named fields, decoded from a projection by
 /// column name: each field reads the result column of its name, or of
 /// `#[athanor(column = "label")]`. Names are resolved once per result, then rows decode by
-/// position. Use it with `Select::decode_as::<T>()`.
+/// position. Use it with `Select::decode_as::<T>()` or `text(..).fetch_all_as::<T>()`.
 #[proc_macro_derive(FromRow, attributes(athanor))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -130,17 +130,8 @@ impl<M: Model> Select<M> {
     /// `(Candle::TS, Candle::CLOSE)`, a bare `Decimal` for `Candle::CLOSE`). WHERE, ORDER BY,
     /// LIMIT, DISTINCT, GROUP BY and HAVING set before or after are kept.
     ///
-    /// ```
-    /// # use athanor::prelude::*;
-    /// # #[derive(Model, Debug, Clone)]
-    /// # struct Candle { #[athanor(primary_key)] id: i64, symbol: String, #[athanor(precision = 20, scale = 8)] close: Decimal }
-    /// let q = Candle::select()
-    ///     .columns((Candle::SYMBOL, Candle::CLOSE.max().label("hi")))
-    ///     .group_by([Candle::SYMBOL])
-    ///     .having(Candle::CLOSE.max().gt(dec!(100)));
-    /// // q.all(&db).await? : Vec<(String, Option<Decimal>)>
-    /// # let _ = q;
-    /// ```
+    /// For example `Candle::select().columns((Candle::SYMBOL, Candle::CLOSE.max())).group_by([Candle::SYMBOL])`
+    /// runs into `Vec<(String, Option<Decimal>)>` (see the README's "Projections and aggregates").
     pub fn columns<S: Selectable<M>>(self, items: S) -> Select<S::Out> {
         let mut list = Vec::new();
         items.push_items(&mut list);
