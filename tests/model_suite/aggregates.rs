@@ -1,6 +1,7 @@
 //! Typed projections, aggregates, GROUP BY / HAVING and DISTINCT through the model API, on a
 //! table of their own (SQL dialects: the Supabase dialect refuses aggregates).
 
+use super::models::{ts as suite_ts, Candle};
 use athanor::chrono::{NaiveDate, NaiveDateTime};
 use athanor::prelude::*;
 
@@ -157,4 +158,17 @@ pub async fn projections_and_aggregates(engine: &Engine) {
     assert!(err.is_err(), "SUM past i64: {err:?}");
 
     engine.drop_all(&[Trade::table()]).await.expect("drop");
+}
+
+/// Column projections on every dialect (Supabase included: a select list of columns), on the
+/// suite's candles right after `crud::bulk_insert_and_queries` (closes 100 + minute for BTC).
+pub async fn column_projections(engine: &Engine) {
+    let q = Candle::select().columns((Candle::TS, Candle::CLOSE)).filter(Candle::SYMBOL.eq("BTC")).order_by(Candle::TS.asc()).limit(3);
+    let rows: Vec<(NaiveDateTime, Decimal)> = q.all(engine).await.expect("tuple projection");
+    assert_eq!(rows, [(suite_ts(1, 0), dec!(100)), (suite_ts(1, 1), dec!(101)), (suite_ts(1, 2), dec!(102))]);
+    let closes = Candle::select().columns(Candle::CLOSE).filter(Candle::SYMBOL.eq("BTC")).order_by(Candle::TS.desc()).first(engine).await;
+    assert_eq!(closes.expect("one column"), Some(dec!(109)));
+    let labelled =
+        Candle::select().columns((Candle::SYMBOL.label("s"), Candle::NOTE)).filter(Candle::TS.eq(suite_ts(1, 0))).count(engine).await;
+    assert_eq!(labelled.expect("count of a projection"), 3);
 }

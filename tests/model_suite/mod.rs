@@ -38,6 +38,7 @@ pub async fn run_portable(engine: &Engine) {
     types::round_trip_every_type(engine).await;
     types::update_and_delete(engine).await;
     crud::bulk_insert_and_queries(engine).await;
+    aggregates::column_projections(engine).await;
     crud::stream_rows(engine).await;
     upsert::upsert_whole_rows(engine).await;
     crud::composite_key(engine).await;
