@@ -50,7 +50,7 @@ pub enum AggKind {
     Int,
     /// A Decimal, compared by value and scale.
     Num,
-    /// A Decimal compared to within 0.0001 (AVG).
+    /// A Decimal compared to within 0.0001 or 1e-12 relative (AVG).
     Avg,
     /// Text.
     Text,
