@@ -81,24 +81,29 @@ async fn main() -> athanor::Result<()> {
     }
     assert_eq!(last[0].close, late[0].close, "the correction is stored exactly");
 
-    let summary = text(
-        "SELECT symbol, COUNT(*) AS n, MIN(low) AS low, MAX(high) AS high, SUM(volume) AS volume \
-         FROM ohlcv_1m WHERE ts >= :from GROUP BY symbol ORDER BY symbol",
-    )
-    .bind("from", date.and_hms_opt(0, 0, 0).unwrap())
-    .fetch_all(&engine)
-    .await?;
+    // Per-symbol summary with the typed builder: each row is `(String, i64, Option<Decimal>, …)`,
+    // the Decimal aggregates exact on every dialect.
+    let summary = Candle::select()
+        .columns((Candle::SYMBOL, count_star(), Candle::LOW.min(), Candle::HIGH.max(), Candle::VOLUME.sum()))
+        .filter(Candle::TS.ge(date.and_hms_opt(0, 0, 0).unwrap()))
+        .group_by([Candle::SYMBOL])
+        .order_by(Candle::SYMBOL.asc())
+        .all(&engine)
+        .await?;
     println!("{:<8} {:>5} {:>14} {:>14} {:>16}", "symbol", "n", "low", "high", "volume");
-    for r in &summary {
-        println!(
-            "{:<8} {:>5} {:>14} {:>14} {:>16}",
-            r.get::<String>("symbol")?,
-            r.get::<i64>("n")?,
-            r.get::<Decimal>("low")?.round_dp(8),
-            r.get::<Decimal>("high")?.round_dp(8),
-            r.get::<Decimal>("volume")?.round_dp(3)
-        );
+    for (symbol, n, low, high, volume) in &summary {
+        let show = |d: &Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+        println!("{symbol:<8} {n:>5} {:>14} {:>14} {:>16}", show(low), show(high), show(volume));
     }
+    // The five corrections added 10 each.
+    let btc_volume = candles.iter().filter(|c| c.symbol == "BTCUSDT").map(|c| c.volume).sum::<Decimal>() + dec!(50);
+    assert_eq!(summary[0].4, Some(btc_volume), "SUM(volume) is exact");
+
+    // Symbols whose high went above 1000 that day: GROUP BY with HAVING on a typed aggregate.
+    let pricey: Vec<String> =
+        Candle::select().columns(Candle::SYMBOL).group_by([Candle::SYMBOL]).having(Candle::HIGH.max().gt(dec!(1000))).all(&engine).await?;
+    println!("symbols above 1000: {pricey:?}");
+
     engine.drop_all(&[Candle::table()]).await?;
     Ok(())
 }

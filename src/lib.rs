@@ -31,7 +31,7 @@
 //! ```
 
 pub use athanor_core::*;
-pub use athanor_macros::Model;
+pub use athanor_macros::{FromRow, Model};
 
 /// Built-in dialects, behind the cargo features of the same names.
 pub mod dialects {
@@ -56,13 +56,13 @@ pub use rust_decimal_macros::dec;
 
 /// Everything a typical program needs: `use athanor::prelude::*;`.
 pub mod prelude {
-    pub use crate::{create_engine, create_engine_with, dec, text, Engine, EngineOptions, Model, Result};
-    pub use athanor_core::model::{Column, FromRow, TextColumn};
+    pub use crate::{create_engine, create_engine_with, dec, text, Engine, EngineOptions, FromRow, Model, Result};
+    pub use athanor_core::model::{Column, TextColumn};
     pub use athanor_core::query::{
         abs, case_when, cast, cast_decimal, coalesce, excluded, exists, length, lower, now, scalar_subquery, upper, CaseWhen, CastInto,
         CastSource, Numeric, TextType, Timestamp,
     };
-    pub use athanor_core::query::{col, Literal, Operand, TypedExpr};
+    pub use athanor_core::query::{col, count_star, Literal, Operand, TypedExpr};
     pub use athanor_core::FromColumns;
     pub use athanor_core::{Decimal, Executor, Row};
 }

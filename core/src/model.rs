@@ -15,6 +15,33 @@ use std::sync::Arc;
 #[derive(Debug, Default)]
 pub struct RowCache {
     names: Option<Arc<[String]>>,
+    indices: Option<Box<[usize]>>,
+}
+
+impl RowCache {
+    /// The positions of the columns `names` in this result, looked up on the first row and kept
+    /// for the rest (what `#[derive(FromRow)]` structs decode by). A name the result lacks, or
+    /// holds twice, is an error naming `what`.
+    pub fn columns_by_name(&mut self, row: &dyn RowAccess, names: &[&str], what: &str) -> Result<&[usize]> {
+        if self.indices.is_none() {
+            let mut found = Vec::with_capacity(names.len());
+            for name in names {
+                let mut at = (0..row.len()).filter(|&i| row.name(i) == *name);
+                let (Some(i), None) = (at.next(), at.next()) else {
+                    let have = (0..row.len()).map(|i| row.name(i)).collect::<Vec<_>>().join(", ");
+                    let n = (0..row.len()).filter(|&i| row.name(i) == *name).count();
+                    let why = if n == 0 { "has no column" } else { "has more than one column" };
+                    return Err(crate::Error::decode(
+                        what,
+                        format!("the result {why} named `{name}` (it has: {have}); label the expression"),
+                    ));
+                };
+                found.push(i);
+            }
+            self.indices = Some(found.into_boxed_slice());
+        }
+        Ok(self.indices.as_deref().expect("set above"))
+    }
 }
 
 /// Decodes one row. Models decode their fields by position, each in one read.
@@ -232,26 +259,6 @@ impl<M, T> Column<M, T> {
         } else {
             Col::of(self.table, self.name)
         }
-    }
-    /// `COUNT(col)`.
-    pub fn count(self) -> Expr {
-        self.col().count()
-    }
-    /// `MIN(col)`.
-    pub fn min(self) -> Expr {
-        self.col().min()
-    }
-    /// `MAX(col)`.
-    pub fn max(self) -> Expr {
-        self.col().max()
-    }
-    /// `SUM(col)`.
-    pub fn sum(self) -> Expr {
-        self.col().sum()
-    }
-    /// `AVG(col)`.
-    pub fn avg(self) -> Expr {
-        self.col().avg()
     }
 }
 

@@ -8,6 +8,7 @@
 //!   first character of its lowercase form (simple case mapping, e.g. `İ` → `i`).
 //! - `upper(X)` likewise (simple case mapping: `ß` stays `ß`, as on PostgreSQL and MySQL).
 //! - The arithmetic functions of `crate::arith` (exact decimals, integer overflow an error).
+//! - `sum(X)` replaced by one that adds Decimal text exactly (see `decimal_sum`).
 //! - The collation [`DECIMAL_COLLATION`]: Decimal columns store their exact text (scale included)
 //!   and compare, sort and index by numeric value.
 
@@ -50,8 +51,8 @@ fn unicode_upper(s: &str) -> String {
 /// An SQLite scalar function callback.
 pub(crate) type Callback = unsafe extern "C" fn(*mut ffi::sqlite3_context, std::os::raw::c_int, *mut *mut ffi::sqlite3_value);
 
-/// Registers the Unicode `lower(X)`/`upper(X)` and the exact arithmetic of `crate::arith` on a
-/// new connection.
+/// Registers the Unicode `lower(X)`/`upper(X)`, the exact arithmetic of `crate::arith` and the exact
+/// `sum(X)` of `crate::decimal_sum` on a new connection.
 pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
@@ -76,6 +77,11 @@ pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         if rc != ffi::SQLITE_OK {
             return Err(sqlx::Error::Configuration(format!("registering {name:?} failed with SQLite code {rc}").into()));
         }
+    }
+    // SAFETY: as above.
+    let rc = unsafe { crate::decimal_sum::register(db) };
+    if rc != ffi::SQLITE_OK {
+        return Err(sqlx::Error::Configuration(format!("registering the exact sum() failed with SQLite code {rc}").into()));
     }
     Ok(())
 }

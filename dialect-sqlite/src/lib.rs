@@ -16,6 +16,7 @@ mod backend;
 mod bind;
 mod connection;
 mod ddl;
+mod decimal_sum;
 mod error;
 mod functions;
 mod insert;

@@ -19,6 +19,7 @@
 
 mod attrs;
 mod codegen;
+mod from_row;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -30,6 +31,19 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match attrs::parse(&input) {
         Ok(def) => codegen::expand(&def).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Derives `athanor::FromRow` for a struct with named fields, decoded from a projection by
+/// column name: each field reads the result column of its name, or of
+/// `#[athanor(column = "label")]`. Names are resolved once per result, then rows decode by
+/// position. Use it with `Select::decode_as::<T>()` or `text(..).fetch_all_as::<T>()`.
+#[proc_macro_derive(FromRow, attributes(athanor))]
+pub fn derive_from_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match from_row::expand(&input) {
+        Ok(t) => t.into(),
         Err(e) => e.to_compile_error().into(),
     }
 }

@@ -6,8 +6,8 @@
 //! 2. A Decimal is compared by value *and* scale (`100.50000000` ≠ `100.5`). Only when
 //!    [`Construct::DecimalRead`] is in `KNOWN_BROKEN` is a case whose answers differ *only* in
 //!    Decimal scale or in digits past the 15th reported as known instead of failing.
-//! 3. AVG is compared by value to within 0.0001: its scale is the server's choice (MariaDB gives
-//!    an integer column's AVG 4 decimals, `div_precision_increment`; SQLite a double).
+//! 3. AVG is compared by value to within 0.0001 or 1e-12 relative, whichever is larger: it is a
+//!    double on SQLite and MySQL (averaged as doubles), PostgreSQL's exact NUMERIC read as one.
 //! 4. Datetimes are compared to the microsecond (all the data has microseconds).
 //! 5. `.one()` answers are a row, or `NotFound`/`MultipleRows`, which must agree too.
 //! 6. `Unsupported` is allowed on a dialect if `engine.compile` refuses the same statement and
@@ -27,7 +27,7 @@ pub enum Cell {
     Bool(bool),
     Int(i64),
     Dec(Decimal),
-    /// An AVG: equal to within 0.0001.
+    /// An AVG: equal to within 0.0001 or 1e-12 relative.
     Approx(Decimal),
     Text(String),
     Time(NaiveDateTime),
@@ -38,7 +38,8 @@ impl Cell {
     fn exact(&self, other: &Cell) -> bool {
         match (self, other) {
             (Cell::Dec(a), Cell::Dec(b)) => a == b && a.scale() == b.scale(),
-            (Cell::Approx(a), Cell::Approx(b)) => (a - b).abs() <= Decimal::new(1, 4),
+            // A double: within 0.0001, or 1e-12 of the magnitude (a double has ~16 digits).
+            (Cell::Approx(a), Cell::Approx(b)) => (a - b).abs() <= Decimal::new(1, 4).max(a.abs().max(b.abs()) * Decimal::new(1, 12)),
             (a, b) => a == b,
         }
     }

@@ -5,6 +5,7 @@ use super::construct::Construct as C;
 use super::data::{at, price, Item, NAMES, NEAR_NAMES, PRICES};
 use super::ops::{self, Gen, Kind, Op, CMP_OPS, NULL_OPS, TEXT_OPS};
 use super::rng::Rng;
+use super::typed::TypedQuery;
 use athanor::ast::{AggFunc, BinOp, Expr, OrderBy};
 use athanor::chrono::NaiveDateTime;
 use athanor::prelude::*;
@@ -30,6 +31,8 @@ pub enum Terminal {
     /// `select(&table).columns([key])` made distinct or grouped (with HAVING), then run as rows,
     /// `.count()` or `.exists()`.
     Keys { key: &'static str, grouped: bool, having: Option<Expr>, run: Run },
+    /// A typed projection or aggregate through the model API (see [`super::typed`]).
+    Typed(TypedQuery),
 }
 
 /// How a [`Terminal::Keys`] query is run.
@@ -47,7 +50,7 @@ pub enum AggKind {
     Int,
     /// A Decimal, compared by value and scale.
     Num,
-    /// A Decimal compared to within 0.0001 (AVG).
+    /// A Decimal compared to within 0.0001 or 1e-12 relative (AVG).
     Avg,
     /// Text.
     Text,
@@ -128,7 +131,14 @@ impl Case {
     /// Whether row order is part of the answer (else rows are compared sorted).
     pub fn ordered(&self) -> bool {
         !self.order.is_empty()
-            && matches!(self.terminal, Terminal::All | Terminal::First | Terminal::One | Terminal::Keys { run: Run::Rows, .. })
+            && matches!(
+                self.terminal,
+                Terminal::All
+                    | Terminal::First
+                    | Terminal::One
+                    | Terminal::Keys { run: Run::Rows, .. }
+                    | Terminal::Typed(TypedQuery::Columns | TypedQuery::Scalar)
+            )
     }
 }
 
@@ -321,22 +331,22 @@ fn typed_order(column: &str, asc: bool) -> OrderBy {
 fn aggregates(g: &mut Gen, max: usize) -> Vec<Agg> {
     let all: Vec<(Expr, AggKind, Option<C>)> = vec![
         (Expr::Agg { func: AggFunc::Count, arg: None }, AggKind::Int, None),
-        (Item::NAME.count(), AggKind::Int, None),
-        (Item::PRICE.count(), AggKind::Int, None),
-        (Item::PRICE.sum(), AggKind::Num, Some(C::DecimalSum)),
-        (Item::PRICE.min(), AggKind::Num, Some(C::DecimalRead)),
-        (Item::PRICE.max(), AggKind::Num, Some(C::DecimalRead)),
-        (Item::PRICE.avg(), AggKind::Avg, Some(C::Avg)),
-        (Item::SCORE.sum(), AggKind::Num, None),
-        (Item::SCORE.min(), AggKind::Num, None),
-        (Item::SCORE.max(), AggKind::Num, None),
-        (Item::SCORE.avg(), AggKind::Avg, Some(C::Avg)),
-        (Item::RANK.sum(), AggKind::Num, None),
-        (Item::RANK.max(), AggKind::Num, None),
-        (Item::AT.min(), AggKind::Time, None),
-        (Item::AT.max(), AggKind::Time, None),
-        (Item::NAME.min(), AggKind::Text, Some(C::TextOrder)),
-        (Item::NAME.max(), AggKind::Text, Some(C::TextOrder)),
+        (Item::NAME.count().into(), AggKind::Int, None),
+        (Item::PRICE.count().into(), AggKind::Int, None),
+        (Item::PRICE.sum().into(), AggKind::Num, Some(C::DecimalSum)),
+        (Item::PRICE.min().into(), AggKind::Num, Some(C::DecimalRead)),
+        (Item::PRICE.max().into(), AggKind::Num, Some(C::DecimalRead)),
+        (Item::PRICE.avg().into(), AggKind::Avg, Some(C::Avg)),
+        (Item::SCORE.sum().into(), AggKind::Num, None),
+        (Item::SCORE.min().into(), AggKind::Num, None),
+        (Item::SCORE.max().into(), AggKind::Num, None),
+        (Item::SCORE.avg().into(), AggKind::Avg, Some(C::Avg)),
+        (Item::RANK.sum().into(), AggKind::Num, None),
+        (Item::RANK.max().into(), AggKind::Num, None),
+        (Item::AT.min().into(), AggKind::Time, None),
+        (Item::AT.max().into(), AggKind::Time, None),
+        (Item::NAME.min().into(), AggKind::Text, Some(C::TextOrder)),
+        (Item::NAME.max().into(), AggKind::Text, Some(C::TextOrder)),
     ];
     (0..1 + g.rng.below(max))
         .map(|_| {
@@ -356,7 +366,7 @@ fn aggregates(g: &mut Gen, max: usize) -> Vec<Agg> {
 pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
     let mut g = Gen { rng: Rng::new(seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17)), used: Default::default(), avoid };
     let filter = g.rng.chance(6, 7).then(|| filter(&mut g, 3));
-    let terminal = match g.rng.below(20) {
+    let terminal = match g.rng.below(23) {
         0..=6 => Terminal::All,
         7..=8 => Terminal::First,
         9..=10 => Terminal::One,
@@ -367,20 +377,48 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             let key = *g.rng.pick(&["rank", "score", "flag"]);
             let grouped = g.rng.chance(1, 2);
             let having = (grouped && g.rng.chance(1, 2)).then(|| {
-                let agg = if g.rng.chance(1, 2) { Expr::Agg { func: AggFunc::Count, arg: None } } else { Item::SCORE.sum() };
+                let agg = if g.rng.chance(1, 2) { Expr::Agg { func: AggFunc::Count, arg: None } } else { Item::SCORE.sum().into() };
                 let op = *g.rng.pick(&[BinOp::Gt, BinOp::Lt, BinOp::Ge]);
                 Expr::Binary { op, left: Box::new(agg), right: Box::new(Expr::value(g.rng.below(14) as i64)) }
             });
             let run = *g.rng.pick(&[Run::Rows, Run::Count, Run::Exists]);
             Terminal::Keys { key, grouped, having, run }
         }
-        _ => {
+        19 => {
             let key = *g.rng.pick(&["rank", "score", "flag"]);
             Terminal::GroupBy(key, aggregates(&mut g, 3))
         }
+        _ => Terminal::Typed(match g.rng.below(5) {
+            0 => TypedQuery::Columns,
+            1 => TypedQuery::Scalar,
+            2 => TypedQuery::Aggregates,
+            3 => TypedQuery::GroupHaving(g.rng.below(4) as i64, g.rng.below(40) as i64),
+            _ => TypedQuery::Distinct,
+        }),
     };
     let mut case = Case { filter, order: Vec::new(), limit: None, offset: None, terminal, used: Default::default(), join: None };
     match case.terminal {
+        Terminal::Typed(q @ (TypedQuery::Columns | TypedQuery::Scalar)) => {
+            g.note(C::Projection);
+            g.note(C::DecimalRead);
+            case.order = order(&mut g);
+            g.note(C::Order);
+            if q == TypedQuery::Columns && g.rng.chance(1, 2) {
+                g.note(C::LimitOffset);
+                case.limit = g.rng.chance(3, 4).then(|| g.rng.below(20) as u64);
+                case.offset = g.rng.chance(1, 2).then(|| g.rng.below(70) as u64);
+            }
+        }
+        Terminal::Typed(q) => {
+            g.note(C::Projection);
+            match q {
+                TypedQuery::Aggregates => [C::Aggregate, C::Avg, C::DecimalSum, C::DecimalRead].into_iter().for_each(|c| g.note(c)),
+                TypedQuery::GroupHaving(..) => {
+                    [C::GroupBy, C::Having, C::DecimalSum, C::Count, C::Exists].into_iter().for_each(|c| g.note(c))
+                }
+                _ => [C::Distinct, C::Count, C::Exists].into_iter().for_each(|c| g.note(c)),
+            }
+        }
         Terminal::All | Terminal::First | Terminal::One => {
             if case.terminal != Terminal::All || g.rng.chance(2, 3) {
                 case.order = order(&mut g);

@@ -15,6 +15,7 @@ pub mod join;
 pub mod ops;
 pub mod rng;
 pub mod runners;
+pub mod typed;
 
 use compare::{show, verdict, Outcome, Verdict};
 use construct::{known_broken, DECIMAL_ONLY};

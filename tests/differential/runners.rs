@@ -122,6 +122,7 @@ impl Runner {
             Statement::Select(ast)
         };
         match &case.terminal {
+            Terminal::Typed(q) => super::typed::statement(case, *q),
             Terminal::All | Terminal::One => ast(SelectKind::Rows),
             Terminal::First => case.select().limit(1).as_statement().expect("statement"),
             Terminal::Count => ast(SelectKind::Count),
@@ -190,6 +191,7 @@ impl Runner {
         let e = &self.engine;
         let rows = |v: Vec<Item>| Outcome::Rows(v.iter().map(item_cells).collect());
         Ok(match &case.terminal {
+            Terminal::Typed(q) => super::typed::answer(case, *q, e).await?,
             Terminal::All => rows(case.select().all(e).await?),
             Terminal::First => rows(case.select().first(e).await?.into_iter().collect()),
             Terminal::One => rows(vec![case.select().one(e).await?]),

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+mod aggregates;
 mod crud;
 mod instance;
 mod models;
@@ -38,6 +39,7 @@ pub async fn run_portable(engine: &Engine) {
     types::round_trip_every_type(engine).await;
     types::update_and_delete(engine).await;
     crud::bulk_insert_and_queries(engine).await;
+    aggregates::column_projections(engine).await;
     crud::stream_rows(engine).await;
     upsert::upsert_whole_rows(engine).await;
     crud::composite_key(engine).await;
@@ -51,6 +53,7 @@ pub async fn run_sql_only(engine: &Engine) {
     upsert::upsert_some_columns(engine).await;
     sql_only::defaults_and_raw_sql(engine).await;
     sql_only::transactions(engine).await;
+    aggregates::projections_and_aggregates(engine).await;
 }
 
 /// create_all / drop_all are idempotent and order tables by their foreign keys.

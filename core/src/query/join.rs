@@ -50,7 +50,7 @@ fn join_model<X, R, N: Model>(mut sel: Select<X>, kind: JoinKind, alias: Option<
     let s = sel.ast_mut();
     add_join(s, kind, Cow::Borrowed(N::TABLE), alias.map(Cow::Borrowed), on);
     add_columns::<N>(s, name);
-    sel.retype()
+    sel.retype(|_| ())
 }
 
 impl<M: Model + FromColumns> Select<M> {

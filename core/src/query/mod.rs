@@ -1,5 +1,6 @@
 //! Query builders. Each produces a [`crate::ast::Statement`] and runs on any [`crate::Executor`].
 
+pub mod aggregate;
 mod col;
 mod delete;
 mod expr_ops;
@@ -9,12 +10,14 @@ pub mod instance;
 mod join;
 mod lock;
 mod operand;
+mod project;
 mod returning;
 mod select;
 mod text;
 mod typed;
 mod update;
 
+pub use aggregate::{count_star, Averageable, Ordered, Summable};
 pub use col::{col, escape_like, Col};
 pub use delete::Delete;
 pub use expr_ops::{Numeric, TextType, Timestamp};
@@ -24,6 +27,7 @@ pub use functions::{
 };
 pub use insert::{Insert, InsertMany, InsertOne};
 pub use operand::{Literal, Operand};
+pub use project::{Labeled, Selectable};
 pub use returning::Returning;
 pub use select::Select;
 pub use text::{text, Text};

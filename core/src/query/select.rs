@@ -37,9 +37,21 @@ impl<M> Select<M> {
     pub(super) fn ast_mut(&mut self) -> &mut SelectAst {
         &mut self.stmt
     }
-    /// The same select, decoding into `N` (a join widens the row).
-    pub(super) fn retype<N>(self) -> Select<N> {
-        Select { stmt: self.stmt, refused: self.refused, _m: PhantomData }
+    /// The same statement decoding into `N`, after `edit` (projections change the select list).
+    pub(crate) fn retype<N>(self, edit: impl FnOnce(&mut SelectAst)) -> Select<N> {
+        let mut stmt = self.stmt;
+        edit(&mut stmt);
+        Select { stmt, refused: self.refused, _m: PhantomData }
+    }
+    /// GROUP BY (columns or expressions, added after earlier ones).
+    pub fn group_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
+        self.stmt.group_by.extend(exprs.into_iter().map(Into::into));
+        self
+    }
+    /// HAVING (ANDed with an earlier one), e.g. `Candle::CLOSE.max().gt(dec!(100))`.
+    pub fn having(mut self, cond: Expr) -> Self {
+        self.stmt.having = Some(Expr::and_onto(self.stmt.having.take(), cond));
+        self
     }
     fn check(&self) -> Result<()> {
         match &self.refused {
@@ -68,16 +80,6 @@ impl Select<Row> {
     /// Adds `expr AS alias` to the select list.
     pub fn column_as(mut self, expr: impl Into<Expr>, alias: impl Into<Cow<'static, str>>) -> Self {
         self.stmt.columns.push(SelectItem { expr: expr.into(), alias: Some(alias.into()) });
-        self
-    }
-    /// GROUP BY.
-    pub fn group_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
-        self.stmt.group_by.extend(exprs.into_iter().map(Into::into));
-        self
-    }
-    /// HAVING (ANDed with an earlier one).
-    pub fn having(mut self, cond: Expr) -> Self {
-        self.stmt.having = Some(Expr::and_onto(self.stmt.having.take(), cond));
         self
     }
 }

@@ -52,7 +52,10 @@ impl ExprCompiler<'_> {
                 }
             }
             Expr::Binary { op, left, right } => {
-                let (l, r) = (self.expr(left)?, self.expr(right)?);
+                let (l, r) = match op {
+                    BinOp::Like | BinOp::ILike => (self.expr(left)?, self.expr(right)?),
+                    _ => (self.compared(left)?, self.compared(right)?),
+                };
                 match op {
                     BinOp::Eq => l.eq(r),
                     BinOp::Ne => l.ne(r),
@@ -84,7 +87,7 @@ impl ExprCompiler<'_> {
                     (false, true) => e.is_not_in(vals),
                 }
             }
-            Expr::Between { expr, low, high } => self.expr(expr)?.between(self.expr(low)?, self.expr(high)?),
+            Expr::Between { expr, low, high } => self.compared(expr)?.between(self.expr(low)?, self.expr(high)?),
             Expr::And(v) => match v.len() {
                 0 => S::val(1).eq(1),
                 _ => {
@@ -113,6 +116,10 @@ impl ExprCompiler<'_> {
                 S::from(match func {
                     AggFunc::Count => Func::count(a),
                     AggFunc::Sum => Func::sum(a),
+                    // MySQL rounds a DECIMAL or integer AVG to `div_precision_increment` (4) more
+                    // digits; averaging the values as doubles gives the double the other dialects
+                    // give (PostgreSQL's exact AVG, SQLite's double), to rounding.
+                    AggFunc::Avg if self.dialect == "mysql" => Func::avg(S::cust_with_exprs("(? + 0E0)", [a])),
                     AggFunc::Avg => Func::avg(a),
                     AggFunc::Min => Func::min(a),
                     AggFunc::Max => Func::max(a),
@@ -130,8 +137,21 @@ impl ExprCompiler<'_> {
         })
     }
 
+    /// `e` as an operand of a comparison or a sort key. SQLite: the result of SUM, MIN or MAX
+    /// carries no collation, so a Decimal's exact text would compare and sort as text
+    /// (`'99.99' > '100'`); it is compared by the Decimal columns' collation instead (numbers by
+    /// value, other text by bytes, numbers first). Integers and floats are unaffected.
+    fn compared(&self, e: &Expr) -> Result<sea_query::Expr> {
+        let x = self.expr(e)?;
+        if self.dialect == "sqlite" && matches!(e, Expr::Agg { func: AggFunc::Sum | AggFunc::Min | AggFunc::Max, .. }) {
+            // The dialect-sqlite crate registers this collation (`DECIMAL_COLLATION`) on every connection.
+            return Ok(sea_query::Expr::cust_with_exprs("? COLLATE \"athanor_decimal\"", [x]));
+        }
+        Ok(x)
+    }
+
     pub fn order(&self, q: &mut SelectStatement, o: &OrderBy) -> Result<()> {
-        let e = self.expr(&o.expr)?;
+        let e = self.compared(&o.expr)?;
         let order = if o.desc { Order::Desc } else { Order::Asc };
         // A placement the dialect gives anyway is left out: the plain ORDER BY can use an index
         // (MySQL would otherwise sort by `c IS NULL` first).
