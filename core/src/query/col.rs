@@ -163,6 +163,22 @@ pub fn escape_like(s: &str) -> String {
     out
 }
 
+/// Why `pattern` cannot be a LIKE pattern, if it cannot: it ends in an unpaired `\` (the escape
+/// character with nothing to escape), which PostgreSQL refuses (SQLSTATE 22025) and SQLite and
+/// MySQL read differently, so every dialect refuses it before any I/O.
+///
+/// ```
+/// use athanor_core::query::like_pattern_problem;
+/// assert!(like_pattern_problem(r"50\%").is_none());
+/// assert!(like_pattern_problem(r"ends\\").is_none());
+/// assert!(like_pattern_problem(r"ends\").is_some());
+/// ```
+pub fn like_pattern_problem(pattern: &str) -> Option<&'static str> {
+    let trailing = pattern.bytes().rev().take_while(|b| *b == b'\\').count();
+    (trailing % 2 == 1)
+        .then_some("a LIKE pattern ends with the escape character `\\` and nothing to escape; write `\\\\` for a literal backslash, or use escape_like()/contains()")
+}
+
 impl From<Col> for Expr {
     fn from(c: Col) -> Expr {
         c.expr()

@@ -18,7 +18,7 @@ mod typed;
 mod update;
 
 pub use aggregate::{count_star, Averageable, Ordered, Summable};
-pub use col::{col, escape_like, Col};
+pub use col::{col, escape_like, like_pattern_problem, Col};
 pub use delete::Delete;
 pub use expr_ops::{Numeric, TextType, Timestamp};
 pub use functions::{

@@ -53,7 +53,14 @@ impl ExprCompiler<'_> {
             }
             Expr::Binary { op, left, right } => {
                 let (l, r) = match op {
-                    BinOp::Like | BinOp::ILike => (self.expr(left)?, self.expr(right)?),
+                    BinOp::Like | BinOp::ILike => {
+                        if let Expr::Value(crate::value::Value::String(p)) = &**right {
+                            if let Some(why) = crate::query::like_pattern_problem(p) {
+                                return Err(Error::InvalidQuery(why.into()));
+                            }
+                        }
+                        (self.expr(left)?, self.expr(right)?)
+                    }
                     _ => (self.compared(left)?, self.compared(right)?),
                 };
                 match op {

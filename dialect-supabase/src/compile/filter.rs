@@ -171,6 +171,11 @@ fn comparison(op: BinOp, left: &Expr, right: &Expr) -> Result<Leaf> {
         return Err(Error::InvalidQuery(format!("`{col}` compared with NULL is never true in SQL; use is_null() / is_not_null()")));
     }
     let text = value_text(value)?;
+    if let (BinOp::Like | BinOp::ILike, Value::String(p)) = (op, value) {
+        if let Some(why) = athanor_core::query::like_pattern_problem(p) {
+            return Err(Error::InvalidQuery(why.into()));
+        }
+    }
     if matches!(op, BinOp::Like | BinOp::ILike) && text.contains('*') {
         return Err(Error::unsupported(DIALECT, "a literal `*` in a LIKE pattern (PostgREST reads every `*` as the `%` wildcard)"));
     }
