@@ -205,6 +205,9 @@ impl Walk {
         if matches!(v, Value::Null) {
             // Kept in the statement compiled for this shape (see `with_sentinels`).
             self.tag(b'0');
+        } else if matches!(v, Value::Array(_)) {
+            // Refused by the compiler, which must see it (a sentinel would hide it).
+            self.uncacheable = true;
         } else {
             self.tag(b'v');
             self.values.push(v.clone());

@@ -5,6 +5,7 @@ use super::value::to_sea_value;
 use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
+use crate::value::Value;
 use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
 
 pub(super) struct ExprCompiler<'a> {
@@ -35,6 +36,7 @@ impl ExprCompiler<'_> {
         Ok(match e {
             Expr::Column(c) => S::col(iden(c)),
             Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
+            Expr::Value(Value::Array(_)) => return Err(Error::unsupported(self.dialect, "an array value in an expression")),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
                 let (operand, negated) = e.null_comparison().expect("checked");
@@ -67,6 +69,9 @@ impl ExprCompiler<'_> {
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
             Expr::IsNotNull(e) => self.expr(e)?.is_not_null(),
+            Expr::InList { list, .. } if list.iter().any(|v| matches!(v, Value::Array(_))) => {
+                return Err(Error::unsupported(self.dialect, "an array value in an IN list"));
+            }
             Expr::InList { expr, list, negated } => {
                 let e = self.expr(expr)?;
                 let vals = list.iter().map(|v| S::val(to_sea_value(v)));

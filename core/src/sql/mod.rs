@@ -174,6 +174,9 @@ fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatemen
     if !i.returning.is_empty() && !ec.caps.insert_returning {
         return Err(Error::unsupported(ec.dialect, "INSERT … RETURNING"));
     }
+    if i.rows.iter().flatten().any(|v| matches!(v, crate::value::Value::Array(_))) {
+        return Err(Error::unsupported(ec.dialect, "an array value in an INSERT row"));
+    }
     let mut q = Query::insert();
     q.into_table(iden(&i.table)).columns(i.columns.iter().map(iden));
     for row in &i.rows {

@@ -20,6 +20,8 @@ pub fn to_sea_value(v: &Value) -> S {
         Value::DateTimeUtc(t) => S::ChronoDateTimeUtc(Some(*t)),
         Value::Json(j) => S::Json(Some(Box::new(j.clone()))),
         Value::Uuid(u) => S::Uuid(Some(*u)),
+        // Never reaches sea-query: the SQL compiler refuses array values before converting.
+        Value::Array(_) => S::String(None),
     }
 }
 
