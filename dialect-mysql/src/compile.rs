@@ -42,6 +42,7 @@ pub fn capabilities(returning: bool) -> Capabilities {
         nulls_sort_low: true,
         // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
         backslash_escapes: true,
+        array_params: false,
     }
 }
 

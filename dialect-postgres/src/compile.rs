@@ -42,6 +42,8 @@ pub fn capabilities() -> Capabilities {
         nulls_sort_low: false,
         // Standard-conforming strings: a backslash is an ordinary character.
         backslash_escapes: false,
+        // IN lists as `= ANY($1)`: one statement shape whatever the list's length.
+        array_params: true,
     }
 }
 

@@ -40,6 +40,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     one_fetches_two: true,
     nulls_sort_low: false,
     backslash_escapes: false,
+    array_params: false,
 };
 
 /// A response, read whole.
