@@ -127,11 +127,8 @@ async fn open_pg(args: &Args, impls: &[Impl]) -> Res<Ctx> {
     let t = pg_setup::target(&args.url)?;
     let setup = pg_setup::prepare(&t).await?;
     let engine = athanor::create_engine_with(&t.athanor_url, pool_options())?;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(POOL_SIZE)
-        .min_connections(POOL_SIZE)
-        .connect_with(t.opts.clone())
-        .await?;
+    let pool =
+        sqlx::postgres::PgPoolOptions::new().max_connections(POOL_SIZE).min_connections(POOL_SIZE).connect_with(t.opts.clone()).await?;
     let bare = match impls.contains(&Impl::BareConn) {
         true => Some(Arc::new(bareconn_impl::BarePool::connect(&t.opts, POOL_SIZE as usize).await?)),
         false => None,

@@ -67,7 +67,8 @@ async fn raw(conn: &mut PgConnection, sql: String) -> Res<()> {
 /// set-up connection, kept for the per-repetition set-up.
 pub async fn prepare(t: &PgTarget) -> Res<PgConnection> {
     let mut server = t.server.connect().await?;
-    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(&t.database).fetch_optional(&mut server).await?;
+    let exists: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1").bind(&t.database).fetch_optional(&mut server).await?;
     if exists.is_none() {
         raw(&mut server, format!("CREATE DATABASE \"{}\"", t.database.replace('"', "\"\""))).await?;
     }

@@ -40,9 +40,8 @@ pub fn arguments(params: &[Value]) -> Result<PgArguments> {
     for v in params {
         let r = match v {
             Value::Array(items) => {
-                let t = crate::array::elem_type(items).ok_or_else(|| {
-                    Error::InvalidQuery("an array parameter needs at least one non-NULL item, all of one type".into())
-                })?;
+                let t = crate::array::elem_type(items)
+                    .ok_or_else(|| Error::InvalidQuery("an array parameter needs at least one non-NULL item, all of one type".into()))?;
                 crate::array::add(&mut a, items, t)?;
                 continue;
             }

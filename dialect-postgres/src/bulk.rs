@@ -56,7 +56,8 @@ pub fn unnest_insert(i: &Insert, rows: Range<usize>) -> Result<Option<SqlQuery>>
     if all_typed {
         sql.push('*');
     } else {
-        let items: Vec<String> = casts.iter().enumerate().map(|(k, c)| if c.is_some() { format!("\"u\".\"c{k}\"") } else { "NULL".into() }).collect();
+        let items: Vec<String> =
+            casts.iter().enumerate().map(|(k, c)| if c.is_some() { format!("\"u\".\"c{k}\"") } else { "NULL".into() }).collect();
         sql.push_str(&items.join(", "));
     }
     sql.push_str(" FROM unnest(");

@@ -43,9 +43,8 @@ async fn any_and_all_answer_what_in_and_not_in_answer() {
         long.clone(),
         long.iter().cloned().chain([Value::Null]).collect(),
     ];
-    let literal = |l: &[Value]| {
-        l.iter().map(|v| if let Value::I64(i) = v { i.to_string() } else { "NULL".into() }).collect::<Vec<_>>().join(", ")
-    };
+    let literal =
+        |l: &[Value]| l.iter().map(|v| if let Value::I64(i) = v { i.to_string() } else { "NULL".into() }).collect::<Vec<_>>().join(", ");
     for list in &lists {
         for negated in [false, true] {
             let filter = if negated { col("v").not_in_list(list.clone()) } else { col("v").in_list(list.clone()) };
@@ -62,9 +61,12 @@ async fn any_and_all_answer_what_in_and_not_in_answer() {
                 }
             } else {
                 let op = if negated { "NOT IN" } else { "IN" };
-                let w = text(format!("SELECT id FROM \"{name}\" WHERE v {op} ({}) ORDER BY id", literal(list))).fetch_all(&e).await.unwrap();
-                let wn =
-                    text(format!("SELECT id FROM \"{name}\" WHERE NOT (v {op} ({})) ORDER BY id", literal(list))).fetch_all(&e).await.unwrap();
+                let w =
+                    text(format!("SELECT id FROM \"{name}\" WHERE v {op} ({}) ORDER BY id", literal(list))).fetch_all(&e).await.unwrap();
+                let wn = text(format!("SELECT id FROM \"{name}\" WHERE NOT (v {op} ({})) ORDER BY id", literal(list)))
+                    .fetch_all(&e)
+                    .await
+                    .unwrap();
                 (ids(w).await, ids(wn).await)
             };
             assert_eq!(got, want, "{} {negated}", literal(list).chars().take(40).collect::<String>());
@@ -88,7 +90,12 @@ async fn any_and_all_answer_what_in_and_not_in_answer() {
     assert_eq!(got, vec![1]);
     let got = ids(in_list("d", vec![Value::Decimal(rust_decimal::Decimal::new(205, 2)), Value::I64(9)]).all(&e).await.unwrap()).await;
     assert_eq!(got, vec![2], "integers and decimals mixed: a plain IN");
-    let got = ids(in_list("d", vec![Value::Decimal(rust_decimal::Decimal::new(205, 2)), Value::Decimal(rust_decimal::Decimal::new(9050, 3))]).all(&e).await.unwrap()).await;
+    let got =
+        ids(in_list("d", vec![Value::Decimal(rust_decimal::Decimal::new(205, 2)), Value::Decimal(rust_decimal::Decimal::new(9050, 3))])
+            .all(&e)
+            .await
+            .unwrap())
+        .await;
     assert_eq!(got, vec![2, 9], "decimals compare by value, whatever their scale");
     e.drop_all(&[&t]).await.unwrap();
 }

@@ -113,9 +113,7 @@ async fn unnest_inserts_what_values_inserts_row_by_row() {
     assert_eq!(d[0].get::<String>("d").unwrap(), "20000.12345679");
 
     // RETURNING, in insertion order, and upserts (DO UPDATE, DO NOTHING) on the unique key `i`.
-    let upsert = |t: &Table| {
-        rows_stmt(t, 990..1010).on_conflict(["i"]).on_conflict_update(["s", "d"]).returning(["id", "i", "s"])
-    };
+    let upsert = |t: &Table| rows_stmt(t, 990..1010).on_conflict(["i"]).on_conflict_update(["s", "d"]).returning(["id", "i", "s"]);
     let ret_new = upsert(&new).fetch_all(&e).await.unwrap();
     let (_, ret_old) = run_values_form(&e, &upsert(&old).as_statement_for_test()).await.unwrap();
     assert_eq!(ret_new.len(), 20);

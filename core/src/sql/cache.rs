@@ -189,11 +189,8 @@ fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value, arrays: bool) {
             sentinel_expr(high, next, arrays);
         }
         Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(|x| sentinel_expr(x, next, arrays)),
-        Expr::Agg { arg, .. } => {
-            if let Some(a) = arg {
-                sentinel_expr(a, next, arrays);
-            }
-        }
+        Expr::Agg { arg: Some(a), .. } => sentinel_expr(a, next, arrays),
+        Expr::Agg { arg: None, .. } => {}
         // Statements holding these are not cached (`Walk::uncacheable`), so never get here.
         _ => {}
     }
@@ -507,7 +504,11 @@ mod tests {
                     let list = ints(n);
                     let e = if negated { col("a").not_in_list(list.clone()) } else { col("a").in_list(list.clone()) };
                     let q = compile(&d, &sel(e.clone().and(col("b").eq(7)))).unwrap();
-                    let want = if negated { r#"SELECT * FROM "t" WHERE ("a" <> ALL(?)) AND "b" = ?"# } else { r#"SELECT * FROM "t" WHERE ("a" = ANY(?)) AND "b" = ?"# };
+                    let want = if negated {
+                        r#"SELECT * FROM "t" WHERE ("a" <> ALL(?)) AND "b" = ?"#
+                    } else {
+                        r#"SELECT * FROM "t" WHERE ("a" = ANY(?)) AND "b" = ?"#
+                    };
                     assert_eq!(q.sql().unwrap().sql, want);
                     assert_eq!(q.sql().unwrap().params, vec![Value::Array(list), Value::I64(7)]);
                     assert_eq!(q, compile_uncached(&d, &sel(e.and(col("b").eq(7)))).unwrap());
