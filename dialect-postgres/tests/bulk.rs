@@ -31,7 +31,7 @@ fn table(name: &str) -> Table {
         .unique(["i"])
 }
 
-/// Row `k` of the test batch: every type, NULLs scattered, `uid` NULL in every row.
+/// Row `k` of the test batch: every type, NULLs scattered, `uid` NULL in every row below 2000.
 fn row(k: i64) -> Vec<Value> {
     let at = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_micro_opt(23, 59, 58, 123_456).unwrap() + chrono::Duration::minutes(k);
     let null_if = |every: i64, v: Value| if k % every == 0 { Value::Null } else { v };
@@ -47,7 +47,7 @@ fn row(k: i64) -> Vec<Value> {
         null_if(9, Value::DateTime(at)),
         null_if(10, Value::DateTimeUtc(Utc.from_utc_datetime(&at))),
         null_if(11, Value::Json(serde_json::json!({"k": k, "q": "a'b\"c\\", "n": null}))),
-        Value::Null,
+        if k >= 2000 { null_if(3, Value::Uuid(uuid::Uuid::from_u128(k as u128 * 7919))) } else { Value::Null },
     ]
 }
 
@@ -122,6 +122,12 @@ async fn unnest_inserts_what_values_inserts_row_by_row() {
     let n_new = nothing(&new).execute(&e).await.unwrap();
     let (n_old, _) = run_values_form(&e, &nothing(&old).as_statement_for_test()).await.unwrap();
     assert_eq!((n_new, n_new.rows_affected), (n_old, 10));
+    assert_eq!(contents(&e, &old).await, contents(&e, &new).await);
+    // UUIDs (with NULLs) through a uuid[] array.
+    let uuids = rows_stmt(&new, 2000..2100);
+    assert!(e.compile(&uuids).unwrap().sql().unwrap().sql.contains("$12::uuid[]"));
+    assert_eq!(uuids.execute(&e).await.unwrap().rows_affected, 100);
+    run_values_form(&e, &rows_stmt(&old, 2000..2100).as_statement_for_test()).await.unwrap();
     assert_eq!(contents(&e, &old).await, contents(&e, &new).await);
     e.drop_all(&[&old, &new]).await.unwrap();
 }
