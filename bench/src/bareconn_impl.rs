@@ -1,37 +1,40 @@
-//! The floor: ten bare `MySqlConnection`s behind a semaphore, no liveness check on checkout or
-//! return (the peer baseline's `rust-sqlx-bareconn`), for every workload.
+//! The floor: ten bare sqlx connections behind a semaphore, no liveness check on checkout or
+//! return (the peer baseline's `rust-sqlx-bareconn`), for every workload. [`BarePool`] serves
+//! MySQL here and PostgreSQL in `pg_impl`.
 
 use crate::data::{w2_id, w5_id, w5_values, BATCH, N_ROWS, W5_TX};
 use crate::sqlx_impl::{insert_query, insert_target, Ohlcv, SELECT_ALL, SELECT_ONE, UPDATE_ONE};
 use crate::workload::{run_w2, Input, Res, Workload};
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::mysql::MySqlConnection;
 use sqlx::Connection;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// The smallest pool there is: a semaphore over a stack of connections.
-pub struct BarePool {
-    conns: Mutex<Vec<MySqlConnection>>,
+pub struct BarePool<C> {
+    conns: Mutex<Vec<C>>,
     permits: Semaphore,
 }
 
-impl BarePool {
+impl<C: Connection> BarePool<C> {
     /// Opens `n` connections.
-    pub async fn connect(opts: &MySqlConnectOptions, n: usize) -> Res<Self> {
+    pub async fn connect(opts: &C::Options, n: usize) -> Res<Self> {
         let mut conns = Vec::with_capacity(n);
         for _ in 0..n {
-            conns.push(MySqlConnection::connect_with(opts).await?);
+            conns.push(C::connect_with(opts).await?);
         }
         Ok(BarePool { conns: Mutex::new(conns), permits: Semaphore::new(n) })
     }
 
-    async fn take(&self) -> (SemaphorePermit<'_>, MySqlConnection) {
+    /// Checks a connection out (waits for a permit).
+    pub async fn take(&self) -> (SemaphorePermit<'_>, C) {
         let permit = self.permits.acquire().await.expect("semaphore open");
         let conn = self.conns.lock().unwrap().pop().expect("a connection per permit");
         (permit, conn)
     }
 
-    fn give(&self, conn: MySqlConnection) {
+    /// Returns a connection.
+    pub fn give(&self, conn: C) {
         self.conns.lock().unwrap().push(conn);
     }
 
@@ -45,7 +48,7 @@ impl BarePool {
 }
 
 /// Runs one timed repetition of `w`.
-pub async fn run(bare: &Arc<BarePool>, w: Workload, rep: usize, imp: usize, input: &Input) -> Res<usize> {
+pub async fn run(bare: &Arc<BarePool<MySqlConnection>>, w: Workload, rep: usize, imp: usize, input: &Input) -> Res<usize> {
     match w {
         Workload::W1 => {
             let (permit, mut conn) = bare.take().await;
@@ -57,7 +60,7 @@ pub async fn run(bare: &Arc<BarePool>, w: Workload, rep: usize, imp: usize, inpu
             Ok(rows.len())
         }
         Workload::W2 => {
-            run_w2(bare.clone(), |bare: Arc<BarePool>, k| async move {
+            run_w2(bare.clone(), |bare: Arc<BarePool<MySqlConnection>>, k| async move {
                 let (permit, mut conn) = bare.take().await;
                 let r: Ohlcv = sqlx::query_as(SELECT_ONE).bind(w2_id(k)).fetch_one(&mut conn).await?;
                 bare.give(conn);

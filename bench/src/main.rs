@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p athanor-bench -- --url mysql://root@127.0.0.1:3306/athanor_bench \
 //!     [--workloads W1,W3] [--reps 5] [--warmup 1] [--impls athanor,sqlx,bareconn,athanor-noping] [--diag]
+//! cargo run --release -p athanor-bench -- --url postgresql://postgres@127.0.0.1:5432/athanor_bench
 //! cargo run --release -p athanor-bench -- --url sqlite://        # W1, W3, W4: Athanor and sqlx-sqlite
 //! ```
 //!
@@ -17,6 +18,8 @@ mod data;
 mod diag;
 mod models;
 mod mysql_setup;
+mod pg_impl;
+mod pg_setup;
 mod report;
 mod sqlite_impl;
 mod sqlx_impl;
@@ -39,7 +42,7 @@ struct Args {
     diag: bool,
 }
 
-const USAGE: &str = "usage: athanor-bench --url <mysql://…|sqlite://…> [--workloads W1,W3] [--reps N] [--warmup N] [--impls athanor,sqlx,bareconn,athanor-noping] [--diag]";
+const USAGE: &str = "usage: athanor-bench --url <mysql://…|postgresql://…|sqlite://…> [--workloads W1,W3] [--reps N] [--warmup N] [--impls athanor,sqlx,bareconn,athanor-noping] [--diag]";
 
 fn parse_args() -> Res<Args> {
     let mut a = Args { url: String::new(), workloads: Workload::ALL.to_vec(), impls: None, reps: 5, warmup: 1, diag: false };
@@ -68,7 +71,13 @@ enum Db {
     MySql {
         setup: tokio::sync::Mutex<sqlx::MySqlConnection>,
         pool: sqlx::MySqlPool,
-        bare: Option<Arc<bareconn_impl::BarePool>>,
+        bare: Option<Arc<bareconn_impl::BarePool<sqlx::MySqlConnection>>>,
+        noping: Option<Engine>,
+    },
+    Postgres {
+        setup: tokio::sync::Mutex<sqlx::PgConnection>,
+        pool: sqlx::PgPool,
+        bare: Option<Arc<bareconn_impl::BarePool<sqlx::PgConnection>>>,
         noping: Option<Engine>,
     },
     Sqlite {
@@ -94,6 +103,9 @@ async fn open(args: &Args, impls: &[Impl]) -> Res<Ctx> {
         sqlite_impl::prepare_sqlx(&pool, &ddl).await?;
         return Ok(Ctx { engine, db: Db::Sqlite { pool } });
     }
+    if args.url.starts_with("postgres") {
+        return open_pg(args, impls).await;
+    }
     let t = mysql_setup::target(&args.url)?;
     let setup = mysql_setup::prepare(&t).await?;
     let engine = athanor::create_engine_with(&t.athanor_url, pool_options())?;
@@ -111,6 +123,23 @@ async fn open(args: &Args, impls: &[Impl]) -> Res<Ctx> {
     Ok(Ctx { engine, db: Db::MySql { setup: tokio::sync::Mutex::new(setup), pool, bare, noping } })
 }
 
+async fn open_pg(args: &Args, impls: &[Impl]) -> Res<Ctx> {
+    let t = pg_setup::target(&args.url)?;
+    let setup = pg_setup::prepare(&t).await?;
+    let engine = athanor::create_engine_with(&t.athanor_url, pool_options())?;
+    let pool =
+        sqlx::postgres::PgPoolOptions::new().max_connections(POOL_SIZE).min_connections(POOL_SIZE).connect_with(t.opts.clone()).await?;
+    let bare = match impls.contains(&Impl::BareConn) {
+        true => Some(Arc::new(bareconn_impl::BarePool::connect(&t.opts, POOL_SIZE as usize).await?)),
+        false => None,
+    };
+    let noping = match impls.contains(&Impl::AthanorNoPing) {
+        true => Some(athanor::create_engine_with(&t.athanor_url, pool_options().pre_ping(false))?),
+        false => None,
+    };
+    Ok(Ctx { engine, db: Db::Postgres { setup: tokio::sync::Mutex::new(setup), pool, bare, noping } })
+}
+
 /// Prints what `create_all` would emit for the model, next to WORKLOADS.md's DDL (the tables are
 /// created with the latter: see the report for the differences).
 fn show_model_ddl(engine: &Engine) {
@@ -126,6 +155,7 @@ fn show_model_ddl(engine: &Engine) {
 async fn before_rep(ctx: &Ctx, imp: Impl, w: Workload) -> Res<()> {
     match &ctx.db {
         Db::MySql { setup, .. } => mysql_setup::before_rep(&mut *setup.lock().await, w).await,
+        Db::Postgres { setup, .. } => pg_setup::before_rep(&mut *setup.lock().await, w).await,
         Db::Sqlite { pool } if imp == Impl::Sqlx => sqlite_impl::before_rep_sqlx(pool, w).await,
         Db::Sqlite { .. } => sqlite_impl::before_rep_athanor(&ctx.engine, w).await,
     }
@@ -141,6 +171,9 @@ async fn run_once(ctx: &Ctx, imp: Impl, w: Workload, rep: usize) -> Res<(usize, 
         (Db::MySql { noping: Some(e), .. }, Impl::AthanorNoPing) => athanor_impl::run(e, w, rep, imp.index(), &input).await?,
         (Db::MySql { pool, .. }, Impl::Sqlx) => sqlx_impl::run(pool, w, rep, imp.index(), &input).await?,
         (Db::MySql { bare: Some(b), .. }, Impl::BareConn) => bareconn_impl::run(b, w, rep, imp.index(), &input).await?,
+        (Db::Postgres { noping: Some(e), .. }, Impl::AthanorNoPing) => athanor_impl::run(e, w, rep, imp.index(), &input).await?,
+        (Db::Postgres { pool, .. }, Impl::Sqlx) => pg_impl::run_pool(pool, w, rep, imp.index(), &input).await?,
+        (Db::Postgres { bare: Some(b), .. }, Impl::BareConn) => pg_impl::run_bare(b, w, rep, imp.index(), &input).await?,
         (Db::Sqlite { pool }, Impl::Sqlx) => sqlite_impl::run(pool, w, &input).await?,
         (_, other) => return Err(format!("{} does not run on this database", other.name()).into()),
     };
@@ -206,14 +239,26 @@ async fn run() -> Res<()> {
     println!();
     print!("{}", report::table(&all, &impls, &args.workloads));
     ctx.engine.dispose().await;
-    if let Db::MySql { pool, bare, noping, .. } = &ctx.db {
-        pool.close().await;
-        if let Some(b) = bare {
-            b.close().await;
+    match &ctx.db {
+        Db::MySql { pool, bare, noping, .. } => {
+            pool.close().await;
+            if let Some(b) = bare {
+                b.close().await;
+            }
+            if let Some(e) = noping {
+                e.dispose().await;
+            }
         }
-        if let Some(e) = noping {
-            e.dispose().await;
+        Db::Postgres { pool, bare, noping, .. } => {
+            pool.close().await;
+            if let Some(b) = bare {
+                b.close().await;
+            }
+            if let Some(e) = noping {
+                e.dispose().await;
+            }
         }
+        Db::Sqlite { .. } => {}
     }
     Ok(())
 }

@@ -49,23 +49,32 @@ impl Measurement {
     }
 }
 
+fn find_m(ms: &[Measurement], imp: Impl, w: Workload) -> Option<&Measurement> {
+    ms.iter().find(|m| m.imp == imp && m.workload == w)
+}
+
 fn find(ms: &[Measurement], imp: Impl, w: Workload) -> Option<f64> {
-    ms.iter().find(|m| m.imp == imp && m.workload == w).map(Measurement::seconds)
+    find_m(ms, imp, w).map(Measurement::seconds)
 }
 
 fn cell(v: Option<f64>) -> String {
     v.map_or("–".into(), |s| format!("{s:.3}"))
 }
 
-fn ratio(a: Option<f64>, b: Option<f64>) -> String {
+/// The median of the per-repetition ratios `a[i] / b[i]` (repetition `i` of both ran in the same
+/// round, back to back), so drift over the run cancels out.
+fn ratio(a: Option<&Measurement>, b: Option<&Measurement>) -> String {
     match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+        (Some(a), Some(b)) if !a.samples.is_empty() && a.samples.len() == b.samples.len() => {
+            let r: Vec<f64> = a.samples.iter().zip(&b.samples).filter(|(_, y)| **y > 0.0).map(|(x, y)| x / y).collect();
+            format!("{:.2}×", median(&r))
+        }
         _ => "–".into(),
     }
 }
 
 /// The Markdown table: median seconds per implementation, then Athanor/sqlx and (when the floor
-/// ran) Athanor/bareconn.
+/// ran) Athanor/bareconn, each the median of the per-repetition ratios.
 pub fn table(ms: &[Measurement], impls: &[Impl], workloads: &[Workload]) -> String {
     let floor = impls.contains(&Impl::BareConn);
     let mut out = String::from("| workload |");
@@ -89,10 +98,10 @@ pub fn table(ms: &[Measurement], impls: &[Impl], workloads: &[Workload]) -> Stri
         for &i in impls {
             out.push_str(&format!(" {} |", cell(find(ms, i, w))));
         }
-        let a = find(ms, Impl::Athanor, w);
-        out.push_str(&format!(" {} |", ratio(a, find(ms, Impl::Sqlx, w))));
+        let a = find_m(ms, Impl::Athanor, w);
+        out.push_str(&format!(" {} |", ratio(a, find_m(ms, Impl::Sqlx, w))));
         if floor {
-            out.push_str(&format!(" {} |", ratio(a, find(ms, Impl::BareConn, w))));
+            out.push_str(&format!(" {} |", ratio(a, find_m(ms, Impl::BareConn, w))));
         }
         out.push('\n');
     }

@@ -52,6 +52,10 @@ pub struct Capabilities {
     /// has `NO_BACKSLASH_ESCAPES`). SQLite and standard SQL strings have no backslash escapes;
     /// the named-bind scanner of raw SQL reads string literals accordingly.
     pub backslash_escapes: bool,
+    /// An IN list of values of one kind goes as one array parameter (`c = ANY($1)`,
+    /// `c <> ALL($1)`: the same three-valued result as `IN`/`NOT IN`), so the statement's shape
+    /// does not depend on the list's length. Only PostgreSQL binds [`crate::Value::Array`].
+    pub array_params: bool,
     /// Which row locks (`SELECT … FOR UPDATE`) it can express.
     pub locks: RowLockCaps,
 }
@@ -105,6 +109,7 @@ impl Capabilities {
         backslash_escapes: false,
         // SQLite, the dialect built on these, has no row locks; servers set their own.
         locks: RowLockCaps::NONE,
+        array_params: false,
     };
 }
 

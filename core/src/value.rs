@@ -37,6 +37,10 @@ pub enum Value {
     Json(serde_json::Value),
     /// UUID.
     Uuid(Uuid),
+    /// A one-dimensional array bound as one parameter (its items are never arrays). Only
+    /// dialects with [`crate::Capabilities::array_params`] bind it (PostgreSQL: `= ANY($1)` and
+    /// bulk inserts through `unnest`); the others refuse it. Rows never yield it.
+    Array(Vec<Value>),
 }
 
 /// The Rust-side type a decoder asks a row for, so the dialect can read the wire value directly.
@@ -95,6 +99,7 @@ impl Value {
             Value::DateTimeUtc(_) => "datetime (UTC)",
             Value::Json(_) => "json",
             Value::Uuid(_) => "uuid",
+            Value::Array(_) => "array",
         }
     }
 }

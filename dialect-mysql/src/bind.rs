@@ -32,6 +32,7 @@ pub fn arguments(params: &[Value]) -> Result<MySqlArguments> {
             Value::Json(j) => a.add(j.to_string()),
             // Stored as CHAR(36), the hyphenated form.
             Value::Uuid(u) => a.add(u.hyphenated().to_string()),
+            Value::Array(_) => return Err(Error::unsupported("mysql", "array parameters")),
         };
         r.map_err(|e| Error::InvalidQuery(format!("cannot bind a {} parameter: {e}", v.type_name())))?;
     }

@@ -63,6 +63,7 @@ pub fn capabilities(returning: bool) -> Capabilities {
         // MySQL's default; the backend turns it off under NO_BACKSLASH_ESCAPES.
         backslash_escapes: true,
         locks: ROW_LOCKS_ANY_SERVER,
+        array_params: false,
     }
 }
 

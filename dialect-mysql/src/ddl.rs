@@ -128,6 +128,7 @@ impl DdlDialect for MySqlDdl {
             // MySQL/MariaDB need a JSON default as an expression.
             Value::Json(j) => format!("({})", quote_str(&j.to_string())),
             Value::Uuid(u) => quote_str(&u.hyphenated().to_string()),
+            Value::Array(_) => return Err(Error::unsupported("mysql", "an array column default")),
         })
     }
 

@@ -39,6 +39,12 @@ pub fn arguments(params: &[Value]) -> Result<PgArguments> {
     a.reserve(params.len(), params.len() * 8);
     for v in params {
         let r = match v {
+            Value::Array(items) => {
+                let t = crate::array::elem_type(items)
+                    .ok_or_else(|| Error::InvalidQuery("an array parameter needs at least one non-NULL item, all of one type".into()))?;
+                crate::array::add(&mut a, items, t)?;
+                continue;
+            }
             Value::Null => a.add(UntypedNull),
             Value::Bool(b) => a.add(*b),
             Value::I64(i) => a.add(*i),
@@ -103,9 +109,14 @@ pub fn ready(sql: String, params: &[Value], text_ok: bool, named: bool) -> Resul
     Ok(Ready::Prepared(sqlx::query_with(AssertSqlSafe(sql), arguments(params)?).persistent(named)))
 }
 
-/// The wire type [`arguments`] sends for `v`, as one letter.
-fn type_code(v: &Value) -> char {
-    match v {
+/// The wire type [`arguments`] sends for `v`: one letter, `A` and the element's for an array.
+fn push_type_code(sql: &mut String, v: &Value) {
+    if let Value::Array(items) = v {
+        sql.push('A');
+        sql.push(crate::array::elem_type(items).map_or('n', |t| t.code()));
+        return;
+    }
+    sql.push(match v {
         Value::Null => 'n',
         Value::Bool(_) => 'b',
         Value::I64(_) => 'i',
@@ -120,7 +131,8 @@ fn type_code(v: &Value) -> char {
         Value::DateTimeUtc(_) => 'Z',
         Value::Json(_) => 'j',
         Value::Uuid(_) => 'u',
-    }
+        Value::Array(_) => unreachable!("handled above"),
+    });
 }
 
 /// `sql` with a comment naming its parameter types. sqlx caches a named statement by its SQL
@@ -131,10 +143,12 @@ pub fn with_signature(mut sql: String, params: &[Value]) -> String {
     if params.is_empty() {
         return sql;
     }
-    sql.reserve(params.len() + 16);
+    sql.reserve(2 * params.len() + 16);
     // A newline first: a trailing `--` comment in raw SQL must not swallow it.
     sql.push_str("\n/*athanor:");
-    sql.extend(params.iter().map(type_code));
+    for v in params {
+        push_type_code(&mut sql, v);
+    }
     sql.push_str("*/");
     sql
 }

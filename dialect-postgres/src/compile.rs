@@ -7,7 +7,9 @@
 //! - `ON CONFLICT DO UPDATE` needs a conflict target on PostgreSQL. A statement without one gets
 //!   the table's only unique key that the insert covers (see `crate::conflict`); compiled without
 //!   it, the statement is refused with [`athanor_core::Error::Unsupported`].
-//! - Bulk inserts are split under 65,535 parameters per statement.
+//! - Inserts of several rows go as one array per column through `unnest` (see `crate::bulk`),
+//!   split only above [`MAX_STATEMENT_BYTES`] of values; a column mixing value kinds keeps
+//!   multi-row `VALUES`, split under 65,535 parameters per statement.
 
 use crate::ddl::PgDdl;
 use crate::error::DIALECT;
@@ -50,6 +52,8 @@ pub fn capabilities() -> Capabilities {
             with_grouping: false,
             with_outer_join: false,
         },
+        // IN lists as `= ANY($1)`: one statement shape whatever the list's length.
+        array_params: true,
     }
 }
 
@@ -129,10 +133,39 @@ pub fn plan(stmt: &Statement) -> Result<Vec<SqlQuery>> {
     if let Statement::Insert(i) = stmt {
         if !i.columns.is_empty() && i.rows.len() > 1 {
             check_conflict(i)?;
+            if let Some(plan) = unnest_plan(i)? {
+                return Ok(plan);
+            }
             let chunks = insert_chunks(i, MAX_PARAMS, MAX_STATEMENT_BYTES);
             if chunks.len() > 1 {
                 return chunks.into_iter().map(|r| core(&Statement::Insert(Insert { rows: i.rows[r].to_vec(), ..i.clone() }))).collect();
             }
+        }
+    }
+    one(stmt)
+}
+
+/// The `unnest` statements of a bulk insert, or `None` when a column has no array type.
+fn unnest_plan(i: &Insert) -> Result<Option<Vec<SqlQuery>>> {
+    let mut plan = Vec::new();
+    for rows in insert_chunks(i, usize::MAX, MAX_STATEMENT_BYTES) {
+        match crate::bulk::unnest_insert(i, rows)? {
+            Some(q) => plan.push(q),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(plan))
+}
+
+/// The multi-row `VALUES` statements of a bulk insert (the form before `unnest`, and the
+/// fallback for columns mixing value kinds), split under the parameter limit. Public for tests
+/// that compare both forms on the server.
+pub fn values_plan(stmt: &Statement) -> Result<Vec<SqlQuery>> {
+    if let Statement::Insert(i) = stmt {
+        check_conflict(i)?;
+        if !i.columns.is_empty() {
+            let chunks = insert_chunks(i, MAX_PARAMS, MAX_STATEMENT_BYTES);
+            return chunks.into_iter().map(|r| core(&Statement::Insert(Insert { rows: i.rows[r].to_vec(), ..i.clone() }))).collect();
         }
     }
     one(stmt)

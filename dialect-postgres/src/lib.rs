@@ -4,8 +4,10 @@
 //! `+psycopg`, `+psycopg_async`, `+psycopg2`, `+pg8000`), all served by sqlx's PostgreSQL driver.
 //! See [`options`] for the accepted URL keys and [`compile`] for how statements map to PostgreSQL.
 
+mod array;
 pub mod backend;
 mod bind;
+mod bulk;
 pub mod compile;
 mod conflict;
 pub mod connection;

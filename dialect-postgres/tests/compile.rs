@@ -150,3 +150,38 @@ fn ddl_types() {
         assert!(create.contains(part), "{part} not in {create}");
     }
 }
+
+#[test]
+fn bulk_inserts_bind_one_array_per_column() {
+    let e = common::engine();
+    let ts = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let close = |c: i64| Value::Decimal(rust_decimal::Decimal::new(c, 8));
+    let q = insert_into(&candles())
+        .columns(["symbol", "ts", "close", "note"])
+        .values([Value::from("BTC"), Value::DateTime(ts), close(1), Value::Null])
+        .values([Value::from("ETH"), Value::DateTime(ts), close(2), Value::Null])
+        .on_conflict(["symbol", "ts"])
+        .on_conflict_update(["close"])
+        .returning(["id"]);
+    let (s, p) = sql(e.compile(&q).unwrap());
+    assert_eq!(
+        s,
+        r#"INSERT INTO "ohlcv_1m" ("symbol", "ts", "close", "note") SELECT "u"."c0", "u"."c1", "u"."c2", NULL FROM unnest($1::text[], $2::timestamp[], $3::numeric[]) AS "u"("c0", "c1", "c2") ON CONFLICT ("symbol", "ts") DO UPDATE SET "close" = "excluded"."close" RETURNING "id""#
+    );
+    assert_eq!(
+        p,
+        vec![
+            Value::Array(vec![Value::from("BTC"), Value::from("ETH")]),
+            Value::Array(vec![Value::DateTime(ts); 2]),
+            Value::Array(vec![close(1), close(2)]),
+        ]
+    );
+    // 100,000 rows of 3 columns: still one statement of 3 parameters.
+    let mut big = insert_into(&candles()).columns(["symbol", "ts", "close"]);
+    for i in 0..100_000 {
+        big = big.values([Value::from("BTC"), Value::DateTime(ts), close(i)]);
+    }
+    let (s, p) = sql(e.compile(&big).unwrap());
+    assert_eq!(s, r#"INSERT INTO "ohlcv_1m" ("symbol", "ts", "close") SELECT * FROM unnest($1::text[], $2::timestamp[], $3::numeric[])"#);
+    assert_eq!(p.len(), 3);
+}

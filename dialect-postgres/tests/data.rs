@@ -188,7 +188,18 @@ async fn bulk_insert_over_the_parameter_limit_is_all_or_nothing() {
     assert_eq!(select(&t).count(&e).await.unwrap(), 0, "nothing of a failed bulk insert stays");
     // Cancelled after it started: nothing stays either.
     let _ = tokio::time::timeout(std::time::Duration::from_millis(150), q.clone().execute(&e)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The server may still finish (and commit) the abandoned statement: wait until it is done.
+    for _ in 0..200 {
+        let busy = text("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE :q")
+            .bind("q", format!("INSERT INTO \"{name}\"%"))
+            .fetch_all(&e)
+            .await
+            .unwrap();
+        if busy.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let after_cancel = select(&t).count(&e).await.unwrap();
     assert!(after_cancel == 0 || after_cancel == 100_000, "{after_cancel}");
     let _ = text(format!("DELETE FROM \"{name}\"")).execute(&e).await;

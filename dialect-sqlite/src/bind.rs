@@ -32,6 +32,7 @@ pub fn query(q: SqlQuery) -> Result<Query<'static, Sqlite, SqliteArguments>> {
             Value::DateTimeUtc(t) => q.bind(t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
             Value::Json(j) => q.bind(j.to_string()),
             Value::Uuid(u) => q.bind(u.hyphenated().to_string()),
+            Value::Array(_) => return Err(Error::unsupported("sqlite", "array parameters")),
         };
     }
     Ok(q)

@@ -42,6 +42,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     backslash_escapes: false,
     // PostgREST runs each request in its own transaction: a lock would end with the request.
     locks: athanor_core::RowLockCaps::NONE,
+    array_params: false,
 };
 
 /// A response, read whole.

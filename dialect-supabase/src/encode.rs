@@ -159,6 +159,7 @@ pub fn value_text(v: &Value) -> Result<String> {
         Value::DateTimeUtc(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
         Value::Json(j) => j.to_string(),
         Value::Uuid(u) => u.hyphenated().to_string(),
+        Value::Array(_) => return Err(Error::unsupported("supabase", "array values")),
     })
 }
 

@@ -7,9 +7,13 @@
 //! (or which constant the compiler added, like the `1 = 2` of an empty `IN`). A hit costs one walk
 //! of the statement and a lookup.
 //!
+//! With `Capabilities::array_params` an IN list of one kind is one slot holding the whole list
+//! as a [`Value::Array`] (its length is not part of the shape); a list mixing kinds is not cached.
+//!
 //! A NULL value is part of the shape, not a slot: `x = NULL` compiles to `x IS NULL`, so a
 //! statement with a NULL where another had a value must not reuse that one's `= ?`.
 
+use super::expr::array_list;
 use crate::ast::{Delete, Expr, OrderBy, Select, Statement, Update};
 use crate::compiled::SqlQuery;
 use crate::value::Value;
@@ -20,6 +24,8 @@ const SENTINEL: u64 = 0xA7A4_5EA0_0000_0000;
 const SENTINEL_MASK: u64 = 0xFFFF_FFFF_0000_0000;
 /// Shapes kept before the cache starts over (a program has a bounded set of query shapes).
 const CAPACITY: usize = 2048;
+/// The bit of the capability flags that says IN lists go as arrays.
+pub(super) const ARRAYS_BIT: u8 = 4;
 
 /// Where each placeholder's value comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +54,8 @@ fn cache() -> &'static Cache {
 /// The shape key and values of a statement, or `None` for statements not worth caching.
 /// `dialect` and `flags` (the capabilities that change the SQL) are part of the key.
 pub(super) fn shape(dialect: &str, flags: u8, stmt: &Statement) -> Option<(Vec<u8>, Vec<Value>)> {
-    let mut w = Walk { key: Vec::with_capacity(256), values: Vec::with_capacity(4), uncacheable: false };
+    let arrays = flags & (1 << ARRAYS_BIT) != 0;
+    let mut w = Walk { key: Vec::with_capacity(256), values: Vec::with_capacity(4), uncacheable: false, arrays };
     w.name(dialect);
     w.tag(flags);
     match stmt {
@@ -81,8 +88,9 @@ fn fill(entry: &Entry, values: &[Value]) -> SqlQuery {
     SqlQuery { sql: entry.sql.clone(), params }
 }
 
-/// The statement with every value replaced by a numbered sentinel, to compile once.
-pub(super) fn with_sentinels(stmt: &Statement) -> Statement {
+/// The statement with every value replaced by a numbered sentinel, to compile once; with
+/// `arrays`, an array IN list becomes a one-item list of its sentinel.
+pub(super) fn with_sentinels(stmt: &Statement, arrays: bool) -> Statement {
     let mut copy = stmt.clone();
     let mut n = 0u64;
     let mut next = || {
@@ -90,19 +98,20 @@ pub(super) fn with_sentinels(stmt: &Statement) -> Statement {
         n += 1;
         v
     };
+    let next = &mut next;
     match &mut copy {
-        Statement::Select(s) => sentinel_select(s, &mut next),
+        Statement::Select(s) => sentinel_select(s, next, arrays),
         Statement::Update(u) => {
             for (_, e) in &mut u.set {
-                sentinel_expr(e, &mut next);
+                sentinel_expr(e, next, arrays);
             }
             if let Some(f) = &mut u.filter {
-                sentinel_expr(f, &mut next);
+                sentinel_expr(f, next, arrays);
             }
         }
         Statement::Delete(d) => {
             if let Some(f) = &mut d.filter {
-                sentinel_expr(f, &mut next);
+                sentinel_expr(f, next, arrays);
             }
         }
         _ => {}
@@ -117,6 +126,11 @@ pub(super) fn store(key: Vec<u8>, compiled: &SqlQuery, values: &[Value]) -> SqlQ
         .iter()
         .map(|p| match p {
             Value::U64(u) if u & SENTINEL_MASK == SENTINEL => Slot::Value((u & !SENTINEL_MASK) as usize),
+            // An array IN list, compiled from its one sentinel.
+            Value::Array(items) => match items.as_slice() {
+                [Value::U64(u)] if u & SENTINEL_MASK == SENTINEL => Slot::Value((u & !SENTINEL_MASK) as usize),
+                _ => Slot::Const(p.clone()),
+            },
             other => Slot::Const(other.clone()),
         })
         .collect();
@@ -130,21 +144,21 @@ pub(super) fn store(key: Vec<u8>, compiled: &SqlQuery, values: &[Value]) -> SqlQ
     fill(&entry, values)
 }
 
-fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value) {
+fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value, arrays: bool) {
     for item in &mut s.columns {
-        sentinel_expr(&mut item.expr, next);
+        sentinel_expr(&mut item.expr, next, arrays);
     }
     if let Some(f) = &mut s.filter {
-        sentinel_expr(f, next);
+        sentinel_expr(f, next, arrays);
     }
     for g in &mut s.group_by {
-        sentinel_expr(g, next);
+        sentinel_expr(g, next, arrays);
     }
     if let Some(h) = &mut s.having {
-        sentinel_expr(h, next);
+        sentinel_expr(h, next, arrays);
     }
     for o in &mut s.order_by {
-        sentinel_expr(&mut o.expr, next);
+        sentinel_expr(&mut o.expr, next, arrays);
     }
     for n in [&mut s.limit, &mut s.offset].into_iter().flatten() {
         let Value::U64(u) = next() else { unreachable!() };
@@ -152,26 +166,31 @@ fn sentinel_select(s: &mut Select, next: &mut dyn FnMut() -> Value) {
     }
 }
 
-fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value) {
+fn sentinel_expr(e: &mut Expr, next: &mut dyn FnMut() -> Value, arrays: bool) {
     match e {
         Expr::Value(Value::Null) | Expr::Column(_) | Expr::QualifiedColumn { .. } => {}
         Expr::Value(v) => *v = next(),
         Expr::Binary { left, right, .. } => {
-            sentinel_expr(left, next);
-            sentinel_expr(right, next);
+            sentinel_expr(left, next, arrays);
+            sentinel_expr(right, next, arrays);
         }
-        Expr::IsNull(x) | Expr::IsNotNull(x) | Expr::Not(x) => sentinel_expr(x, next),
+        Expr::IsNull(x) | Expr::IsNotNull(x) | Expr::Not(x) => sentinel_expr(x, next, arrays),
         Expr::InList { expr, list, .. } => {
-            sentinel_expr(expr, next);
+            sentinel_expr(expr, next, arrays);
+            if arrays && array_list(list) {
+                *list = vec![next()];
+                return;
+            }
             list.iter_mut().filter(|v| !matches!(v, Value::Null)).for_each(|v| *v = next());
         }
         Expr::Between { expr, low, high } => {
-            sentinel_expr(expr, next);
-            sentinel_expr(low, next);
-            sentinel_expr(high, next);
+            sentinel_expr(expr, next, arrays);
+            sentinel_expr(low, next, arrays);
+            sentinel_expr(high, next, arrays);
         }
-        Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(|x| sentinel_expr(x, next)),
-        Expr::Agg { arg: Some(a), .. } => sentinel_expr(a, next),
+        Expr::And(v) | Expr::Or(v) => v.iter_mut().for_each(|x| sentinel_expr(x, next, arrays)),
+        Expr::Agg { arg: Some(a), .. } => sentinel_expr(a, next, arrays),
+        Expr::Agg { arg: None, .. } => {}
         // Statements holding these are not cached (`Walk::uncacheable`), so never get here.
         _ => {}
     }
@@ -184,6 +203,8 @@ struct Walk {
     /// Set when the statement holds a construct the shape does not describe (yet): such a
     /// statement is compiled every time rather than risk sharing another one's SQL.
     uncacheable: bool,
+    /// IN lists of one kind are one array slot (`Capabilities::array_params`).
+    arrays: bool,
 }
 
 impl Walk {
@@ -201,6 +222,9 @@ impl Walk {
         if matches!(v, Value::Null) {
             // Kept in the statement compiled for this shape (see `with_sentinels`).
             self.tag(b'0');
+        } else if matches!(v, Value::Array(_)) {
+            // Refused by the compiler, which must see it (a sentinel would hide it).
+            self.uncacheable = true;
         } else {
             self.tag(b'v');
             self.values.push(v.clone());
@@ -318,6 +342,16 @@ impl Walk {
             Expr::Not(x) => {
                 self.tag(b'!');
                 self.expr(x);
+            }
+            Expr::InList { expr, list, negated } if self.arrays && array_list(list) => {
+                self.tag(b'I');
+                self.tag(*negated as u8);
+                self.expr(expr);
+                self.values.push(Value::Array(list.clone()));
+            }
+            Expr::InList { list, .. } if self.arrays && list.iter().any(|v| !v.is_null()) => {
+                // Mixed kinds: compiled as a plain IN, whose sentinels would all look alike.
+                self.uncacheable = true;
             }
             Expr::InList { expr, list, negated } => {
                 self.tag(b'i');
@@ -459,6 +493,51 @@ mod tests {
             for b in &all[i + 1..] {
                 assert_ne!(a, b);
             }
+        }
+    }
+
+    #[test]
+    fn array_in_lists_share_one_shape_whatever_their_length() {
+        let caps = Capabilities { array_params: true, ..Capabilities::SQL };
+        let d = SqlDialect { name: "cache-test-arrays", caps: &caps, builder: || sea_query::SqliteQueryBuilder };
+        let sel = |e: Expr| Statement::Select(crate::ast::Select { table: "t".into(), filter: Some(e), ..Default::default() });
+        let ints = |n: i64| (0..n).map(Value::I64).collect::<Vec<_>>();
+        for _ in 0..2 {
+            for n in [1, 2, 5000] {
+                for negated in [false, true] {
+                    let list = ints(n);
+                    let e = if negated { col("a").not_in_list(list.clone()) } else { col("a").in_list(list.clone()) };
+                    let q = compile(&d, &sel(e.clone().and(col("b").eq(7)))).unwrap();
+                    let want = if negated {
+                        r#"SELECT * FROM "t" WHERE ("a" <> ALL(?)) AND "b" = ?"#
+                    } else {
+                        r#"SELECT * FROM "t" WHERE ("a" = ANY(?)) AND "b" = ?"#
+                    };
+                    assert_eq!(q.sql().unwrap().sql, want);
+                    assert_eq!(q.sql().unwrap().params, vec![Value::Array(list), Value::I64(7)]);
+                    assert_eq!(q, compile_uncached(&d, &sel(e.and(col("b").eq(7)))).unwrap());
+                }
+            }
+            // NULL items stay in the array; an empty or all-NULL list keeps the plain form.
+            let with_null = vec![Value::I64(1), Value::Null];
+            let q = compile(&d, &sel(col("a").in_list(with_null.clone()))).unwrap();
+            assert_eq!(q.sql().unwrap().params, vec![Value::Array(with_null)]);
+            let q = compile(&d, &sel(col("a").in_list(Vec::<Value>::new()))).unwrap();
+            assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE ? = ?"#);
+            let q = compile(&d, &sel(col("a").in_list([Value::Null, Value::Null]))).unwrap();
+            assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE "a" IN (?, ?)"#);
+            // Mixed kinds: a plain IN, compiled every time.
+            let mixed = sel(col("a").in_list([Value::I64(1), Value::F64(2.5)]));
+            let q = compile(&d, &mixed).unwrap();
+            assert_eq!(q.sql().unwrap().sql, r#"SELECT * FROM "t" WHERE "a" IN (?, ?)"#);
+            assert_eq!(q, compile_uncached(&d, &mixed).unwrap());
+            // A user's array value is refused, cached path or not.
+            let arr = Expr::Binary {
+                op: crate::ast::BinOp::Eq,
+                left: Box::new(col("a").expr()),
+                right: Box::new(Expr::Value(Value::Array(ints(2)))),
+            };
+            assert!(matches!(compile(&d, &sel(arr)), Err(crate::error::Error::Unsupported { .. })));
         }
     }
 }

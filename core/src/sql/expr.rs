@@ -5,7 +5,29 @@ use super::value::to_sea_value;
 use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
+use crate::value::Value;
 use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
+
+/// True when an IN list can go as one array parameter (with `Capabilities::array_params`): it
+/// has a non-NULL item and all its non-NULL items are of one kind. `c = ANY(array)` and
+/// `c <> ALL(array)` give what `c IN (…)` and `c NOT IN (…)` give, NULL items and a NULL `c`
+/// included; an empty list keeps its constant (`1 = 2`, `1 = 1`).
+pub(super) fn array_list(list: &[Value]) -> bool {
+    let mut kind = None;
+    for v in list {
+        if v.is_null() {
+            continue;
+        }
+        if matches!(v, Value::Array(_)) {
+            return false;
+        }
+        let d = std::mem::discriminant(v);
+        if *kind.get_or_insert(d) != d {
+            return false;
+        }
+    }
+    kind.is_some()
+}
 
 pub(super) struct ExprCompiler<'a> {
     pub dialect: &'static str,
@@ -41,6 +63,7 @@ impl ExprCompiler<'_> {
                 None => S::col(iden(c)),
             },
             Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
+            Expr::Value(Value::Array(_)) => return Err(Error::unsupported(self.dialect, "an array value in an expression")),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
                 let (operand, negated) = e.null_comparison().expect("checked");
@@ -83,6 +106,15 @@ impl ExprCompiler<'_> {
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
             Expr::IsNotNull(e) => self.expr(e)?.is_not_null(),
+            Expr::InList { list, .. } if list.iter().any(|v| matches!(v, Value::Array(_))) => {
+                return Err(Error::unsupported(self.dialect, "an array value in an IN list"));
+            }
+            Expr::InList { expr, list, negated } if self.caps.array_params && array_list(list) => {
+                let p = if self.dialect == "postgresql" { "$" } else { "?" };
+                let op = if *negated { "<> ALL" } else { "= ANY" };
+                let array = S::val(to_sea_value(&Value::Array(list.clone())));
+                S::cust_with_exprs(format!("{p} {op}({p})"), [self.expr(expr)?, array])
+            }
             Expr::InList { expr, list, negated } => {
                 let e = self.expr(expr)?;
                 let vals = list.iter().map(|v| S::val(to_sea_value(v)));

@@ -48,14 +48,18 @@ pub struct SqlDialect<'a, B> {
 /// UPDATE and DELETE are cached by shape: a statement repeated with other values skips sea-query.
 pub fn compile<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) -> Result<Compiled> {
     let caps = d.caps;
-    let flags = caps.ilike as u8 | (caps.group_by as u8) << 1 | (caps.update_returning as u8) << 2 | (caps.delete_returning as u8) << 3;
+    let flags = caps.ilike as u8
+        | (caps.group_by as u8) << 1
+        | (caps.update_returning as u8) << 2
+        | (caps.delete_returning as u8) << 3
+        | (caps.array_params as u8) << cache::ARRAYS_BIT;
     let Some((key, values)) = cache::shape(d.name, flags, stmt) else {
         return compile_uncached(d, stmt);
     };
     if let Some(q) = cache::lookup(&key, &values) {
         return Ok(Compiled::Sql(q));
     }
-    match compile_uncached(d, &cache::with_sentinels(stmt)) {
+    match compile_uncached(d, &cache::with_sentinels(stmt, caps.array_params)) {
         Ok(Compiled::Sql(q)) => Ok(Compiled::Sql(cache::store(key, &q, &values))),
         // Errors do not depend on values; report the caller's statement anyway.
         _ => compile_uncached(d, stmt),
@@ -198,6 +202,9 @@ fn returns_filtered_rows(s: &Select) -> bool {
 fn insert(ec: &ExprCompiler<'_>, i: &Insert) -> Result<sea_query::InsertStatement> {
     if !i.returning.is_empty() && !ec.caps.insert_returning {
         return Err(Error::unsupported(ec.dialect, "INSERT … RETURNING"));
+    }
+    if i.rows.iter().flatten().any(|v| matches!(v, crate::value::Value::Array(_))) {
+        return Err(Error::unsupported(ec.dialect, "an array value in an INSERT row"));
     }
     let mut q = Query::insert();
     q.into_table(iden(&i.table)).columns(i.columns.iter().map(iden));

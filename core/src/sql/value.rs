@@ -20,6 +20,8 @@ pub fn to_sea_value(v: &Value) -> S {
         Value::DateTimeUtc(t) => S::ChronoDateTimeUtc(Some(*t)),
         Value::Json(j) => S::Json(Some(Box::new(j.clone()))),
         Value::Uuid(u) => S::Uuid(Some(*u)),
+        // One placeholder; the element type is the dialect's business (it binds our `Value`).
+        Value::Array(items) => S::Array(sea_query::ArrayType::String, Some(Box::new(items.iter().map(to_sea_value).collect()))),
     }
 }
 
@@ -49,6 +51,7 @@ pub fn from_sea_value(v: S) -> Value {
         S::ChronoDateTimeWithTimeZone(t) => t.map_or(Value::Null, |t| Value::DateTimeUtc(t.to_utc())),
         S::Uuid(u) => u.map_or(Value::Null, Value::Uuid),
         S::Decimal(d) => d.map_or(Value::Null, Value::Decimal),
+        S::Array(_, items) => items.map_or(Value::Null, |v| Value::Array(v.into_iter().map(from_sea_value).collect())),
         #[allow(unreachable_patterns)]
         other => Value::String(format!("{other:?}")),
     }
