@@ -108,7 +108,10 @@ pub enum Outcome {
     MultipleRows,
     /// Refused before any I/O (checked by the runner).
     Unsupported(String),
-    /// Any other error, or an `Unsupported` after I/O or that `compile` does not give.
+    /// `InvalidQuery` before any I/O (checked by the runner): bad input every dialect refuses
+    /// alike (a LIKE pattern ending in an unpaired `\`).
+    Invalid(String),
+    /// Any other error, or an `Unsupported`/`InvalidQuery` after I/O or that `compile` does not give.
     Failed(String),
 }
 
@@ -119,6 +122,7 @@ impl Outcome {
             Error::NotFound => Outcome::NotFound,
             Error::MultipleRows => Outcome::MultipleRows,
             Error::Unsupported { .. } => Outcome::Unsupported(err.to_string()),
+            Error::InvalidQuery(m) => Outcome::Invalid(m),
             other => Outcome::Failed(other.to_string()),
         }
     }
@@ -138,6 +142,7 @@ impl Outcome {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| cell(p, q)))
             }
             (Outcome::Failed(_), _) | (_, Outcome::Failed(_)) => false,
+            (Outcome::Invalid(_), Outcome::Invalid(_)) => true,
             (a, b) => a == b,
         }
     }

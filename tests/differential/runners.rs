@@ -156,11 +156,15 @@ impl Runner {
             Ok(Err(e)) => Outcome::from_error(e),
             Err(_) => Outcome::Failed(format!("no answer within {QUERY_LIMIT:?}")),
         };
-        if let Outcome::Unsupported(msg) = &outcome {
+        if let Outcome::Unsupported(msg) | Outcome::Invalid(msg) = &outcome {
             let sent = self.io_count().zip(before).map(|(a, b)| a - b).unwrap_or(0);
-            let compile_refuses = matches!(self.engine.compile(&Self::statement(case)), Err(athanor::Error::Unsupported { .. }));
+            let refused = self.engine.compile(&Self::statement(case));
+            let compile_refuses = match &outcome {
+                Outcome::Unsupported(_) => matches!(refused, Err(athanor::Error::Unsupported { .. })),
+                _ => matches!(refused, Err(athanor::Error::InvalidQuery(_))),
+            };
             if sent > 0 || !compile_refuses {
-                return Outcome::Failed(format!("Unsupported after {sent} request(s), compile refuses: {compile_refuses}: {msg}"));
+                return Outcome::Failed(format!("refused after {sent} request(s), compile refuses: {compile_refuses}: {msg}"));
             }
         }
         outcome

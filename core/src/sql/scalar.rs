@@ -213,6 +213,13 @@ impl ExprCompiler<'_> {
     }
 
     pub(super) fn exists(&self, q: &crate::ast::Select) -> Result<S> {
+        if self.is("sqlite") && q.limit.is_none() && q.offset.is_none() {
+            // SQLite 3.51 loses the outer query's OFFSET (wrong rows) when an EXISTS subquery has
+            // no LIMIT; `LIMIT 1` does not change what EXISTS means and avoids it
+            // (tests/sqlite_exists_offset.rs).
+            let q = crate::ast::Select { limit: Some(1), ..q.clone() };
+            return Ok(S::exists(self.subquery(&q)?));
+        }
         Ok(S::exists(self.subquery(q)?))
     }
 
