@@ -23,7 +23,7 @@ pub mod query;
 pub mod registry;
 pub mod row;
 pub mod schema;
-mod schema_check;
+pub mod schema_check;
 pub mod sql;
 pub mod url;
 pub mod value;

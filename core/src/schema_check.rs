@@ -108,6 +108,20 @@ pub(crate) fn fit_assignment(def: Option<&ColumnDef>, e: crate::ast::Expr) -> cr
     }
 }
 
+/// True for a NaN or infinite float, which no dialect reads the same way in a query.
+pub fn nonfinite(v: &Value) -> bool {
+    matches!(v, Value::F64(f) if !f.is_finite())
+}
+
+/// The error for a NaN or infinite float in a query (a filter, an IN list, an expression).
+pub fn nonfinite_in_query() -> Error {
+    Error::InvalidQuery(
+        "a NaN or infinite float in a query: PostgreSQL holds NaN = NaN true, SQLite reads NaN as NULL and MySQL refuses it; \
+         compare with finite values"
+            .into(),
+    )
+}
+
 /// Refuses a NaN or infinite float for a column with no definition at hand.
 pub(crate) fn check_float(column: &str, v: &Value) -> Result<()> {
     match v {

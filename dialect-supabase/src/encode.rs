@@ -149,6 +149,7 @@ pub fn value_text(v: &Value) -> Result<String> {
         Value::Bool(b) => b.to_string(),
         Value::I64(i) => i.to_string(),
         Value::U64(u) => u.to_string(),
+        Value::F64(f) if !f.is_finite() => return Err(athanor_core::schema_check::nonfinite_in_query()),
         Value::F64(f) => float_text(*f),
         Value::Decimal(d) => d.to_string(),
         Value::String(s) => s.clone(),

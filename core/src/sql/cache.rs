@@ -219,6 +219,8 @@ impl Walk {
         self.key.extend_from_slice(&(n as u32).to_le_bytes());
     }
     fn value(&mut self, v: &Value) {
+        // Refused by the compiler, which must see it.
+        self.uncacheable |= crate::schema_check::nonfinite(v);
         if matches!(v, Value::Null) {
             // Kept in the statement compiled for this shape (see `with_sentinels`).
             self.tag(b'0');
@@ -344,6 +346,7 @@ impl Walk {
                 self.expr(x);
             }
             Expr::InList { expr, list, negated } if self.arrays && array_list(list) => {
+                self.uncacheable |= list.iter().any(crate::schema_check::nonfinite);
                 self.tag(b'I');
                 self.tag(*negated as u8);
                 self.expr(expr);
