@@ -132,6 +132,15 @@ async fn run(e: &Engine) {
     let b = Bar::get_by_key(1i64).one(e).await.unwrap();
     assert_eq!((b.volume, b.note.as_deref()), (dec!(106.5), Some("Ä-note")), "{d}");
     assert_eq!(Bar::select().count(e).await.unwrap(), 3, "{d}");
+    // The same upsert for a batch (PostgreSQL sends batches through unnest).
+    let batch = [again.clone(), bar(2, "ETH", dec!(10.5), dec!(9.25), dec!(1.5), 7, 2.5, None, None)];
+    let up = Bar::insert_many(&batch).on_conflict_set(Bar::VOLUME, Bar::VOLUME + excluded(Bar::VOLUME));
+    let up = if d == "mysql" { up } else { up.on_conflict([Bar::ID]) };
+    up.execute(e).await.unwrap_or_else(|err| panic!("{d}: {err}"));
+    let vols: Vec<Decimal> =
+        Bar::select().filter(Bar::ID.le(2)).order_by(Bar::ID).all(e).await.unwrap().into_iter().map(|b| b.volume).collect();
+    assert_eq!(vols[0], dec!(111.5), "{d}");
+    assert_eq!(Bar::select().count(e).await.unwrap(), 3, "{d}");
 
     e.drop_all(&[Bar::table(), Watch::table()]).await.unwrap();
 }

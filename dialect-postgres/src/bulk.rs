@@ -15,7 +15,6 @@
 
 use crate::array::elem_type;
 use crate::ddl::quote_ident;
-use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction};
 use athanor_core::sql::quoted_list;
 use athanor_core::{Error, Result, SqlQuery, Value};
@@ -24,6 +23,11 @@ use std::ops::Range;
 
 /// The `unnest` INSERT of `rows` of `i`, or `None` when a column has no array type.
 pub fn unnest_insert(i: &Insert, rows: Range<usize>) -> Result<Option<SqlQuery>> {
+    if i.on_conflict.as_ref().is_some_and(|oc| matches!(oc.action, OnConflictAction::Set(_))) {
+        // An upsert assigning expressions (`volume + excluded.volume`) is compiled by core's
+        // expression compiler, in the `VALUES` form.
+        return Ok(None);
+    }
     let n = i.columns.len();
     if n == 0 {
         return Err(Error::InvalidQuery("INSERT with no columns".into()));
@@ -93,7 +97,8 @@ fn conflict_clause(sql: &mut String, i: &Insert) -> Result<()> {
             let set: Vec<String> = cols.iter().map(|c| format!("{0} = \"excluded\".{0}", quote_ident(c))).collect();
             let _ = write!(sql, " DO UPDATE SET {}", set.join(", "));
         }
-        OnConflictAction::Set(_) => return Err(Error::unsupported(DIALECT, "ON CONFLICT with expressions (not compiled yet)")),
+        // Left to the `VALUES` form by `unnest_insert`.
+        OnConflictAction::Set(_) => return Err(Error::InvalidQuery("an expression upsert reached the unnest form".into())),
     }
     Ok(())
 }
