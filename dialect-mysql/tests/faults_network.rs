@@ -5,21 +5,15 @@
 mod common;
 
 use athanor_core::{text, DbErrorKind, Engine, Error};
+use athanor_testkit::faults::{bounded, reset_while_waiting};
 use athanor_testkit::{FaultProxy, Mode};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A proxy in front of the shared server, and an engine through it with `query` appended.
 fn through_proxy(query: &str) -> (FaultProxy, Engine) {
     let proxy = FaultProxy::start("127.0.0.1:3306".parse().unwrap());
     let e = common::engine_at(&format!("mysql://root@{}/test?{query}", proxy.addr()));
     (proxy, e)
-}
-
-/// Fails the test instead of hanging: nothing here may take longer than this.
-async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = T>) -> (T, Duration) {
-    let started = Instant::now();
-    let r = tokio::time::timeout(Duration::from_secs(15), fut).await.unwrap_or_else(|_| panic!("{what} hung"));
-    (r, started.elapsed())
 }
 
 async fn one(e: &Engine) -> athanor_core::Result<i64> {
@@ -73,20 +67,6 @@ async fn a_pre_ping_on_a_frozen_network_is_bounded() {
     assert!(took < Duration::from_secs(2), "{took:?}");
     proxy.set_mode(Mode::Pass);
     assert_eq!(bounded("after healing", one(&e)).await.0.unwrap(), 1);
-}
-
-/// Runs `fut` while the network stalls, and resets the connection under it once it is waiting.
-async fn reset_while_waiting<T>(proxy: &FaultProxy, fut: impl std::future::Future<Output = T>) -> T {
-    proxy.set_mode(Mode::Pause);
-    // Let every connection task see the pause before the statement is sent.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let reset = async {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        proxy.reset_open();
-        proxy.set_mode(Mode::Pass);
-    };
-    let (r, ()) = bounded("a statement on a reset connection", async { tokio::join!(fut, reset) }).await.0;
-    r
 }
 
 /// Issue 11 defect 9: a COMMIT whose connection dies may or may not have committed: the error is

@@ -7,22 +7,16 @@ mod common;
 
 use athanor_core::ast::{Raw, Statement};
 use athanor_core::{text, DbErrorKind, Engine, Error};
+use athanor_testkit::faults::{bounded, reset_while_waiting};
 use athanor_testkit::{FaultProxy, Mode};
 use futures_util::StreamExt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A proxy in front of the shared server, and an engine through it with `query` appended.
 fn through_proxy(query: &str) -> (FaultProxy, Engine) {
     let proxy = FaultProxy::start("127.0.0.1:5432".parse().unwrap());
     let e = common::engine_at(&format!("postgresql://postgres@{}/test?{query}", proxy.addr()));
     (proxy, e)
-}
-
-/// Fails the test instead of hanging: nothing here may take longer than this.
-async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = T>) -> (T, Duration) {
-    let started = Instant::now();
-    let r = tokio::time::timeout(Duration::from_secs(15), fut).await.unwrap_or_else(|_| panic!("{what} hung"));
-    (r, started.elapsed())
 }
 
 async fn one(e: &Engine) -> athanor_core::Result<i64> {
@@ -132,19 +126,6 @@ async fn a_connect_into_a_black_hole_reports_the_last_connect_error() {
     }
     assert!(took < Duration::from_secs(4), "{took:?}");
     serves_again(&proxy, &e).await;
-}
-
-/// Runs `fut` while the network stalls, and resets the connection under it once it is waiting.
-async fn reset_while_waiting<T>(proxy: &FaultProxy, fut: impl std::future::Future<Output = T>) -> T {
-    proxy.set_mode(Mode::Pause);
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let reset = async {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        proxy.reset_open();
-        proxy.set_mode(Mode::Pass);
-    };
-    let (r, ()) = bounded("a statement on a reset connection", async { tokio::join!(fut, reset) }).await.0;
-    r
 }
 
 /// A COMMIT (or a write outside a transaction) whose connection is reset may or may not have

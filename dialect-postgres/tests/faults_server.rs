@@ -6,17 +6,12 @@
 mod common;
 
 use athanor_core::{text, DbErrorKind, Engine, Error};
+use athanor_testkit::faults::bounded;
 use athanor_testkit::PrivatePostgres;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 async fn one(e: &Engine) -> athanor_core::Result<i64> {
     text("SELECT 1::int8 AS v").fetch_one(e).await.map(|r| r.get("v").unwrap())
-}
-
-async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = T>) -> (T, Duration) {
-    let started = Instant::now();
-    let r = tokio::time::timeout(Duration::from_secs(20), fut).await.unwrap_or_else(|_| panic!("{what} hung"));
-    (r, started.elapsed())
 }
 
 fn timed_out<T: std::fmt::Debug>(what: &str, r: athanor_core::Result<T>, took: Duration, limit: Duration) {

@@ -5,7 +5,9 @@
 //! - [`PrivateMariaDb`] and [`PrivatePostgres`]: throw-away servers started from the installed binaries on
 //!   their own loopback port and temporary data directory, never the shared ones, so a test may stop, kill,
 //!   freeze (`SIGSTOP`) and restart them. They are killed when dropped.
+//! - [`faults`]: what the fault tests share ([`faults::bounded`], [`faults::reset_while_waiting`]).
 
+pub mod faults;
 mod proxy;
 mod server;
 
