@@ -54,6 +54,12 @@ async fn check(engine: &Engine) {
     invalid(Tick::update().set(Tick::WHOLE, Some(t(1_000))).filter(Tick::ID.eq(1)).execute(engine).await, "whole");
     assert_eq!(Tick::select().count(engine).await.expect("count"), 1, "nothing refused was stored");
     assert_eq!(Tick::get_by_key(1i64).one(engine).await.expect("row 1"), ok, "refused update changed nothing");
+
+    // The fix the error names: `Utc::now()` (nanoseconds) truncated to the column's digits.
+    use chrono::SubsecRound;
+    let now = Tick { ts: chrono::Utc::now().naive_utc().trunc_subsecs(6), utc: Some(chrono::Utc::now().trunc_subsecs(3)), ..row(9) };
+    now.insert().execute(engine).await.expect("truncated values fit");
+    assert_eq!(Tick::get_by_key(9i64).one(engine).await.expect("row 9"), now, "and round-trip exactly");
 }
 
 #[tokio::test]

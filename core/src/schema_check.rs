@@ -68,7 +68,10 @@ impl ColumnDef {
         }
         Err(Error::InvalidValue {
             column: self.name.to_string(),
-            reason: format!("the column keeps {p} fractional-second digits; the value has more (truncate it first)"),
+            reason: format!(
+                "the column keeps {p} fractional-second digits; the value has more (truncate it first: \
+                 `use chrono::SubsecRound; t.trunc_subsecs({p})`, e.g. for `Utc::now()`)"
+            ),
         })
     }
 }
