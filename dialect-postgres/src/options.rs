@@ -221,6 +221,12 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         host = format!("unix socket {socket}");
         c = c.socket(socket);
     }
+    // As on MySQL: a `connect_timeout` given in the URL also bounds the wait for a pool slot, so a
+    // dead server is reported after it, not after the whole `pool_timeout`.
+    let mut acquire_timeout = engine.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT);
+    if let Some(ct) = connect_timeout {
+        acquire_timeout = acquire_timeout.min(ct);
+    }
     let connect_timeout = connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     // Code wins over the URL; the same range checks as the URL's.
     if let Some(d) = engine.statement_timeout {
@@ -241,7 +247,6 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         c = c.options([("statement_timeout", format!("{}ms", d.as_millis().max(1)))]);
     }
     let limits = Limits::new(statement, read, connect_timeout);
-    let acquire_timeout = engine.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT);
     Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host, limits })
 }
 
@@ -290,6 +295,9 @@ mod tests {
         let s = parse("postgresql://u@h/db?minsize=2&maxsize=7&pool_timeout=3").unwrap();
         assert_eq!((s.engine.min_connections, s.engine.max_connections), (Some(2), Some(7)));
         assert_eq!(s.acquire_timeout, Duration::from_secs(3));
+        // A URL's connect_timeout also bounds the wait for a slot, as on MySQL.
+        assert_eq!(parse("postgresql://u@h/db?pool_timeout=30&connect_timeout=2").unwrap().acquire_timeout, Duration::from_secs(2));
+        assert_eq!(parse("postgresql://u@h/db?pool_timeout=1&connect_timeout=2").unwrap().acquire_timeout, Duration::from_secs(1));
         let s = parse("postgres://u@h/db?pool_size=4&max_overflow=2&pool_recycle=600&pool_pre_ping=false&statement_cache_size=50").unwrap();
         assert_eq!(s.engine.max_connections, Some(6));
         assert_eq!(s.engine.max_lifetime, Some(Duration::from_secs(600)));
