@@ -6,10 +6,10 @@
 //! ROLLBACK queued from `Drop` off the caller's path; see [`athanor_pool`].
 
 use crate::error::describe;
-use athanor_pool::{Connector, PoolConnection};
+use athanor_pool::Connector;
 use futures_core::future::BoxFuture;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::ConnectOptions;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -32,36 +32,7 @@ pub fn new_pool(connect: MySqlConnectOptions, init: InitFn, config: PoolConfig) 
 }
 
 /// A sqlx `MySqlConnection` in the pool.
-pub struct MySession(pub MySqlConnection);
-
-impl std::ops::Deref for MySession {
-    type Target = MySqlConnection;
-    fn deref(&self) -> &MySqlConnection {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for MySession {
-    fn deref_mut(&mut self) -> &mut MySqlConnection {
-        &mut self.0
-    }
-}
-
-impl PoolConnection for MySession {
-    type Error = sqlx::Error;
-    fn ping(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(self.0.ping())
-    }
-    fn needs_flush(&self) -> bool {
-        self.0.should_flush()
-    }
-    fn flush(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(self.0.flush())
-    }
-    fn close(self) -> BoxFuture<'static, Result<(), sqlx::Error>> {
-        Box::pin(self.0.close())
-    }
-}
+pub type MySession = athanor_pool::SqlxSession<MySqlConnection>;
 
 /// Opens MySQL sessions and runs the init function on each.
 pub struct MyConnector {
@@ -76,7 +47,7 @@ impl Connector for MyConnector {
         Box::pin(async move {
             let mut conn = self.connect.connect().await?;
             (self.init)(&mut conn).await?;
-            Ok(MySession(conn))
+            Ok(athanor_pool::SqlxSession(conn))
         })
     }
     fn is_refusal(&self, e: &sqlx::Error) -> bool {

@@ -2,43 +2,14 @@
 //! opens sessions under `connect_timeout`.
 
 use crate::error::describe;
-use athanor_pool::{Connector, PoolConnection};
+use athanor_pool::Connector;
 use futures_core::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{ConnectOptions, Connection};
+use sqlx::ConnectOptions;
 use std::time::Duration;
 
 /// A sqlx `PgConnection` in the pool.
-pub struct PgSession(pub PgConnection);
-
-impl std::ops::Deref for PgSession {
-    type Target = PgConnection;
-    fn deref(&self) -> &PgConnection {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for PgSession {
-    fn deref_mut(&mut self) -> &mut PgConnection {
-        &mut self.0
-    }
-}
-
-impl PoolConnection for PgSession {
-    type Error = sqlx::Error;
-    fn ping(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(self.0.ping())
-    }
-    fn needs_flush(&self) -> bool {
-        self.0.should_flush()
-    }
-    fn flush(&mut self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(self.0.flush())
-    }
-    fn close(self) -> BoxFuture<'static, Result<(), sqlx::Error>> {
-        Box::pin(self.0.close())
-    }
-}
+pub type PgSession = athanor_pool::SqlxSession<PgConnection>;
 
 /// Opens sessions: connect (bounded by `connect_timeout`).
 pub struct PgConnector {
@@ -54,7 +25,7 @@ impl Connector for PgConnector {
     fn connect(&self) -> BoxFuture<'_, Result<PgSession, sqlx::Error>> {
         Box::pin(async move {
             match tokio::time::timeout(self.connect_timeout, self.options.connect()).await {
-                Ok(r) => r.map(PgSession),
+                Ok(r) => r.map(athanor_pool::SqlxSession),
                 Err(_) => Err(sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"))),
             }
         })

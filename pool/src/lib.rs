@@ -14,6 +14,11 @@
 //! tied to one runtime is needed.
 
 use futures_core::future::BoxFuture;
+
+#[cfg(feature = "sqlx")]
+mod sqlx_session;
+#[cfg(feature = "sqlx")]
+pub use sqlx_session::SqlxSession;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
