@@ -5,12 +5,8 @@
 mod model_suite;
 mod pg_scratch;
 
-fn server_url() -> String {
-    std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into())
-}
-
 #[tokio::test]
 async fn model_suite_on_postgres() {
-    let url = server_url();
+    let url = pg_scratch::server_url();
     pg_scratch::on_scratch_db(&url, &url, |engine| async move { model_suite::run(&engine).await }).await;
 }

@@ -4,9 +4,9 @@
 //! values were already refused (`tests/values_exact.rs`); this covers the rest of a statement.
 
 mod common_mysql;
+mod pg_scratch;
 
 use athanor::prelude::*;
-use postgrest_standin::{pg_url, StandIn};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[athanor(table = "nonfinite_floats")]
@@ -56,26 +56,10 @@ async fn nonfinite_floats_on_mariadb() {
 
 #[tokio::test]
 async fn nonfinite_floats_on_postgres() {
-    let url = std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into());
-    let engine = athanor::create_engine(&url).expect("engine");
-    athanor::text("DROP TABLE IF EXISTS nonfinite_floats").execute(&engine).await.expect("drop");
-    engine.create_all(&[Reading::table()]).await.expect("create");
-    check(&engine, true).await;
-    athanor::text("DROP TABLE IF EXISTS nonfinite_floats").execute(&engine).await.expect("drop");
+    pg_scratch::on_postgres(vec![Reading::table()], |engine| async move { check(&engine, true).await }).await;
 }
 
 #[tokio::test]
 async fn nonfinite_floats_on_supabase() {
-    let standin = StandIn::start(&pg_url(), "nonfinite-key").await.expect("start the stand-in");
-    standin.create_tables(&[Reading::table()]).await.expect("create the table in PostgreSQL");
-    let engine = athanor::create_engine(&standin.url()).expect("engine");
-    let run = {
-        let engine = engine.clone();
-        tokio::spawn(async move { check(&engine, false).await })
-    };
-    let outcome = run.await;
-    standin.close().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    pg_scratch::on_supabase_standin("nonfinite-key", &[Reading::table()], |engine| async move { check(&engine, false).await }).await;
 }

@@ -5,10 +5,10 @@
 //! (a scratch database) and on the Supabase dialect over the PostgREST stand-in.
 
 mod common_mysql;
+mod pg_scratch;
 
 use athanor::prelude::*;
 use athanor_core::ast::Expr;
-use postgrest_standin::{pg_url, StandIn};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[athanor(table = "textsem_words")]
@@ -106,26 +106,10 @@ async fn text_semantics_on_mariadb() {
 
 #[tokio::test]
 async fn text_semantics_on_postgres() {
-    let url = std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into());
-    let engine = athanor::create_engine(&url).expect("engine");
-    athanor::text("DROP TABLE IF EXISTS textsem_words").execute(&engine).await.expect("drop");
-    engine.create_all(&[Word::table()]).await.expect("create");
-    check(&engine, false).await;
-    athanor::text("DROP TABLE IF EXISTS textsem_words").execute(&engine).await.expect("drop");
+    pg_scratch::on_postgres(vec![Word::table()], |engine| async move { check(&engine, false).await }).await;
 }
 
 #[tokio::test]
 async fn text_semantics_on_supabase() {
-    let standin = StandIn::start(&pg_url(), "textsem-key").await.expect("start the stand-in");
-    standin.create_tables(&[Word::table()]).await.expect("create the table in PostgreSQL");
-    let engine = athanor::create_engine(&standin.url()).expect("engine");
-    let run = {
-        let engine = engine.clone();
-        tokio::spawn(async move { check(&engine, true).await })
-    };
-    let outcome = run.await;
-    standin.close().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    pg_scratch::on_supabase_standin("textsem-key", &[Word::table()], |engine| async move { check(&engine, true).await }).await;
 }

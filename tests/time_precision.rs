@@ -4,10 +4,10 @@
 //! digit: three answers to one insert. Values that fit round-trip exactly everywhere.
 
 mod common_mysql;
+mod pg_scratch;
 
 use athanor::prelude::*;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use postgrest_standin::{pg_url, StandIn};
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[athanor(table = "time_precision")]
@@ -80,26 +80,10 @@ async fn time_precision_on_mariadb() {
 
 #[tokio::test]
 async fn time_precision_on_postgres() {
-    let url = std::env::var("ATHANOR_PG_URL").unwrap_or_else(|_| "postgresql://postgres@127.0.0.1:5432/test".into());
-    let engine = athanor::create_engine(&url).expect("engine");
-    athanor::text("DROP TABLE IF EXISTS time_precision").execute(&engine).await.expect("drop");
-    engine.create_all(&[Tick::table()]).await.expect("create");
-    check(&engine).await;
-    athanor::text("DROP TABLE IF EXISTS time_precision").execute(&engine).await.expect("drop");
+    pg_scratch::on_postgres(vec![Tick::table()], |engine| async move { check(&engine).await }).await;
 }
 
 #[tokio::test]
 async fn time_precision_on_supabase() {
-    let standin = StandIn::start(&pg_url(), "timeprec-key").await.expect("start the stand-in");
-    standin.create_tables(&[Tick::table()]).await.expect("create the table in PostgreSQL");
-    let engine = athanor::create_engine(&standin.url()).expect("engine");
-    let run = {
-        let engine = engine.clone();
-        tokio::spawn(async move { check(&engine).await })
-    };
-    let outcome = run.await;
-    standin.close().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    pg_scratch::on_supabase_standin("timeprec-key", &[Tick::table()], |engine| async move { check(&engine).await }).await;
 }

@@ -4,10 +4,10 @@
 //! infinite float, is `Error::InvalidValue` naming the column, before any I/O, with nothing stored.
 
 mod common_mysql;
+mod pg_scratch;
 
 use athanor::prelude::*;
 use athanor_core::ast::Expr;
-use postgrest_standin::{pg_url, StandIn};
 use std::str::FromStr;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -135,17 +135,11 @@ async fn values_exact_on_mariadb() {
 }
 
 #[tokio::test]
+async fn values_exact_on_postgres() {
+    pg_scratch::on_postgres(vec![Price::table()], |engine| async move { check(&engine).await }).await;
+}
+
+#[tokio::test]
 async fn values_exact_on_supabase() {
-    let standin = StandIn::start(&pg_url(), "values-key").await.expect("start the stand-in");
-    standin.create_tables(&[Price::table()]).await.expect("create the table in PostgreSQL");
-    let engine = athanor::create_engine(&standin.url()).expect("engine");
-    let run = {
-        let engine = engine.clone();
-        tokio::spawn(async move { check(&engine).await })
-    };
-    let outcome = run.await;
-    standin.close().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    pg_scratch::on_supabase_standin("values-key", &[Price::table()], |engine| async move { check(&engine).await }).await;
 }
