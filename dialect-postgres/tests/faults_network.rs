@@ -128,6 +128,18 @@ async fn a_connect_into_a_black_hole_reports_the_last_connect_error() {
     serves_again(&proxy, &e).await;
 }
 
+/// A URL's `connect_timeout` also bounds the wait for a slot (as on MySQL): a dead server is
+/// reported after it, not after the default 30 s `pool_timeout`.
+#[tokio::test]
+async fn connect_timeout_bounds_the_wait_for_a_slot() {
+    let (proxy, e) = through_proxy("maxsize=1&connect_timeout=1");
+    proxy.set_mode(Mode::BlackHole);
+    let (r, took) = bounded("a connect into a black hole", one(&e)).await;
+    assert!(matches!(r, Err(Error::PoolTimeout { .. })), "{r:?}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    serves_again(&proxy, &e).await;
+}
+
 /// A COMMIT (or a write outside a transaction) whose connection is reset may or may not have
 /// committed: `CommitOutcomeUnknown`; the connection is discarded and the engine serves on.
 #[tokio::test]
