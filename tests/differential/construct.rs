@@ -94,6 +94,8 @@ pub enum Construct {
     Subquery,
     /// A self-join (inner or left) under an alias.
     Join,
+    /// `FOR UPDATE` on a row select (the same rows where locks exist; `Unsupported` elsewhere).
+    RowLock,
     /// A typed projection or aggregate through the model API (`Item::select().columns(..)`).
     Projection,
 }

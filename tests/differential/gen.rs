@@ -76,6 +76,8 @@ pub struct Case {
     pub used: std::collections::BTreeSet<C>,
     /// Joined to itself (`super::join`).
     pub join: Option<super::join::Join>,
+    /// `FOR UPDATE` (row terminals only).
+    pub lock: bool,
 }
 
 impl Case {
@@ -93,6 +95,9 @@ impl Case {
         }
         if let Some(n) = self.offset {
             q = q.offset(n);
+        }
+        if self.lock {
+            q = q.for_update();
         }
         q
     }
@@ -396,7 +401,8 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             _ => TypedQuery::Distinct,
         }),
     };
-    let mut case = Case { filter, order: Vec::new(), limit: None, offset: None, terminal, used: Default::default(), join: None };
+    let mut case =
+        Case { filter, order: Vec::new(), limit: None, offset: None, terminal, used: Default::default(), join: None, lock: false };
     match case.terminal {
         Terminal::Typed(q @ (TypedQuery::Columns | TypedQuery::Scalar)) => {
             g.note(C::Projection);
@@ -487,6 +493,12 @@ fn finish(mut case: Case, mut g: Gen) -> Case {
         g.note(C::DecimalRead);
     }
     super::join::maybe_join(&mut case, &mut g);
+    // A row lock changes no answer: the rows where the dialect has locks, `Unsupported` elsewhere.
+    let rows = matches!(case.terminal, Terminal::All | Terminal::First | Terminal::One);
+    if rows && case.join.is_none() && !g.avoid.contains(&C::RowLock) && g.rng.below(8) == 0 {
+        case.lock = true;
+        g.note(C::RowLock);
+    }
     case.used = g.used;
     case
 }
