@@ -12,13 +12,24 @@
 //! opens, pings or uses a connection, and a timed-out waiter reports the pool's last connect
 //! error instead of opening one of its own. Each waiter has its own timer (tokio's), so no task
 //! tied to one runtime is needed.
+//!
+//! An engine may outlive the tokio runtime that opened some of its connections (a `static`
+//! engine shared by `#[tokio::test]`s, a runtime per job). Their sockets die with that runtime,
+//! and a current-thread runtime drives its sockets only while a thread runs it. Each connection
+//! knows its [`Home`] runtime: a checkout takes an idle connection opened on the current runtime
+//! (or on a live multi-thread one); one whose home shut down is closed without any I/O, and
+//! when only connections of another current-thread runtime are idle, one of them is closed to
+//! make room for a fresh connection here.
 
 use futures_core::future::BoxFuture;
 
+mod home;
 #[cfg(feature = "sqlx")]
 mod sqlx_session;
 #[cfg(feature = "sqlx")]
 pub use sqlx_session::SqlxSession;
+
+pub use home::{Fit, Home};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -78,6 +89,7 @@ struct Idle<T> {
     conn: T,
     created: Instant,
     since: Instant,
+    home: Home,
 }
 
 /// A pool of connections (cheap to share behind an `Arc`).
@@ -199,13 +211,24 @@ impl<C: Connector> Pool<C> {
         if self.closed.load(Ordering::Acquire) {
             return Err(AcquireError::Closed);
         }
-        while let Some(idle) = self.pop_idle() {
-            if let Some((conn, created)) = Box::pin(self.revive(idle, deadline)).await {
-                return Ok(Pooled::new(conn, created, self.clone(), permit));
+        let here = Home::current();
+        while let Some((idle, fit)) = self.pop_idle(here) {
+            match fit {
+                Fit::Yes => {
+                    if let Some(idle) = Box::pin(self.revive(idle, deadline)).await {
+                        return Ok(Pooled::new(idle.conn, idle.created, idle.home, self.clone(), permit));
+                    }
+                }
+                Fit::Gone => self.forget(idle.conn),
+                Fit::Foreign => {
+                    // Its slot goes to a connection opened here.
+                    self.forget(idle.conn);
+                    break;
+                }
             }
         }
         let conn = Box::pin(self.open_until(deadline)).await?;
-        Ok(Pooled::new(conn, Instant::now(), self.clone(), permit))
+        Ok(Pooled::new(conn, Instant::now(), Home::here(), self.clone(), permit))
     }
 
     /// Opens a connection, retrying network errors with backoff until `deadline` (the server
@@ -257,13 +280,25 @@ impl<C: Connector> Pool<C> {
         *lock(&self.suspect_before) = Some(Instant::now());
     }
 
-    fn pop_idle(&self) -> Option<Idle<C::Conn>> {
-        lock(&self.idle).pop()
+    /// The most recently returned idle connection that fits the runtime `here`; else one whose
+    /// runtime is gone; else one of another current-thread runtime.
+    fn pop_idle(&self, here: Option<tokio::runtime::Id>) -> Option<(Idle<C::Conn>, Fit)> {
+        let mut idle = lock(&self.idle);
+        let (mut gone, mut foreign) = (None, None);
+        for i in (0..idle.len()).rev() {
+            match idle[i].home.fit(here) {
+                Fit::Yes => return Some((idle.remove(i), Fit::Yes)),
+                Fit::Gone => gone = gone.or(Some(i)),
+                Fit::Foreign => foreign = foreign.or(Some(i)),
+            }
+        }
+        let (i, fit) = gone.map(|i| (i, Fit::Gone)).or(foreign.map(|i| (i, Fit::Foreign)))?;
+        Some((idle.remove(i), fit))
     }
 
     /// An idle connection fit for use, or `None` (it was closed). The ping is bounded by
     /// `ping_timeout` and by the checkout's deadline.
-    async fn revive(&self, mut idle: Idle<C::Conn>, deadline: Option<Instant>) -> Option<(C::Conn, Instant)> {
+    async fn revive(&self, mut idle: Idle<C::Conn>, deadline: Option<Instant>) -> Option<Idle<C::Conn>> {
         let now = Instant::now();
         let expired = self.config.max_lifetime.is_some_and(|l| now.duration_since(idle.created) > l)
             || self.config.idle_timeout.is_some_and(|t| now.duration_since(idle.since) > t);
@@ -283,7 +318,7 @@ impl<C: Connector> Pool<C> {
                 return None;
             }
         }
-        Some((idle.conn, idle.created))
+        Some(idle)
     }
 
     async fn open_new(&self) -> Result<C::Conn, C::Error> {
@@ -307,12 +342,12 @@ impl<C: Connector> Pool<C> {
         drop(conn);
     }
 
-    fn give_back(&self, conn: C::Conn, created: Instant) {
-        if self.closed.load(Ordering::Acquire) {
+    fn give_back(&self, conn: C::Conn, created: Instant, home: Home) {
+        if self.closed.load(Ordering::Acquire) || home.gone() {
             self.forget(conn);
             return;
         }
-        lock(&self.idle).push(Idle { conn, created, since: Instant::now() });
+        lock(&self.idle).push(Idle { conn, created, since: Instant::now(), home });
     }
 
     /// Closes idle connections and refuses new checkouts; checked-out ones close on return.
@@ -335,14 +370,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct Pooled<C: Connector> {
     conn: Option<C::Conn>,
     created: Instant,
+    home: Option<Home>,
     pool: Arc<Pool<C>>,
     permit: Option<OwnedSemaphorePermit>,
     discard: bool,
 }
 
 impl<C: Connector> Pooled<C> {
-    fn new(conn: C::Conn, created: Instant, pool: Arc<Pool<C>>, permit: OwnedSemaphorePermit) -> Self {
-        Pooled { conn: Some(conn), created, pool, permit: Some(permit), discard: false }
+    fn new(conn: C::Conn, created: Instant, home: Home, pool: Arc<Pool<C>>, permit: OwnedSemaphorePermit) -> Self {
+        Pooled { conn: Some(conn), created, home: Some(home), pool, permit: Some(permit), discard: false }
     }
 
     /// Close this connection instead of returning it (its state is unknown).
@@ -372,6 +408,7 @@ impl<C: Connector> Pooled<C> {
             self.pool.forget(old);
         }
         self.created = Instant::now();
+        self.home = Some(Home::here());
         self.discard = false;
         Ok(())
     }
@@ -408,13 +445,14 @@ impl<C: Connector> Drop for Pooled<C> {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
         let permit = self.permit.take();
+        let home = self.home.take().unwrap_or_else(Home::nowhere);
         if self.discard {
             self.pool.forget(conn);
             return;
         }
         if !conn.needs_flush() {
             // Clean: back to the pool with no round trip.
-            self.pool.give_back(conn, self.created);
+            self.pool.give_back(conn, self.created, home);
             drop(permit);
             return;
         }
@@ -433,7 +471,7 @@ impl<C: Connector> Drop for Pooled<C> {
                         None => false,
                     };
                     if let (true, Some(c)) = (ok, guard.conn.take()) {
-                        pool.give_back(c, created);
+                        pool.give_back(c, created, home);
                     }
                     drop(guard);
                     drop(permit);
