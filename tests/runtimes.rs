@@ -79,3 +79,27 @@ fn a_postgres_engine_outlives_the_runtime_that_opened_its_connections() {
 fn a_pgbouncer_engine_outlives_the_runtime_that_opened_its_connections() {
     outlives_its_runtimes("postgresql://postgres@127.0.0.1:6432/test?pgbouncer=true&maxsize=4");
 }
+#[test]
+fn a_sqlite_engine_outlives_the_runtime_that_opened_its_connections() {
+    let dir = std::env::temp_dir().join(format!("athanor_runtimes_{}.db", std::process::id()));
+    outlives_its_runtimes(&format!("sqlite:///{}", dir.display()));
+    let _ = std::fs::remove_file(&dir);
+}
+
+/// An in-memory database lives on the engine's one connection: it survives the runtime that
+/// created it.
+#[test]
+fn an_in_memory_sqlite_database_survives_the_runtime_that_created_it() {
+    let e = athanor::create_engine("sqlite://").expect("engine");
+    let first = current_thread();
+    first.block_on(async {
+        text("CREATE TABLE kept (v INTEGER)").execute(&e).await.unwrap();
+        text("INSERT INTO kept (v) VALUES (42)").execute(&e).await.unwrap();
+    });
+    drop(first);
+    let second = multi_thread();
+    second.block_on(async {
+        let row = tokio::time::timeout(Duration::from_secs(10), text("SELECT v FROM kept").fetch_one(&e)).await.expect("no answer");
+        assert_eq!(row.unwrap().get::<i64>("v").unwrap(), 42);
+    });
+}

@@ -5,25 +5,30 @@ use crate::connection::SqliteConn;
 use crate::ddl::SqliteDdl;
 use crate::error::map;
 use crate::options::SqliteSettings;
+use crate::pool::{ConnPool, Pooled, SqliteConnector};
 use crate::row::SqliteRowRef;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
 use athanor_core::sql::{self, SqlDialect};
 use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, ExecResult, Result, Row, RowSink, SqlQuery};
+use athanor_pool::AcquireError;
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
-use sqlx::{Row as _, SqlitePool};
-use std::sync::OnceLock;
+use sqlx::Row as _;
+use std::sync::{Arc, Once};
+use std::time::Duration;
 
 /// What SQLite (3.35+, as bundled by sqlx) can express.
 pub const CAPABILITIES: Capabilities = Capabilities { max_params: 32_766, ..Capabilities::SQL };
 
-/// An engine's SQLite pool, created at first use: sqlx starts its pool maintenance on the
-/// current tokio runtime, so building an engine (outside any runtime) must not create it.
+/// An engine's SQLite connections, on the pool every SQL dialect shares ([`athanor_pool`]).
+/// Building it opens nothing, so an engine can be made outside any runtime.
 pub struct SqliteBackend {
-    pool: OnceLock<SqlitePool>,
-    settings: SqliteSettings,
+    pool: Arc<ConnPool>,
+    /// `minsize` connections are opened at first use.
+    warmed: Once,
+    acquire_timeout: Duration,
     echo: bool,
     in_memory: bool,
 }
@@ -37,19 +42,28 @@ impl std::fmt::Debug for SqliteBackend {
 impl SqliteBackend {
     /// A lazily connecting pool.
     pub fn new(s: SqliteSettings) -> Self {
-        SqliteBackend { pool: OnceLock::new(), echo: s.echo, in_memory: s.in_memory, settings: s }
+        SqliteBackend {
+            acquire_timeout: s.pool.acquire_timeout,
+            pool: athanor_pool::Pool::new(SqliteConnector { connect: s.connect }, s.pool),
+            warmed: Once::new(),
+            echo: s.echo,
+            in_memory: s.in_memory,
+        }
     }
 
-    /// The pool, created on first use inside a tokio runtime; a typed error outside one.
-    fn pool(&self) -> Result<&SqlitePool> {
-        if let Some(pool) = self.pool.get() {
-            return Ok(pool);
-        }
+    /// Checks out a connection inside a tokio runtime (a typed error outside one).
+    async fn checkout(&self) -> Result<Pooled> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(athanor_core::Error::State("the SQLite dialect runs on a tokio runtime; none is running here".into()));
         }
-        let s = &self.settings;
-        Ok(self.pool.get_or_init(|| s.pool.clone().connect_lazy_with(s.connect.clone())))
+        self.warmed.call_once(|| self.pool.warm_up());
+        self.pool.acquire().await.map_err(|e| match e {
+            AcquireError::Connect(e) => map(e),
+            AcquireError::Closed => athanor_core::Error::State("the engine was disposed".into()),
+            AcquireError::Timeout(last_error) => {
+                athanor_core::Error::PoolTimeout { host: "sqlite".into(), waited: self.acquire_timeout, last_error }
+            }
+        })
     }
 }
 
@@ -273,33 +287,35 @@ impl Backend for SqliteBackend {
         Ok(if qs.len() == 1 { Compiled::Sql(qs.remove(0)) } else { Compiled::Script(qs) })
     }
     async fn acquire(&self) -> Result<Box<dyn BackendConnection>> {
-        let conn = self.pool()?.acquire().await.map_err(map)?;
+        let conn = self.checkout().await?;
         Ok(Box::new(SqliteConn::new(conn, self.echo, self.in_memory)))
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         let mut qs = compile_all(stmt)?;
         let outcome = Outcome::of(stmt);
+        let mut conn = self.checkout().await?;
         if qs.len() == 1 && outcome != Outcome::Upsert {
-            return run_one(self.pool()?, self.echo, qs.remove(0), outcome).await.map(Ran::result);
+            return run_one(&mut **conn, self.echo, qs.remove(0), outcome).await.map(Ran::result);
         }
         // Several statements (chunks, DDL scripts) run on one connection, in order; the chunks
         // of an INSERT all or nothing. Upserts too (see `run_all`).
-        let conn = self.pool()?.acquire().await.map_err(map)?;
         SqliteConn::new(conn, self.echo, self.in_memory).run_plan(stmt, qs).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {
-        fetch_on(self.pool()?, self.echo, stmt, sink).await
+        let mut conn = self.checkout().await?;
+        fetch_on(&mut **conn, self.echo, stmt, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        match self.pool() {
-            Ok(pool) => stream_on(pool, self.echo, stmt),
-            Err(e) => Box::pin(futures_util::stream::once(async move { Err(e) })),
-        }
+        Box::pin(async_stream::try_stream! {
+            let mut conn = self.checkout().await?;
+            let mut rows = stream_on(&mut **conn, self.echo, stmt);
+            while let Some(row) = futures_util::StreamExt::next(&mut rows).await {
+                yield row?;
+            }
+        })
     }
     async fn close(&self) {
-        if let Some(pool) = self.pool.get() {
-            pool.close().await
-        }
+        self.pool.close().await
     }
 }
 

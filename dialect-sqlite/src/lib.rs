@@ -21,6 +21,7 @@ mod error;
 mod functions;
 mod insert;
 mod options;
+mod pool;
 mod row;
 
 pub use backend::SqliteBackend;

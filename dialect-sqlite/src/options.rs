@@ -2,7 +2,8 @@
 
 use athanor_core::options::{parse_bool, parse_secs_in, unknown_option, SecsRange};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use athanor_pool::PoolConfig;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use std::time::Duration;
 
 /// Keys this dialect accepts besides the pool keys.
@@ -12,11 +13,14 @@ pub const SQLITE_KEYS: &[&str] =
 /// `busy_timeout`/`timeout`: SQLite takes milliseconds as a C `int`, so at most 2,147,483 s.
 const BUSY_TIMEOUT: SecsRange = SecsRange { min: 0.0, max: 2_147_483.0 };
 
+/// Longest wait for a ping's answer (a local file: a busy writer, not the network).
+const PING: Duration = Duration::from_secs(10);
+
 /// Everything needed to build the pool.
 #[derive(Debug, Clone)]
 pub struct SqliteSettings {
     pub connect: SqliteConnectOptions,
-    pub pool: SqlitePoolOptions,
+    pub pool: PoolConfig,
     pub in_memory: bool,
     pub echo: bool,
 }
@@ -70,20 +74,29 @@ impl SqliteSettings {
         if let Some(n) = opts.statement_cache_capacity {
             connect = connect.statement_cache_capacity(n);
         }
-        let mut pool = SqlitePoolOptions::new()
-            .test_before_acquire(opts.pre_ping.unwrap_or(false))
-            .after_connect(|conn, _| Box::pin(crate::functions::register(conn)));
-        if in_memory {
+        let acquire_timeout = opts.acquire_timeout.unwrap_or(Duration::from_secs(30));
+        let pool = if in_memory {
             // One connection that is never closed: the database lives as long as the engine.
-            pool = pool.max_connections(1).min_connections(0).idle_timeout(None).max_lifetime(None);
-        } else {
-            pool = pool.max_connections(opts.max_connections.unwrap_or(5)).min_connections(opts.min_connections.unwrap_or(0));
-            if let Some(d) = opts.idle_timeout {
-                pool = pool.idle_timeout(d);
+            PoolConfig {
+                max: 1,
+                min: 0,
+                acquire_timeout,
+                idle_timeout: None,
+                max_lifetime: None,
+                ping_after_idle: None,
+                ping_timeout: PING,
             }
-            pool = pool.max_lifetime(opts.max_lifetime);
-        }
-        pool = pool.acquire_timeout(opts.acquire_timeout.unwrap_or(Duration::from_secs(30)));
+        } else {
+            PoolConfig {
+                max: opts.max_connections.unwrap_or(5),
+                min: opts.min_connections.unwrap_or(0),
+                acquire_timeout,
+                idle_timeout: opts.idle_timeout,
+                max_lifetime: opts.max_lifetime,
+                ping_after_idle: opts.pre_ping.unwrap_or(false).then(|| opts.pre_ping_after.unwrap_or(Duration::ZERO)),
+                ping_timeout: PING,
+            }
+        };
         Ok(SqliteSettings { connect, pool, in_memory, echo: opts.echo.unwrap_or(false) })
     }
 }

@@ -64,6 +64,11 @@ pub trait Connector: Send + Sync + 'static {
     fn is_refusal(&self, e: &Self::Error) -> bool;
     /// A description of a connect error for [`AcquireError::Timeout`] (never credentials).
     fn describe(&self, e: &Self::Error) -> String;
+    /// False when a connection does no I/O through the tokio runtime that opened it (SQLite's
+    /// worker thread): it then fits every runtime (see [`Home`]).
+    fn runtime_bound(&self) -> bool {
+        true
+    }
 }
 
 /// Pool settings.
@@ -228,7 +233,7 @@ impl<C: Connector> Pool<C> {
             }
         }
         let conn = Box::pin(self.open_until(deadline)).await?;
-        Ok(Pooled::new(conn, Instant::now(), Home::here(), self.clone(), permit))
+        Ok(Pooled::new(conn, Instant::now(), self.home_here(), self.clone(), permit))
     }
 
     /// Opens a connection, retrying network errors with backoff until `deadline` (the server
@@ -321,6 +326,15 @@ impl<C: Connector> Pool<C> {
         Some(idle)
     }
 
+    /// The [`Home`] of a connection opened now.
+    fn home_here(&self) -> Home {
+        if self.connector.runtime_bound() {
+            Home::here()
+        } else {
+            Home::nowhere()
+        }
+    }
+
     async fn open_new(&self) -> Result<C::Conn, C::Error> {
         match self.connector.connect().await {
             Ok(conn) => {
@@ -408,7 +422,7 @@ impl<C: Connector> Pooled<C> {
             self.pool.forget(old);
         }
         self.created = Instant::now();
-        self.home = Some(Home::here());
+        self.home = Some(self.pool.home_here());
         self.discard = false;
         Ok(())
     }
