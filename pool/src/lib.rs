@@ -251,7 +251,7 @@ impl<C: Connector> Pool<C> {
                 None => {
                     // An earlier attempt's own error (refused, timed out) says more than this.
                     if self.last_connect_error().is_none() {
-                        self.note_connect_error(format!("connecting took longer than {:?}", self.config.acquire_timeout));
+                        self.note_connect_error(format!("connect timed out after {:?}", self.config.acquire_timeout));
                     }
                     return Err(AcquireError::Timeout(self.last_connect_error()));
                 }

@@ -156,3 +156,16 @@ async fn close_refuses_new_checkouts() {
     assert!(matches!(pool.acquire().await, Err(AcquireError::Closed)));
     assert_eq!(pool.size(), 0);
 }
+
+/// A first connect cut short by the checkout's deadline says it timed out (the same words a
+/// driver's own connect timeout uses, whichever of the two fires first).
+#[tokio::test]
+async fn a_first_connect_cut_by_the_deadline_reports_a_timeout() {
+    let c = Arc::new(Counters::default());
+    let pool = Pool::new(Fake(c.clone()), config(1, None));
+    c.hang.store(true, Ordering::SeqCst);
+    match pool.acquire().await {
+        Err(AcquireError::Timeout(Some(e))) => assert_eq!(e, "connect timed out after 300ms"),
+        other => panic!("{:?}", other.err()),
+    }
+}
