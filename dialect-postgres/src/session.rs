@@ -30,9 +30,7 @@ impl Connector for PgConnector {
     type Conn = PgSession;
     type Error = sqlx::Error;
     fn connect(&self) -> BoxFuture<'_, Result<PgSession, sqlx::Error>> {
-        Box::pin(async move {
-            open(&self.options, &self.hosts, self.target, self.connect_timeout).await.map(athanor_pool::SqlxSession)
-        })
+        Box::pin(async move { open(&self.options, &self.hosts, self.target, self.connect_timeout).await.map(athanor_pool::SqlxSession) })
     }
     /// A server's own refusal, or every host answered and none fits.
     fn is_refusal(&self, e: &sqlx::Error) -> bool {

@@ -37,7 +37,10 @@ pub struct NoHostFits {
 
 impl fmt::Display for NoHostFits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no host fits target_session_attrs={}: ", self.target.name())?;
+        match self.target {
+            Target::Any => write!(f, "no host could be connected to: ")?,
+            t => write!(f, "no host fits target_session_attrs={}: ", t.name())?,
+        }
         for (i, (host, why)) in self.tried.iter().enumerate() {
             let sep = if i == 0 { "" } else { "; " };
             write!(f, "{sep}{host} {why}")?;

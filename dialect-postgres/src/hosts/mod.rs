@@ -160,7 +160,11 @@ pub fn list(url: &DbUrl, hosts: &[String], ports: &[String]) -> Result<Vec<Host>
         if given.len() != parsed.len() {
             return Err(bad(
                 "port",
-                format!("{} hosts and {} ports; give one port per host (empty for {DEFAULT_PORT}: `port=5433,,5434`)", parsed.len(), given.len()),
+                format!(
+                    "{} hosts and {} ports; give one port per host (empty for {DEFAULT_PORT}: `port=5433,,5434`)",
+                    parsed.len(),
+                    given.len()
+                ),
             ));
         }
         for ((_, port), p) in parsed.iter_mut().zip(given) {
@@ -199,7 +203,8 @@ fn entry(e: &str) -> Result<(String, Option<u16>)> {
         return Ok((e.to_owned(), None));
     }
     if let Some(rest) = e.strip_prefix('[') {
-        let (addr, after) = rest.split_once(']').ok_or_else(|| bad("host", format!("`{e}`: an IPv6 address opened with `[` has no `]`")))?;
+        let (addr, after) =
+            rest.split_once(']').ok_or_else(|| bad("host", format!("`{e}`: an IPv6 address opened with `[` has no `]`")))?;
         if addr.parse::<Ipv6Addr>().is_err() {
             return Err(bad("host", format!("`{addr}` in brackets is not an IPv6 address")));
         }

@@ -32,7 +32,10 @@ fn sqlalchemy_multihost_forms() {
     assert_eq!(hosts_of("postgresql+psycopg2://u:pw@/db?host=HostA&host=HostB:5433").unwrap(), ["HostA:5432", "HostB:5433"]);
     assert_eq!(hosts_of("postgresql://u@/db?host=HostA,HostB&port=,5433").unwrap(), ["HostA:5432", "HostB:5433"]);
     assert_eq!(hosts_of("postgresql://u@/db?host=HostA,HostB").unwrap(), ["HostA:5432", "HostB:5432"]);
-    assert_eq!(hosts_of("postgresql://u@/db?host=[::1]:5433&host=[fe80::1]&host=/tmp").unwrap(), ["[::1]:5433", "[fe80::1]:5432", "unix socket /tmp"]);
+    assert_eq!(
+        hosts_of("postgresql://u@/db?host=[::1]:5433&host=[fe80::1]&host=/tmp").unwrap(),
+        ["[::1]:5433", "[fe80::1]:5432", "unix socket /tmp"]
+    );
     assert_eq!(hosts_of("postgresql://u@/db?host=::1&host=a").unwrap(), ["[::1]:5432", "a:5432"]);
 }
 
@@ -64,7 +67,11 @@ fn mixed_or_malformed_host_lists_are_refused() {
 
 #[test]
 fn errors_never_show_the_password() {
-    for u in ["postgresql://u:s3cret@HostA/db?host=HostB", "postgresql://u:s3cret@/db?host=A&host=B&port=1", "postgresql://u:s3cret@/db?host=A,B&port=1"] {
+    for u in [
+        "postgresql://u:s3cret@HostA/db?host=HostB",
+        "postgresql://u:s3cret@/db?host=A&host=B&port=1",
+        "postgresql://u:s3cret@/db?host=A,B&port=1",
+    ] {
         let e = hosts_of(u).unwrap_err();
         assert!(!format!("{e} {e:?}").contains("s3cret"), "{e:?}");
     }
