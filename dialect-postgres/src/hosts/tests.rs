@@ -91,3 +91,32 @@ fn target_session_attrs_names() {
     }
     assert!(matches!(Target::parse("target_session_attrs", "master"), Err(Error::InvalidOption { .. })));
 }
+
+#[test]
+fn settings_carry_the_hosts_and_target() {
+    use crate::options::settings;
+    use athanor_core::EngineOptions;
+    use std::time::Duration;
+    let parse = |u: &str| settings(&DbUrl::parse(u).unwrap(), &EngineOptions::default());
+    let s = parse("postgresql+asyncpg://u:pw@/db?host=a:5432&host=b:5433&target_session_attrs=read-write&connect_timeout=2").unwrap();
+    assert_eq!(s.hosts, [Host { name: "a".into(), port: 5432 }, Host { name: "b".into(), port: 5433 }]);
+    assert_eq!(s.target, Target::ReadWrite);
+    assert_eq!(s.host, "a:5432,b:5433");
+    assert_eq!((s.connect.get_host(), s.connect.get_port()), ("a", 5432));
+    // Each host gets connect_timeout; the wait for a slot covers one round.
+    assert_eq!(s.connect_timeout, Duration::from_secs(2));
+    assert_eq!(s.acquire_timeout, Duration::from_secs(4));
+    assert!(!format!("{s:?}").contains("pw"));
+    // The single-host forms keep their meaning.
+    let s = parse("postgresql://u@db:5433/app?connect_timeout=2").unwrap();
+    assert_eq!((s.hosts.len(), s.target, s.host.as_str()), (1, Target::Any, "db:5433"));
+    assert_eq!(s.acquire_timeout, Duration::from_secs(2));
+    let s = parse("postgresql+asyncpg://user@/dbname?host=/var/run/postgresql").unwrap();
+    assert_eq!(s.host, "unix socket /var/run/postgresql");
+    // A transaction pooler anywhere in the list.
+    assert!(parse("postgresql://u@/db?host=a:5432&host=b:6543").unwrap().pooler);
+    assert!(
+        matches!(parse("postgresql://u@/db?host=a&target_session_attrs=master"), Err(Error::InvalidOption { ref key, .. }) if key == "target_session_attrs")
+    );
+    assert!(matches!(parse("postgresql://u@h/db?host=a"), Err(Error::InvalidOption { ref key, .. }) if key == "host"));
+}
