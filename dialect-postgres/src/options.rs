@@ -44,7 +44,7 @@ pub const POSTGRES_KEYS: &[&str] = &[
 
 /// Default acquire timeout.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default time limit for opening one connection when the URL sets no `connect_timeout`.
+/// Default time limit for one connect attempt on one host when the URL sets no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default pool size when the URL and code leave it unset.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
