@@ -117,7 +117,12 @@ impl PgBackend {
             ping_after_idle: e.pre_ping.unwrap_or(true).then(|| e.pre_ping_after.unwrap_or(DEFAULT_PING_AFTER_IDLE)),
             ping_timeout: settings.limits.ping,
         };
-        let connector = PgConnector { options: settings.connect, connect_timeout: settings.connect_timeout };
+        let connector = PgConnector {
+            options: settings.connect,
+            hosts: settings.hosts,
+            target: settings.target,
+            connect_timeout: settings.connect_timeout,
+        };
         let inner = Inner {
             pool: Pool::new(connector, config),
             warmed: std::sync::Once::new(),

@@ -2,6 +2,7 @@
 //! parts we trust (the server's SQLSTATE and message, an I/O error kind), so the connect options,
 //! which hold the password, never leak through a sqlx `Display`/`Debug`.
 
+use crate::hosts::connect::NoHostFits;
 use athanor_core::{DatabaseError, DbErrorKind, Error};
 use sqlx::postgres::PgDatabaseError;
 
@@ -48,6 +49,9 @@ pub fn db(kind: DbErrorKind, code: Option<String>, message: impl Into<String>) -
 
 /// Converts a sqlx error. `host` (`host:port`, never credentials) names the server.
 pub fn convert(e: sqlx::Error, host: &str) -> Error {
+    if let Some(n) = NoHostFits::find(&e) {
+        return db(DbErrorKind::ConnectFailed, None, n.to_string());
+    }
     match e {
         sqlx::Error::Database(d) => match d.try_downcast_ref::<PgDatabaseError>() {
             Some(p) => {
@@ -91,6 +95,9 @@ fn scrub(s: &str) -> String {
 
 /// A connect error described without I/O and without credentials (for pool timeouts).
 pub fn describe(e: &sqlx::Error) -> String {
+    if let Some(n) = NoHostFits::find(e) {
+        return n.to_string();
+    }
     match e {
         sqlx::Error::Database(d) => match d.try_downcast_ref::<PgDatabaseError>() {
             Some(p) => format!("{} (SQLSTATE {})", scrub(p.message()), p.code()),

@@ -13,6 +13,7 @@ mod conflict;
 pub mod connection;
 pub mod ddl;
 pub mod error;
+pub mod hosts;
 pub mod limits;
 pub mod options;
 pub mod row;

@@ -13,7 +13,10 @@
 //!   statement cache size of 0) switches to unnamed statements, each run in a transaction when
 //!   none is open: see [`Settings::pooler`].
 //! - No `extra_float_digits` startup parameter is sent (PgBouncer refuses unknown ones).
+//! - `host` (repeatable), `port` and `target_session_attrs`: several hosts tried in order, as
+//!   libpq does; see [`crate::hosts`].
 
+use crate::hosts::{self, Host, Target};
 use crate::limits::Limits;
 use athanor_core::options::{check_limit, parse_bool, parse_limit, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
@@ -34,11 +37,14 @@ pub const POSTGRES_KEYS: &[&str] = &[
     "statement_timeout",
     "read_timeout",
     "pgbouncer",
+    "host",
+    "port",
+    "target_session_attrs",
 ];
 
 /// Default acquire timeout.
 pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default time limit for opening one connection when the URL sets no `connect_timeout`.
+/// Default time limit for one connect attempt on one host when the URL sets no `connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default pool size when the URL and code leave it unset.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
@@ -46,19 +52,24 @@ pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 /// Everything the backend needs, parsed from the URL and code options.
 #[derive(Clone)]
 pub struct Settings {
-    /// Driver options (hold the password: never `Debug`-print this).
+    /// Driver options (hold the password: never `Debug`-print this), pointed at the first host.
     pub connect: PgConnectOptions,
+    /// The hosts to try, in order (one for a single-host URL).
+    pub hosts: Vec<Host>,
+    /// libpq's `target_session_attrs`: which of the hosts fits.
+    pub target: Target,
     /// Pool and engine options after merging the URL.
     pub engine: EngineOptions,
     /// Effective acquire timeout.
     pub acquire_timeout: Duration,
-    /// Time limit for opening one connection (`connect_timeout`).
+    /// Time limit for one connect attempt on one host (`connect_timeout`).
     pub connect_timeout: Duration,
     /// Behind a transaction pooler (PgBouncer, Supavisor): unnamed statements only, and outside
     /// a transaction each runs in one of its own so that its parse and bind reach the same
     /// server session.
     pub pooler: bool,
-    /// `host:port` (or the socket path) for error messages; never credentials.
+    /// `host:port` (or the socket path; several comma-separated) for error messages; never
+    /// credentials.
     pub host: String,
     /// Time limits on the server's answers (`statement_timeout`, `read_timeout`; see
     /// [`crate::limits`]).
@@ -160,8 +171,6 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     // startup parameters it does not know unless its operator lists them in
     // `ignore_startup_parameters`. Results are binary; text floats are exact from PostgreSQL 12 on.
     let mut c = PgConnectOptions::new_without_pgpass().extra_float_digits(None);
-    c = c.host(url.host().unwrap_or("localhost"));
-    c = c.port(url.port().unwrap_or(5432));
     if let Some(u) = url.username() {
         c = c.username(u);
     }
@@ -171,13 +180,20 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     if let Some(d) = url.database().filter(|d| !d.is_empty()) {
         c = c.database(d);
     }
-    let mut pooler = looks_like_pooler(url.host(), url.port());
+    let (host_keys, port_keys): (Vec<String>, Vec<String>) = (
+        url.query_values("host").into_iter().map(str::to_owned).collect(),
+        url.query_values("port").into_iter().map(str::to_owned).collect(),
+    );
+    let hosts = hosts::list(url, &host_keys, &port_keys)?;
+    c = hosts[0].apply(c);
+    let mut pooler = hosts.iter().any(|h| looks_like_pooler(Some(&h.name), Some(h.port)));
     match engine.statement_cache_capacity {
         Some(0) => pooler = true,
         Some(n) => c = c.statement_cache_capacity(n),
         None => {}
     }
-    let mut host = format!("{}:{}", url.host().unwrap_or("localhost"), url.port().unwrap_or(5432));
+    let host = hosts.iter().map(Host::to_string).collect::<Vec<_>>().join(",");
+    let mut target = Target::Any;
     let mut connect_timeout = None;
     let mut startup_key: Option<String> = None;
     let mut ssl_key_seen: Option<String> = None;
@@ -214,18 +230,17 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
             "statement_timeout" => statement = parse_limit(&k, &v)?,
             "read_timeout" => read = parse_limit(&k, &v)?,
             "pgbouncer" => pooler |= parse_bool(&k, &v)?,
+            "host" | "port" => {} // read above
+            "target_session_attrs" => target = Target::parse(&k, &v)?,
             _ => return Err(unknown_option("postgresql", &k, POSTGRES_KEYS)),
         }
     }
-    if let Some(socket) = url.host().filter(|h| h.starts_with('/')) {
-        host = format!("unix socket {socket}");
-        c = c.socket(socket);
-    }
     // As on MySQL: a `connect_timeout` given in the URL also bounds the wait for a pool slot, so a
-    // dead server is reported after it, not after the whole `pool_timeout`.
+    // dead server is reported after it, not after the whole `pool_timeout`. With several hosts each
+    // gets `connect_timeout`.
     let mut acquire_timeout = engine.acquire_timeout.unwrap_or(DEFAULT_ACQUIRE_TIMEOUT);
     if let Some(ct) = connect_timeout {
-        acquire_timeout = acquire_timeout.min(ct);
+        acquire_timeout = acquire_timeout.min(ct.saturating_mul(hosts.len() as u32));
     }
     let connect_timeout = connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
     // Code wins over the URL; the same range checks as the URL's.
@@ -247,7 +262,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         c = c.options([("statement_timeout", format!("{}ms", d.as_millis().max(1)))]);
     }
     let limits = Limits::new(statement, read, connect_timeout);
-    Ok(Settings { connect: c, engine, acquire_timeout, connect_timeout, pooler, host, limits })
+    Ok(Settings { connect: c, hosts, target, engine, acquire_timeout, connect_timeout, pooler, host, limits })
 }
 
 #[cfg(test)]

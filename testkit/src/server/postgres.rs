@@ -49,6 +49,24 @@ impl PrivatePostgres {
         Ok(pg)
     }
 
+    /// Starts a hot standby of this server: `pg_basebackup -R` (fast checkpoint, WAL streamed) into
+    /// a cluster of its own on its own port, then streaming replication from this one (the
+    /// template's defaults allow it: `wal_level=replica`, replication from 127.0.0.1 trusted).
+    /// It serves read-only queries; `pg_is_in_recovery()` is true until it is promoted
+    /// (`SELECT pg_promote()`). Killed and removed when dropped, like any [`PrivatePostgres`].
+    pub async fn start_standby(&self) -> io::Result<PrivatePostgres> {
+        let dir = TempDir::new("postgres-standby")?;
+        own_by_postgres(dir.path())?;
+        let mut backup = as_postgres(&self.bin.join("pg_basebackup"));
+        backup.arg("-D").arg(dir.path().join("data"));
+        backup.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync"]);
+        backup.stdin(Stdio::null());
+        tokio::task::spawn_blocking(move || run(backup, "pg_basebackup")).await.map_err(io::Error::other)??;
+        let standby = PrivatePostgres { proc: Mutex::new(Proc::Stopped), dir, port: free_port()?, bin: self.bin.clone() };
+        standby.launch().await?;
+        Ok(standby)
+    }
+
     /// The TCP port on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.port
