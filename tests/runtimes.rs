@@ -103,3 +103,41 @@ fn an_in_memory_sqlite_database_survives_the_runtime_that_created_it() {
         assert_eq!(row.unwrap().get::<i64>("v").unwrap(), 42);
     });
 }
+
+#[derive(athanor::Model, Debug, Clone, PartialEq)]
+#[athanor(table = "runtime_items")]
+struct Item {
+    #[athanor(primary_key)]
+    id: i64,
+    name: String,
+}
+
+/// The Supabase dialect's HTTP client keeps connections alive between requests; those opened on a
+/// runtime that shut down are not reused, and every request on a later runtime succeeds.
+#[test]
+fn a_supabase_engine_outlives_the_runtime_that_opened_its_connections() {
+    use athanor::prelude::*;
+    // The stand-in serves from a runtime of its own for the whole test.
+    let server = multi_thread();
+    let standin = server.block_on(postgrest_standin::StandIn::start(&postgrest_standin::pg_url(), "runtimes-key-7")).expect("stand-in");
+    server.block_on(standin.create_tables(&[Item::table()])).expect("tables");
+    let e = athanor::create_engine(&standin.url()).expect("engine");
+    let first = current_thread();
+    first.block_on(async {
+        let rows: Vec<Item> = (1..=3).map(|id| Item { id, name: format!("n{id}") }).collect();
+        Item::insert_many(&rows).execute(&e).await.unwrap();
+        let all = futures_util::future::join_all((0..3).map(|_| Item::select().all(&e))).await;
+        assert!(all.iter().all(|r| r.as_ref().is_ok_and(|v| v.len() == 3)), "{all:?}");
+    });
+    drop(first);
+    for rt in [current_thread(), multi_thread()] {
+        rt.block_on(async {
+            for i in 0..5 {
+                let q = tokio::time::timeout(Duration::from_secs(10), Item::select().order_by(Item::ID.asc()).all(&e));
+                let rows = q.await.unwrap_or_else(|_| panic!("request {i}: no answer")).unwrap_or_else(|err| panic!("request {i}: {err}"));
+                assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+            }
+        });
+    }
+    server.block_on(standin.close());
+}
