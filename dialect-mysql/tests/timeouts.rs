@@ -18,7 +18,8 @@ async fn statement_timeout_is_enforced_by_the_server() {
     let id = connection_id(&e).await;
     let started = Instant::now();
     let err = text("SELECT SLEEP(3) AS s").fetch_one(&e).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(600 * 2), "{:?}", started.elapsed());
+    // SLEEP(3) would take 3 s: the limit ended it (the margin absorbs a loaded machine).
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     assert_eq!(err.db_kind(), Some(DbErrorKind::Timeout), "{err}");
     let v: i64 = text("SELECT 1 AS v").fetch_one(&e).await.unwrap().get("v").unwrap();
     assert_eq!(v, 1);
@@ -33,7 +34,7 @@ async fn read_timeout_discards_the_connection() {
     let id = connection_id(&e).await;
     let started = Instant::now();
     let err = text("SELECT SLEEP(3) AS s").fetch_one(&e).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(600), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(2), "SLEEP(3) ran to its end: {:?}", started.elapsed());
     assert_eq!(err.db_kind(), Some(DbErrorKind::Timeout), "{err}");
     assert!(!err.is_retryable() || err.db_kind() == Some(DbErrorKind::Timeout));
     let v: i64 = text("SELECT 2 AS v").fetch_one(&e).await.unwrap().get("v").unwrap();
@@ -49,7 +50,7 @@ async fn limits_set_in_code() {
     let started = Instant::now();
     let err = text("SELECT SLEEP(3) AS s").fetch_one(&e).await.unwrap_err();
     assert_eq!(err.db_kind(), Some(DbErrorKind::Timeout), "{err}");
-    assert!(started.elapsed() < Duration::from_millis(600), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(2), "SLEEP(3) ran to its end: {:?}", started.elapsed());
 }
 
 /// Issue 11 defect 9: a write outside a transaction whose connection is lost (or times out)

@@ -61,7 +61,8 @@ async fn a_black_holed_first_host_costs_one_connect_timeout() {
     let e = engine(&[hole.addr().to_string(), shared()], "target_session_attrs=read-write&connect_timeout=1");
     let (r, took) = bounded("connect past a black hole", one(&e)).await;
     assert_eq!(r.unwrap(), 1);
-    assert!(took >= limit && took < 2 * limit, "took {took:?} for connect_timeout {limit:?}");
+    // Without the limit the connect would wait for the whole pool_timeout (30 s).
+    assert!(took >= limit && took < 3 * limit, "took {took:?} for connect_timeout {limit:?}");
     assert_eq!(hole.accepted(), 1);
 
     // Nothing answers: a typed error after about one connect_timeout per host, naming each host
