@@ -11,6 +11,7 @@ mod bulk;
 pub mod compile;
 mod conflict;
 pub mod connection;
+pub mod copy;
 pub mod ddl;
 pub mod error;
 pub mod limits;
