@@ -15,6 +15,7 @@ pub mod copy;
 pub mod ddl;
 pub mod error;
 pub mod limits;
+mod nodelay;
 pub mod options;
 pub mod row;
 pub mod session;

@@ -93,7 +93,20 @@ fn at(d: NaiveDate, nanos: u32) -> NaiveDateTime {
 /// Row `k`: the edge values of every type in turn, every nullable column NULL in every 13th row.
 fn row(k: i64) -> Vec<Value> {
     let strings = [
-        "", "\\N", "\\.", "a\tb", "line\nbreak", "cr\r\nlf", "back\\slash\\", "\\\\N", "é 日本 🎉", "'q\"", " pad ", "NULL", "\\x41", "plain",
+        "",
+        "\\N",
+        "\\.",
+        "a\tb",
+        "line\nbreak",
+        "cr\r\nlf",
+        "back\\slash\\",
+        "\\\\N",
+        "é 日本 🎉",
+        "'q\"",
+        " pad ",
+        "NULL",
+        "\\x41",
+        "plain",
     ];
     let f64s = [0.1, -0.0, 1e300, -1e-300, 5e-324, f64::MAX, f64::MIN_POSITIVE, 1.0 / 3.0, -123.456];
     let f32s = [0.1f32, f32::MAX, f32::MIN_POSITIVE, 1e-45, -2.5, 16_777_217.0];
@@ -101,7 +114,8 @@ fn row(k: i64) -> Vec<Value> {
     let big = ["79228162514264337593543950335", "-79228162514264337593543950335", "0.0000000000000000000000000001", "-1.10", "0"];
     let days = [ymd(2024, 2, 29), ymd(1, 1, 1), ymd(0, 12, 31), ymd(-4000, 6, 15), ymd(9999, 12, 31), ymd(10000, 1, 1), ymd(1999, 12, 31)];
     let nanos = [0, 1_000, 123_456_000, 999_999_000];
-    let times = [NaiveTime::MIN, NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap(), NaiveTime::from_hms_micro_opt(12, 0, 0, 1).unwrap()];
+    let times =
+        [NaiveTime::MIN, NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap(), NaiveTime::from_hms_micro_opt(12, 0, 0, 1).unwrap()];
     let docs = [
         serde_json::json!({"a": "tab\t", "b": "\\N", "n": null, "u": "é", "q": "\"\\"}),
         serde_json::json!([]),
@@ -168,7 +182,7 @@ async fn copy_stores_what_unnest_stores_row_by_row() {
     let (by_copy, by_unnest) = (table(&common::unique("pg_copy_new")), table(&common::unique("pg_copy_old")));
     create(&e, &by_copy).await;
     create(&e, &by_unnest).await;
-    let n = 3_000;
+    let n = 2 * COPY_MIN_ROWS as i64 + 500;
     let q = insert(&by_copy, 0..n);
     assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&q).unwrap()).is_some());
     assert_eq!(q.execute(&e).await.unwrap().rows_affected, n as u64);
@@ -182,9 +196,10 @@ async fn copy_stores_what_unnest_stores_row_by_row() {
     }
     // Spot checks of what was stored: a literal `\N` and an empty string are not NULL.
     let probe = |sql: String| text(sql).fetch_all(&e);
-    let r = probe(format!(r#"SELECT count(*) FILTER (WHERE vs = '\N') AS a, count(*) FILTER (WHERE vs = '') AS b FROM "{}""#, by_copy.name))
-        .await
-        .unwrap();
+    let r =
+        probe(format!(r#"SELECT count(*) FILTER (WHERE vs = '\N') AS a, count(*) FILTER (WHERE vs = '') AS b FROM "{}""#, by_copy.name))
+            .await
+            .unwrap();
     assert!(r[0].get::<i64>("a").unwrap() > 0 && r[0].get::<i64>("b").unwrap() > 0);
     drop_tables(&e, &by_copy).await;
     drop_tables(&e, &by_unnest).await;
@@ -222,7 +237,8 @@ async fn a_failing_row_writes_nothing_with_the_unnest_error() {
         let mut r = row(5_000);
         spoil(&mut r);
         // COPY: 5,000 good rows, the bad one, one more; unnest: 97 good rows, the bad one, one more.
-        let (copy, unnest) = (insert(&by_copy, 0..5_000).values(r.clone()).values(row(5_001)), insert(&by_unnest, 0..97).values(r).values(row(5_001)));
+        let (copy, unnest) =
+            (insert(&by_copy, 0..5_000).values(r.clone()).values(row(5_001)), insert(&by_unnest, 0..97).values(r).values(row(5_001)));
         assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&copy).unwrap()).is_some());
         assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&unnest).unwrap()).is_none());
         let err_copy = copy.execute(&e).await.unwrap_err();
@@ -234,7 +250,8 @@ async fn a_failing_row_writes_nothing_with_the_unnest_error() {
         assert_eq!(count(&e, &by_unnest).await, 0);
     }
     // The connection is clean: the next COPY goes through.
-    assert_eq!(insert(&by_copy, 0..500).execute(&e).await.unwrap().rows_affected, 500);
+    let m = COPY_MIN_ROWS as i64;
+    assert_eq!(insert(&by_copy, 0..m).execute(&e).await.unwrap().rows_affected, m as u64);
     assert_eq!(commands(&e, &by_copy).await, ["COPY"]);
     drop_tables(&e, &by_copy).await;
     drop_tables(&e, &by_unnest).await;
@@ -287,28 +304,29 @@ async fn copy_joins_the_transaction() {
     let e = common::engine();
     let t = table(&common::unique("pg_copy_tx"));
     create(&e, &t).await;
+    let m = COPY_MIN_ROWS as i64;
     let mut tx = e.begin().await.unwrap();
-    assert_eq!(insert(&t, 0..1_000).execute(&mut tx).await.unwrap().rows_affected, 1_000);
+    assert_eq!(insert(&t, 0..m).execute(&mut tx).await.unwrap().rows_affected, m as u64);
     let n: i64 = text(format!(r#"SELECT count(*) AS n FROM "{}""#, t.name)).fetch_all(&mut tx).await.unwrap()[0].get("n").unwrap();
-    assert_eq!(n, 1_000);
+    assert_eq!(n, m);
     tx.rollback().await.unwrap();
     assert_eq!(count(&e, &t).await, 0);
 
     let mut tx = e.begin().await.unwrap();
-    insert(&t, 0..1_000).execute(&mut tx).await.unwrap();
-    insert(&t, 1_000..1_200).execute(&mut tx).await.unwrap();
+    insert(&t, 0..m).execute(&mut tx).await.unwrap();
+    insert(&t, m..2 * m).execute(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(count(&e, &t).await, 1_200);
+    assert_eq!(count(&e, &t).await, 2 * m);
     // The rolled-back COPY's log row went with it.
     assert_eq!(commands(&e, &t).await, ["COPY", "COPY"]);
 
     let mut tx = e.begin().await.unwrap();
-    insert(&t, 2_000..2_100).execute(&mut tx).await.unwrap();
-    let _ = tokio::time::timeout(Duration::from_millis(5), insert(&t, 10_000..70_000).execute(&mut tx)).await;
-    let after = insert(&t, 3_000..3_100).execute(&mut tx).await;
+    insert(&t, 10 * m..10 * m + 100).execute(&mut tx).await.unwrap();
+    let _ = tokio::time::timeout(Duration::from_millis(5), insert(&t, 20 * m..20 * m + 60_000).execute(&mut tx)).await;
+    let after = insert(&t, 11 * m..11 * m + 100).execute(&mut tx).await;
     assert!(after.is_err(), "a transaction whose COPY was dropped is lost");
     let _ = tx.rollback().await;
-    assert_eq!(count(&e, &t).await, 1_200);
+    assert_eq!(count(&e, &t).await, 2 * m);
     drop_tables(&e, &t).await;
 }
 
@@ -324,22 +342,23 @@ async fn copy_through_pgbouncer() {
     create(&direct, &t).await;
     let e = pooler::through_pgbouncer("pgbouncer=true&maxsize=4").await;
     assert!(pooler::behind_pooler(&e));
-    let batches: Vec<_> = (0..8i64).map(|b| insert(&t, b * 2_000..(b + 1) * 2_000)).collect();
+    let m = COPY_MIN_ROWS as i64;
+    let batches: Vec<_> = (0..6i64).map(|b| insert(&t, b * m..(b + 1) * m)).collect();
     let runs = batches.into_iter().map(|q| {
         let e = e.clone();
         tokio::spawn(async move { q.execute(&e).await.unwrap().rows_affected })
     });
     for r in runs {
-        assert_eq!(r.await.unwrap(), 2_000);
+        assert_eq!(r.await.unwrap(), m as u64);
     }
-    assert_eq!(count(&direct, &t).await, 16_000);
-    let dup = insert(&t, 20_000..21_000).values(row(3));
+    assert_eq!(count(&direct, &t).await, 6 * m);
+    let dup = insert(&t, 10 * m..11 * m).values(row(3));
     assert_eq!(dup.execute(&e).await.unwrap_err().db_kind(), Some(DbErrorKind::UniqueViolation));
     let mut tx = e.begin().await.unwrap();
-    insert(&t, 30_000..31_000).execute(&mut tx).await.unwrap();
+    insert(&t, 20 * m..21 * m).execute(&mut tx).await.unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(count(&direct, &t).await, 16_000);
-    assert!(commands(&direct, &t).await.iter().all(|c| c == "COPY"));
+    assert_eq!(count(&direct, &t).await, 6 * m);
+    assert_eq!(commands(&direct, &t).await, vec!["COPY"; 6]);
     e.dispose().await;
     drop_tables(&direct, &t).await;
 }
