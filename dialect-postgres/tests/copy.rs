@@ -2,12 +2,13 @@
 //! compared row by row with the `unnest` INSERT the same rows take in batches under
 //! `COPY_MIN_ROWS`. A statement trigger logs which command each insert ran as.
 
-mod common;
+mod pooler;
 
 use athanor_core::schema::{ColumnDef, ColumnType, Table};
 use athanor_core::{insert_into, text, DbErrorKind, Engine, Error, Value};
 use athanor_postgres::copy::{copy_insert, COPY_MIN_ROWS};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use pooler::common;
 use rust_decimal::Decimal;
 use std::time::Duration;
 
@@ -329,9 +330,6 @@ async fn copy_joins_the_transaction() {
     assert_eq!(count(&e, &t).await, 2 * m);
     drop_tables(&e, &t).await;
 }
-
-#[path = "pooler/mod.rs"]
-mod pooler;
 
 /// Through PgBouncer in transaction mode: COPY holds one server session from the `COPY` to its
 /// end, so it runs there too: all rows, none on a failing row, and inside a transaction.
