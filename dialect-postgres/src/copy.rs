@@ -211,7 +211,12 @@ impl PgConn {
         let mut copy = within(&inner.host, "a COPY", limit, begin).await?;
         let mut buf = String::with_capacity(CHUNK + 4096);
         for (k, row) in i.rows.iter().enumerate() {
-            encode_row(&mut buf, row)?;
+            if let Err(e) = encode_row(&mut buf, row) {
+                // Not reached for a batch `copy_insert` accepted; never leave the session in COPY.
+                let abort = async { copy.abort("a value could not be written").await.map_err(|e| inner.err(e)) };
+                within(&inner.host, "a COPY", limit, abort).await?;
+                return Err(e);
+            }
             if buf.len() >= CHUNK || k + 1 == i.rows.len() {
                 let send = async { copy.send(buf.as_bytes()).await.map(|_| ()).map_err(|e| inner.err(e)) };
                 within(&inner.host, "a COPY", limit, send).await?;

@@ -221,7 +221,7 @@ async fn the_threshold_picks_the_form() {
     drop_tables(&e, &t).await;
 }
 
-/// A duplicate key, a NUL and a date before 4713 BC deep in the batch: the same error kind as the
+/// A duplicate key, a NUL and a date before 4713 BC, late or early in the batch: the same error kind as the
 /// `unnest` form, nothing written, and the engine's one connection still serves.
 #[tokio::test]
 async fn a_failing_row_writes_nothing_with_the_unnest_error() {
@@ -237,17 +237,23 @@ async fn a_failing_row_writes_nothing_with_the_unnest_error() {
     for spoil in spoils {
         let mut r = row(5_000);
         spoil(&mut r);
-        // COPY: 5,000 good rows, the bad one, one more; unnest: 97 good rows, the bad one, one more.
-        let (copy, unnest) =
-            (insert(&by_copy, 0..5_000).values(r.clone()).values(row(5_001)), insert(&by_unnest, 0..97).values(r).values(row(5_001)));
-        assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&copy).unwrap()).is_some());
+        // unnest: 97 good rows, the bad one, one more.
+        let unnest = insert(&by_unnest, 0..97).values(r.clone()).values(row(5_001));
         assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&unnest).unwrap()).is_none());
-        let err_copy = copy.execute(&e).await.unwrap_err();
         let err_unnest = unnest.execute(&e).await.unwrap_err();
-        assert!(sqlstate(&err_copy).is_some(), "{err_copy}");
-        assert_eq!(err_copy.db_kind(), err_unnest.db_kind(), "{err_copy} / {err_unnest}");
-        assert_eq!(sqlstate(&err_copy), sqlstate(&err_unnest), "{err_copy} / {err_unnest}");
-        assert_eq!(count(&e, &by_copy).await, 0);
+        // COPY with the bad row near the end (5,000 good rows before it; the server fails the COPY
+        // at its end), and first (key 5 again second: it fails it at once and drops the 6 MB after).
+        let late = insert(&by_copy, 0..5_000).values(r.clone()).values(row(5_001));
+        let early = insert_into(&by_copy).columns(COLS).values(r.clone()).values(row(5));
+        let early = (8..60_000).filter(|k| *k != 5_000).fold(early, |q, k| q.values(row(k)));
+        for copy in [late, early] {
+            assert!(copy_insert(&athanor_core::query::AsStatement::as_statement(&copy).unwrap()).is_some());
+            let err_copy = copy.execute(&e).await.unwrap_err();
+            assert!(sqlstate(&err_copy).is_some(), "{err_copy}");
+            assert_eq!(err_copy.db_kind(), err_unnest.db_kind(), "{err_copy} / {err_unnest}");
+            assert_eq!(sqlstate(&err_copy), sqlstate(&err_unnest), "{err_copy} / {err_unnest}");
+            assert_eq!(count(&e, &by_copy).await, 0);
+        }
         assert_eq!(count(&e, &by_unnest).await, 0);
     }
     // The connection is clean: the next COPY goes through.
@@ -359,4 +365,46 @@ async fn copy_through_pgbouncer() {
     assert_eq!(commands(&direct, &t).await, vec!["COPY"; 6]);
     e.dispose().await;
     drop_tables(&direct, &t).await;
+}
+
+/// What the README notes for a value stored into a column of another kind: COPY reads it with the
+/// column's text input where `unnest` casts it.
+#[tokio::test]
+async fn a_value_of_another_kind_is_read_by_the_column_text_input() {
+    let e = common::engine();
+    let name = common::unique("pg_copy_kinds");
+    // The model's view (what the values are) differs from the table's columns on purpose.
+    let t = Table::new(name.clone())
+        .column(ColumnDef::new("k", ColumnType::I64))
+        .column(ColumnDef::new("n", ColumnType::F64).nullable())
+        .column(ColumnDef::new("i", ColumnType::Decimal { precision: Some(20), scale: Some(8) }).nullable())
+        .column(ColumnDef::new("ts", ColumnType::DateTimeUtc).nullable());
+    text(format!(r#"CREATE TABLE "{name}" (k BIGINT PRIMARY KEY, n NUMERIC, i INTEGER, ts TIMESTAMP)"#)).execute(&e).await.unwrap();
+    let m = COPY_MIN_ROWS as i64;
+    let noon = Utc.from_utc_datetime(&ymd(2024, 6, 1).and_hms_opt(12, 0, 0).unwrap());
+    let rows = |ks: std::ops::Range<i64>, col: &'static str, v: Value| {
+        let q = insert_into(&t).columns(["k", col]);
+        ks.fold(q, |q, k| q.values([Value::I64(k), v.clone()]))
+    };
+    let one = |sql: String| async { text(sql).fetch_all(&e).await.unwrap()[0].get::<String>("v").unwrap() };
+    // A float into an unconstrained NUMERIC: its shortest digits (COPY), 15 digits (the cast).
+    rows(0..m, "n", Value::F64(0.1 + 0.2)).execute(&e).await.unwrap();
+    rows(m..m + 10, "n", Value::F64(0.1 + 0.2)).execute(&e).await.unwrap();
+    assert_eq!(one(format!(r#"SELECT n::text AS v FROM "{name}" WHERE k = 0"#)).await, "0.30000000000000004");
+    assert_eq!(one(format!(r#"SELECT n::text AS v FROM "{name}" WHERE k = {m}"#)).await, "0.3");
+    // A decimal into an INTEGER: refused (COPY), rounded (the cast).
+    let d = Value::Decimal(Decimal::new(15, 1));
+    let err = rows(10 * m..11 * m, "i", d.clone()).execute(&e).await.unwrap_err();
+    assert_eq!(sqlstate(&err).as_deref(), Some("22P02"), "{err}");
+    rows(11 * m..11 * m + 10, "i", d).execute(&e).await.unwrap();
+    assert_eq!(one(format!(r#"SELECT i::text AS v FROM "{name}" WHERE k = {}"#, 11 * m)).await, "2");
+    // A UTC date-time into TIMESTAMP, session time zone Tokyo: UTC wall time (COPY), Tokyo's (the cast).
+    let mut tx = e.begin().await.unwrap();
+    text("SET LOCAL TimeZone = 'Asia/Tokyo'").execute(&mut tx).await.unwrap();
+    rows(20 * m..21 * m, "ts", Value::DateTimeUtc(noon)).execute(&mut tx).await.unwrap();
+    rows(21 * m..21 * m + 10, "ts", Value::DateTimeUtc(noon)).execute(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(one(format!(r#"SELECT ts::text AS v FROM "{name}" WHERE k = {}"#, 20 * m)).await, "2024-06-01 12:00:00");
+    assert_eq!(one(format!(r#"SELECT ts::text AS v FROM "{name}" WHERE k = {}"#, 21 * m)).await, "2024-06-01 21:00:00");
+    text(format!(r#"DROP TABLE "{name}""#)).execute(&e).await.unwrap();
 }
