@@ -169,7 +169,7 @@ impl Backend for PgBackend {
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
         // A COPY insert needs no plan.
-        let plan = if crate::copy::copy_insert(stmt).is_some() { None } else { self.inner.plan_before_checkout(stmt)? };
+        let plan = if crate::copy::use_copy(stmt).is_some() { None } else { self.inner.plan_before_checkout(stmt)? };
         self.acquire_mine().await?.run_statement(stmt, plan).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {

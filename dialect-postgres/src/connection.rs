@@ -212,7 +212,7 @@ impl PgConn {
         let write = self.transaction_depth() == 0 && autocommit_write(stmt);
         let inner = self.inner.clone();
         let run = async {
-            match crate::copy::copy_insert(stmt) {
+            match crate::copy::use_copy(stmt) {
                 Some(i) => self.copy_in(i).await,
                 None => self.execute_now(stmt, plan).await,
             }

@@ -1,5 +1,6 @@
 //! Bulk inserts through `COPY "t" ("a", "b") FROM STDIN` (text format), for a plain
-//! `insert_many` of at least [`COPY_MIN_ROWS`] rows: no `ON CONFLICT`, no `RETURNING`.
+//! `insert_many` of at least [`COPY_MIN_ROWS`] rows: no `ON CONFLICT`, no `RETURNING`, and
+//! TCP_NODELAY in effect ([`crate::nodelay`]).
 //!
 //! One `COPY` is one statement: all rows or none (a constraint violation anywhere fails it with
 //! the same typed error as the `unnest` INSERT; inside a transaction it joins it). Cancelled
@@ -35,7 +36,7 @@ pub const COPY_MIN_ROWS: usize = 3000;
 /// Bytes of COPY data per `CopyData` message.
 const CHUNK: usize = 256 * 1024;
 
-/// The insert of `stmt` when it goes through `COPY`: enough rows, no conflict clause, no
+/// The insert of `stmt` when its shape allows `COPY`: enough rows, no conflict clause, no
 /// `RETURNING`, and every column's non-NULL values of one kind (no arrays).
 pub fn copy_insert(stmt: &Statement) -> Option<&Insert> {
     let Statement::Insert(i) = stmt else { return None };
@@ -67,6 +68,12 @@ fn one_kind<'v>(values: impl Iterator<Item = &'v Value>) -> bool {
         }
     }
     true
+}
+
+/// [`copy_insert`], where TCP_NODELAY is in effect ([`crate::nodelay`]): otherwise COPY's two
+/// pieces (data, then `CopyDone`) would wait for the server's delayed ACK on every batch.
+pub(crate) fn use_copy(stmt: &Statement) -> Option<&Insert> {
+    copy_insert(stmt).filter(|_| crate::nodelay::in_effect())
 }
 
 /// `COPY "t" ("a", "b") FROM STDIN`.

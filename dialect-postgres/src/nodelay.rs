@@ -7,6 +7,17 @@
 //! nothing is done). A socket another library opens to the same port at the same moment may get
 //! the option too: it changes when packets leave, never what they carry.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once a session's socket got the option.
+static IN_EFFECT: AtomicBool = AtomicBool::new(false);
+
+/// True once the option was set on a session's socket in this process (Linux): where it cannot
+/// be, `COPY` (data, then `CopyDone`: two pieces) is not used.
+pub fn in_effect() -> bool {
+    IN_EFFECT.load(Ordering::Relaxed)
+}
+
 /// The process's open sockets, as (descriptor, inode) pairs: a number reused for a new socket
 /// has a new inode.
 #[derive(Debug, Default)]
@@ -48,6 +59,9 @@ pub fn set_on_new(before: &Sockets, port: u16) -> usize {
         if to_port && s.set_tcp_nodelay(true).is_ok() {
             set += 1;
         }
+    }
+    if set > 0 {
+        IN_EFFECT.store(true, Ordering::Relaxed);
     }
     set
 }
