@@ -11,7 +11,7 @@ use std::time::Duration;
 /// A sqlx `PgConnection` in the pool.
 pub type PgSession = athanor_pool::SqlxSession<PgConnection>;
 
-/// Opens sessions: connect (bounded by `connect_timeout`), TCP_NODELAY on (see [`crate::nodelay`]).
+/// Opens sessions: connect (bounded by `connect_timeout`), TCP_NODELAY on (see `nodelay.rs`).
 pub struct PgConnector {
     /// Driver options (hold the password).
     pub options: PgConnectOptions,
