@@ -78,7 +78,8 @@ impl ElemType {
         }
     }
 
-    fn of(v: &Value) -> Option<ElemType> {
+    /// The element type of one non-NULL, non-array value.
+    pub(crate) fn of(v: &Value) -> Option<ElemType> {
         Some(match v {
             Value::Bool(_) => ElemType::Bool,
             Value::I64(_) => ElemType::Int8,

@@ -173,7 +173,8 @@ impl Backend for PgBackend {
         Ok(Box::new(self.acquire_mine().await?))
     }
     async fn execute(&self, stmt: &Statement) -> Result<ExecResult> {
-        let plan = self.inner.plan_before_checkout(stmt)?;
+        // A COPY insert needs no plan.
+        let plan = if crate::copy::use_copy(stmt).is_some() { None } else { self.inner.plan_before_checkout(stmt)? };
         self.acquire_mine().await?.run_statement(stmt, plan).await
     }
     async fn fetch(&self, stmt: &Statement, sink: &mut RowSink<'_>) -> Result<()> {

@@ -211,7 +211,13 @@ impl PgConn {
         self.ready().await?;
         let write = self.transaction_depth() == 0 && autocommit_write(stmt);
         let inner = self.inner.clone();
-        let r = within(&inner.host, "a statement", inner.limits.operation, self.execute_now(stmt, plan)).await;
+        let run = async {
+            match crate::copy::use_copy(stmt) {
+                Some(i) => self.copy_in(i).await,
+                None => self.execute_now(stmt, plan).await,
+            }
+        };
+        let r = within(&inner.host, "a statement", inner.limits.operation, run).await;
         self.finish_write(write, r)
     }
 

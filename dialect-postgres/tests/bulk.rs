@@ -186,8 +186,10 @@ async fn a_dropped_bulk_insert_leaves_no_rows_or_all() {
         for _ in 0..200 {
             let count = select(&t).count(&e).await.unwrap();
             assert!(count == 0 || count == n as u64, "{count} rows after a drop at {wait_ms} ms");
-            let busy: Vec<Row> = text("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE :q")
+            // An INSERT, or (60,000 rows) a COPY.
+            let busy: Vec<Row> = text("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND (query LIKE :q OR query LIKE :c)")
                 .bind("q", format!("INSERT INTO \"{}\"%", t.name))
+                .bind("c", format!("COPY \"{}\"%", t.name))
                 .fetch_all(&e)
                 .await
                 .unwrap();

@@ -190,8 +190,10 @@ async fn bulk_insert_over_the_parameter_limit_is_all_or_nothing() {
     let _ = tokio::time::timeout(std::time::Duration::from_millis(150), q.clone().execute(&e)).await;
     // The server may still finish (and commit) the abandoned statement: wait until it is done.
     for _ in 0..200 {
-        let busy = text("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE :q")
+        // An INSERT, or (100,000 rows) a COPY.
+        let busy = text("SELECT pid FROM pg_stat_activity WHERE state = 'active' AND (query LIKE :q OR query LIKE :c)")
             .bind("q", format!("INSERT INTO \"{name}\"%"))
+            .bind("c", format!("COPY \"{name}\"%"))
             .fetch_all(&e)
             .await
             .unwrap();

@@ -98,12 +98,23 @@ impl Role {
     }
 }
 
+/// Connects with `options`, then turns TCP_NODELAY on for the new socket (see `nodelay.rs`).
+async fn connect_one(options: PgConnectOptions) -> Result<PgConnection, sqlx::Error> {
+    let tcp = options.get_socket().is_none();
+    let before = if tcp { crate::nodelay::sockets() } else { Default::default() };
+    let conn = options.connect().await?;
+    if tcp {
+        crate::nodelay::set_on_new(&before, options.get_port());
+    }
+    Ok(conn)
+}
+
 /// Opens a session on the first of `hosts` that answers within `per_host` and fits `target`.
 ///
 /// One host with `any` connects exactly as a single-host URL always did.
 pub async fn open(base: &PgConnectOptions, hosts: &[Host], target: Target, per_host: Duration) -> Result<PgConnection, sqlx::Error> {
     if let ([host], Target::Any) = (hosts, target) {
-        return match tokio::time::timeout(per_host, host.apply(base.clone()).connect()).await {
+        return match tokio::time::timeout(per_host, connect_one(host.apply(base.clone()))).await {
             Ok(r) => r,
             Err(_) => Err(sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"))),
         };
@@ -113,7 +124,7 @@ pub async fn open(base: &PgConnectOptions, hosts: &[Host], target: Target, per_h
     let mut fallback: Option<PgConnection> = None;
     for host in hosts {
         let attempt = async {
-            let mut conn = host.apply(base.clone()).connect().await?;
+            let mut conn = connect_one(host.apply(base.clone())).await?;
             let role = if target == Target::Any { None } else { Some(role(&mut conn).await?) };
             Ok::<_, sqlx::Error>((conn, role))
         };
