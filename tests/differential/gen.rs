@@ -335,7 +335,7 @@ fn typed_order(column: &str, asc: bool) -> OrderBy {
 
 fn aggregates(g: &mut Gen, max: usize) -> Vec<Agg> {
     let all: Vec<(Expr, AggKind, Option<C>)> = vec![
-        (Expr::Agg { func: AggFunc::Count, arg: None }, AggKind::Int, None),
+        (Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor::ValueKind::Any }, AggKind::Int, None),
         (Item::NAME.count().into(), AggKind::Int, None),
         (Item::PRICE.count().into(), AggKind::Int, None),
         (Item::PRICE.sum().into(), AggKind::Num, Some(C::DecimalSum)),
@@ -382,7 +382,11 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             let key = *g.rng.pick(&["rank", "score", "flag"]);
             let grouped = g.rng.chance(1, 2);
             let having = (grouped && g.rng.chance(1, 2)).then(|| {
-                let agg = if g.rng.chance(1, 2) { Expr::Agg { func: AggFunc::Count, arg: None } } else { Item::SCORE.sum().into() };
+                let agg = if g.rng.chance(1, 2) {
+                    Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor::ValueKind::Any }
+                } else {
+                    Item::SCORE.sum().into()
+                };
                 let op = *g.rng.pick(&[BinOp::Gt, BinOp::Lt, BinOp::Ge]);
                 Expr::Binary { op, left: Box::new(agg), right: Box::new(Expr::value(g.rng.below(14) as i64)) }
             });

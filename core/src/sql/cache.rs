@@ -374,9 +374,10 @@ impl Walk {
                 self.len(v.len());
                 v.iter().for_each(|x| self.expr(x));
             }
-            Expr::Agg { func, arg } => {
+            Expr::Agg { func, arg, kind } => {
                 self.tag(b'a');
                 self.tag(*func as u8);
+                self.tag(*kind as u8);
                 self.opt_expr(arg.as_deref());
             }
             _ => self.uncacheable = true,
