@@ -1,0 +1,117 @@
+//! Numbers and times: 64-bit edges, division signs, aggregates of empty sets and of NULLs,
+//! COALESCE and CASE with NULLs, casts.
+
+use super::{at, column, ids, Check, Hv};
+use athanor::chrono::{NaiveDate, NaiveDateTime};
+use athanor::prelude::*;
+use athanor::query::{abs, case_when, cast, coalesce};
+
+pub async fn check(e: &Engine, c: &mut Check) {
+    let only = |id: i64| Hv::ID.eq(id);
+    // Overflow is an error, never a float or a wrapped value.
+    let one = |id: i64| Hv::select().filter(Hv::ID.eq(id));
+    c.err("i64::MAX + 1", one(1).columns(Hv::N + 1i64).all(e).await);
+    c.err("i64::MIN - 1", one(7).columns(Hv::N - 1i64).all(e).await);
+    c.err("i64::MAX * 2", one(1).columns(Hv::N * 2i64).all(e).await);
+    c.err("i64::MIN * -1", one(7).columns(Hv::N * -1i64).all(e).await);
+    c.err("i64::MIN / -1", one(7).columns(Hv::N / -1i64).all(e).await);
+    c.err("abs(i64::MIN)", one(7).columns(abs(Hv::N)).all(e).await);
+    c.ok("i64::MAX - 1", one(1).columns(Hv::N - 1i64).all(e).await, vec![Some(i64::MAX - 1)]);
+    c.ok("i64::MIN / 1", one(7).columns(Hv::N / 1i64).all(e).await, vec![Some(i64::MIN)]);
+    // Division truncates toward zero, whatever the signs.
+    c.ok("-7 / 2", one(2).columns(Hv::N / 2i64).all(e).await, vec![Some(-3)]);
+    c.ok("-7 / -2", one(2).columns(Hv::N / -2i64).all(e).await, vec![Some(3)]);
+    c.ok("2 / -7 (column)", one(4).columns(Hv::N / -7i64).all(e).await, vec![Some(0)]);
+    c.ok("n / 0", one(2).columns(Hv::N / 0i64).all(e).await, vec![None]);
+    c.ok("NULL / 2", one(3).columns(Hv::N / 2i64).all(e).await, vec![None]);
+    // Decimal edges.
+    c.ok("d * d", one(7).columns(Hv::D * Hv::D).all(e).await, vec![Some(dec!(0.0000000000000001))]);
+    c.ok(
+        "-d",
+        one(3).columns(Hv::D * dec!(-1)).all(e).await.map(|v| v.into_iter().map(|d| d.map(|d| d.normalize())).collect::<Vec<_>>()),
+        vec![Some(dec!(2.5))],
+    );
+
+    // Aggregates of an empty set: COUNT 0, the others NULL.
+    let none = Hv::select().filter(Hv::ID.lt(0));
+    c.ok(
+        "aggregates of no rows",
+        none.columns((
+            count_star(),
+            Hv::N.count(),
+            Hv::N.count_distinct(),
+            Hv::N.sum(),
+            Hv::D.sum(),
+            Hv::N.avg(),
+            Hv::AT.min(),
+            Hv::T.max(),
+        ))
+        .one(e)
+        .await,
+        (0, 0, 0, None, None, None, None, None),
+    );
+    // Aggregates skip NULLs; COUNT(DISTINCT) counts distinct non-NULL values.
+    let small = Hv::select().filter(Hv::ID.in_list([2i64, 3, 4, 5, 6]));
+    c.ok("count_distinct with NULLs", small.clone().columns(Hv::N.count_distinct()).one(e).await, 3);
+    c.ok("count with NULLs", small.clone().columns(Hv::N.count()).one(e).await, 3);
+    c.ok("sum with NULLs", small.clone().columns(Hv::N.sum()).one(e).await, Some(-7));
+    c.ok("avg with NULLs", small.clone().columns(Hv::N.avg()).one(e).await, Some(-7.0 / 3.0));
+    c.ok("sum of decimals", small.clone().columns(Hv::D.sum()).one(e).await, Some(dec!(17.49000000)));
+    c.ok("sum of all NULL", Hv::select().filter(only(6)).columns(Hv::N.sum()).one(e).await, None);
+    c.err("sum past i64", Hv::select().filter(Hv::ID.in_list([1i64, 4])).columns(Hv::N.sum()).one(e).await);
+    // MIN/MAX of timestamps (microseconds, before 1970-01-02 and past 2038).
+    let times: athanor::Result<(Option<NaiveDateTime>, Option<NaiveDateTime>)> =
+        Hv::select().filter(Hv::ID.ne(7)).columns((Hv::AT.min(), Hv::AT.max())).one(e).await;
+    c.ok("min/max of timestamps", times, (Some(at(2023, 12, 31, 23, 59, 59, 999_999)), Some(at(2038, 1, 19, 3, 14, 8, 0))));
+    let per_group =
+        Hv::select().columns((Hv::G, Hv::AT.max())).group_by([Hv::G]).having(Hv::AT.max().gt(at(2024, 1, 1, 0, 0, 0, 0))).order_by(Hv::G);
+    c.ok("HAVING max(at) > t", per_group.all(e).await.map(|v| v.into_iter().map(|r| r.0).collect::<Vec<_>>()), vec![1, 2, 4]);
+    let by_time = Hv::select().columns((Hv::G, Hv::D.max())).group_by([Hv::G]).order_by(Hv::D.max().desc().nulls_last());
+    c.ok("ORDER BY max(decimal)", by_time.all(e).await.map(|v| v.into_iter().map(|r| r.0).collect::<Vec<_>>()), vec![2, 3, 1, 4]);
+
+    // COALESCE and CASE with NULLs.
+    c.ok("coalesce(n, -1)", column::<i64>(e, coalesce(Hv::N, -1i64)).await, vec![i64::MAX, -7, -1, 2, -2, -1, i64::MIN, 0]);
+    c.ok("coalesce(t, '')", column::<String>(e, coalesce(Hv::T, "-")).await.map(|v| v[5].clone()), "-".to_string());
+    let sign = case_when::<Option<i64>>(Hv::N.gt(0i64), 1i64).when(Hv::N.lt(0i64), -1i64).otherwise(None::<i64>);
+    c.ok(
+        "CASE with a NULL branch",
+        column::<Option<i64>>(e, sign).await,
+        vec![Some(1), Some(-1), None, Some(1), Some(-1), None, Some(-1), None],
+    );
+    let null_cond = case_when::<i64>(Hv::N.gt(0i64).not(), 1i64).otherwise(2i64);
+    c.ok("CASE WHEN NOT NULL", column::<i64>(e, null_cond).await, vec![2, 1, 2, 2, 1, 2, 1, 1]);
+    c.ok("NOT (n > 0)", ids(e, Hv::N.gt(0i64).not()).await, vec![2, 5, 7, 8]);
+
+    // Casts.
+    c.ok(
+        "cast decimal to text",
+        column::<Option<String>>(e, cast::<Option<String>>(Hv::D)).await,
+        [
+            Some("1.50000000"),
+            None,
+            Some("-2.50000000"),
+            Some("10.00000000"),
+            Some("9.99000000"),
+            None,
+            Some("-0.00000001"),
+            Some("0.00000000"),
+        ]
+        .iter()
+        .map(|o| o.map(Into::into))
+        .collect::<Vec<_>>(),
+    );
+    c.ok(
+        "cast i64 to text",
+        column::<Option<String>>(e, cast::<Option<String>>(Hv::N)).await.map(|v| [v[0].clone(), v[6].clone()]),
+        [Some(i64::MAX.to_string()), Some(i64::MIN.to_string())],
+    );
+    c.ok("cast i64 to f64", column::<Option<f64>>(e, cast::<Option<f64>>(Hv::N)).await.map(|v| v[0]), Some(i64::MAX as f64));
+    c.ok("cast decimal to f64", column::<Option<f64>>(e, cast::<Option<f64>>(Hv::D)).await.map(|v| v[6]), Some(-0.00000001));
+    c.ok(
+        "cast timestamp to date",
+        column::<Option<NaiveDate>>(e, cast::<Option<NaiveDate>>(Hv::AT)).await.map(|v| v[1]),
+        NaiveDate::from_ymd_opt(2023, 12, 31),
+    );
+    c.ok("cast text compare", ids(e, cast::<Option<String>>(Hv::N).eq("-7")).await, vec![2]);
+    c.ok("cast text order", ids(e, cast::<Option<String>>(Hv::N).lt("-")).await, vec![]);
+}
