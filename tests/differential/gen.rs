@@ -33,6 +33,8 @@ pub enum Terminal {
     Keys { key: &'static str, grouped: bool, having: Option<Expr>, run: Run },
     /// A typed projection or aggregate through the model API (see [`super::typed`]).
     Typed(TypedQuery),
+    /// UPDATE/DELETE … RETURNING (see [`super::write`]).
+    Write(super::write::Write),
 }
 
 /// How a [`Terminal::Keys`] query is run.
@@ -457,6 +459,7 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
         }
         Terminal::Aggregate(_) => g.note(C::Aggregate),
         Terminal::GroupBy(..) => g.note(C::GroupBy),
+        Terminal::Write(_) => {}
         Terminal::Keys { key, grouped, ref having, run } => {
             g.note(if grouped { C::GroupBy } else { C::Distinct });
             if having.is_some() {
@@ -503,6 +506,7 @@ fn finish(mut case: Case, mut g: Gen) -> Case {
         case.lock = true;
         g.note(C::RowLock);
     }
+    super::write::maybe_write(&mut case, &mut g);
     case.used = g.used;
     case
 }
