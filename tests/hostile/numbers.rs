@@ -32,6 +32,27 @@ pub async fn check(e: &Engine, c: &mut Check) {
         vec![Some(dec!(2.5))],
     );
 
+    // Decimal results a Decimal cannot hold (28 digits) are errors, never rounded: SQLite and
+    // MariaDB answered 0 for 1e-32 where PostgreSQL failed, and all three rounded a 29-digit sum.
+    c.err("d^4 = 1e-32 (scale 32)", one(7).columns(Hv::D * Hv::D * Hv::D * Hv::D).all(e).await);
+    let unit = Hv::select()
+        .filter(Hv::ID.eq(4))
+        .columns((Hv::D * dec!(0.10000000)) * (Hv::D * dec!(0.10000000)) * dec!(1.00000000) * dec!(1.00000000));
+    c.ok(
+        "1^4 at scale 32 reads as 1",
+        unit.all(e).await.map(|v| v.into_iter().map(|d| d.map(|d| d.normalize())).collect::<Vec<_>>()),
+        vec![Some(dec!(1))],
+    );
+    let big = Hv::select().filter(Hv::ID.eq(4)).columns(Hv::D * dec!(99999999999999999999.99999999) * dec!(99999999999999999999.99999999));
+    c.err("a 40-digit product", big.all(e).await);
+    let sum_big = Hv::select().filter(Hv::ID.eq(4)).columns((Hv::D * dec!(99999999999999999999.99999999)).sum());
+    c.ok("a sum of 28 digits", sum_big.all(e).await, vec![Some(dec!(999999999999999999999.9999999))]);
+    // Each row's value fits; the sum of three does not (of two, it does, to the last digit).
+    let wide = || (Hv::D * dec!(50000000000000000000) + dec!(0.00000001)).sum();
+    c.err("a SUM over rows past 28 digits", Hv::select().filter(Hv::ID.in_list([1i64, 4, 5])).columns(wide()).all(e).await);
+    let two = Hv::select().filter(Hv::ID.in_list([1i64, 5])).columns(wide()).one(e).await;
+    c.ok("a SUM over rows of 29 digits", two.map(|d| d.map(|d| d.to_string())), Some("574500000000000000000.00000002".to_string()));
+
     // Aggregates of an empty set: COUNT 0, the others NULL.
     let none = Hv::select().filter(Hv::ID.lt(0));
     c.ok(
