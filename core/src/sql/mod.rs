@@ -25,6 +25,11 @@ use expr::ExprCompiler;
 use sea_query::{Asterisk, DynIden, JoinType, OnConflict, Query, QueryBuilder};
 use std::borrow::Cow;
 
+/// The binary, no-pad collation of the text columns Athanor creates on MySQL/MariaDB, per server
+/// (executable comments: `utf8mb4_0900_bin` on MySQL ≥ 8.0, `utf8mb4_nopad_bin` on MariaDB ≥
+/// 10.2, nothing on older servers). Text that expressions make gets it too.
+pub const MYSQL_BINARY_TEXT_COLLATION: &str = "/*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */";
+
 /// A sea-query identifier for a name: borrowed names (model columns) need no allocation.
 #[allow(clippy::ptr_arg)] // the Cow tells a borrowed 'static name from an owned one
 pub(crate) fn iden(name: &Cow<'static, str>) -> DynIden {

@@ -48,6 +48,18 @@ impl ExprCompiler<'_> {
         }
     }
 
+    /// MySQL: text an expression makes (a CAST to text, a CASE of texts) takes the connection's
+    /// collation (`utf8mb4_general_ci`: case-insensitive, PAD SPACE), so `'pos' = 'POS'` would
+    /// hold; it gets the binary no-pad collation of Athanor's text columns instead, and compares,
+    /// sorts and groups exactly, as on the other dialects.
+    fn text_collated(&self, kind: ValueKind, e: S) -> S {
+        if kind == ValueKind::String && self.is("mysql") {
+            self.cust(&format!("CONVERT(? USING utf8mb4) {}", super::MYSQL_BINARY_TEXT_COLLATION), [e])
+        } else {
+            e
+        }
+    }
+
     /// A subquery, its own table's columns unqualified as for any single-table select (a column
     /// of the outer table stays qualified: a correlated reference).
     fn subquery(&self, q: &crate::ast::Select) -> Result<sea_query::SelectStatement> {
@@ -138,7 +150,7 @@ impl ExprCompiler<'_> {
             case = case.finally(self.expr(o)?);
         }
         let e: S = case.into();
-        Ok(self.decimal_collated(kind, e))
+        Ok(self.text_collated(kind, self.decimal_collated(kind, e)))
     }
 
     /// Only conversions whose result is the same on every dialect compile; see the module docs.
@@ -183,7 +195,12 @@ impl ExprCompiler<'_> {
                     C::Date => "DATE".to_owned(),
                     C::Timestamp => return refuse(),
                 };
-                self.cust(&format!("CAST(? AS {ty})"), [e])
+                let cast = self.cust(&format!("CAST(? AS {ty})"), [e]);
+                if to == C::Text {
+                    self.text_collated(K::String, cast)
+                } else {
+                    cast
+                }
             }
         })
     }
