@@ -3,7 +3,7 @@
 
 use super::{column, ids, Check, Hv};
 use athanor::prelude::*;
-use athanor::query::{length, lower, upper};
+use athanor::query::{case_when, cast, coalesce, length, lower, upper};
 
 fn s(v: &[Option<&str>]) -> Vec<Option<String>> {
     v.iter().map(|o| o.map(Into::into)).collect()
@@ -39,6 +39,25 @@ pub async fn check(e: &Engine, c: &mut Check) {
     c.ok("lower(t) = 'ab'", ids(e, lower(Hv::T).eq("ab")).await, vec![]);
     c.ok("length(t) = 0", ids(e, length(Hv::T).eq(Some(0i64))).await, vec![8]);
     c.ok("eq ''", ids(e, Hv::T.eq("")).await, vec![8]);
+
+    // Text made by expressions (CAST, CASE of literals, COALESCE of literals) compares exactly
+    // too, not by the connection's collation (MariaDB: utf8mb4_general_ci, case-insensitive, PAD SPACE).
+    c.ok("CAST(n AS TEXT) = '-7 '", ids(e, cast::<Option<String>>(Hv::N).eq("-7 ")).await, vec![]);
+    let word = || case_when::<String>(Hv::N.gt(0i64), "pos").otherwise("neg");
+    c.ok("CASE … 'pos' = 'POS'", ids(e, word().eq("POS")).await, vec![]);
+    c.ok("CASE … 'pos' IN ('POS')", ids(e, word().in_list(["POS"])).await, vec![]);
+    c.ok("CASE … 'pos' = 'pos '", ids(e, word().eq("pos ")).await, vec![]);
+    c.ok("CASE … 'pos' > 'Z'", ids(e, word().gt("Z")).await, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    let ab = || case_when::<String>(Hv::ID.eq(1i64), "a").otherwise("B");
+    c.ok(
+        "ORDER BY CASE 'a'/'B'",
+        Hv::select().order_by(ab().asc()).order_by(Hv::ID).all(e).await.map(|v| v.into_iter().map(|h| h.id).collect::<Vec<_>>()),
+        vec![2, 3, 4, 5, 6, 7, 8, 1],
+    );
+    let aa = case_when::<String>(Hv::ID.eq(1i64), "a").otherwise("A");
+    c.ok("COUNT(DISTINCT CASE 'a'/'A')", Hv::select().columns(aa.count_distinct()).one(e).await, 2);
+    c.ok("coalesce(NULL, 'X') = 'x'", ids(e, coalesce(Hv::T, "X").eq("x")).await, vec![]);
+    c.ok("lower(CAST(n AS TEXT)) = '-7 '", ids(e, lower(cast::<Option<String>>(Hv::N)).eq("-7 ")).await, vec![]);
 
     // MIN/MAX of text compare as text, also in HAVING and ORDER BY ('10' < '9').
     let groups = Hv::select().columns((Hv::G, Hv::T.min(), Hv::T.max())).group_by([Hv::G]);
