@@ -98,6 +98,25 @@ fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) ->
     Ok(Compiled::Sql(SqlQuery { sql, params }))
 }
 
+/// `o` with NULLs placed as the smallest value when it sorts by a column of a LEFT JOINed table
+/// and names no placement: that side is NULL where nothing matched, even for a NOT NULL column
+/// (whose typed `asc()` leaves the placement out), and PostgreSQL would put those NULLs last
+/// where MySQL and SQLite put them first.
+fn left_joined_nulls<'o>(s: &Select, o: &'o crate::ast::OrderBy) -> Cow<'o, crate::ast::OrderBy> {
+    if o.nulls.is_some() {
+        return Cow::Borrowed(o);
+    }
+    let left: Vec<&Cow<'static, str>> =
+        s.joins.iter().filter(|j| j.kind == JoinKind::Left).map(|j| j.alias.as_ref().unwrap_or(&j.table)).collect();
+    let mut joined = false;
+    o.expr.walk(&mut |e| joined |= matches!(e, crate::ast::Expr::QualifiedColumn { table, .. } if left.contains(&table)));
+    if !joined {
+        return Cow::Borrowed(o);
+    }
+    let nulls = if o.desc { crate::ast::Nulls::Last } else { crate::ast::Nulls::First };
+    Cow::Owned(crate::ast::OrderBy { nulls: Some(nulls), ..o.clone() })
+}
+
 fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatement> {
     if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
@@ -142,7 +161,7 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
         q.distinct();
     }
     for o in &s.order_by {
-        ec.order(&mut q, o)?;
+        ec.order(&mut q, &left_joined_nulls(s, o))?;
     }
     if let Some(l) = s.limit {
         q.limit(l);
