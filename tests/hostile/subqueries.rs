@@ -71,6 +71,24 @@ pub async fn check(e: &Engine, c: &mut Check) {
         by_parent_last.all(e).await.map(|v| v.into_iter().map(|(h, _)| h.id).collect::<Vec<_>>()),
         vec![2, 5, 1, 3, 4, 6, 7, 8],
     );
+    // A NOT NULL column of the LEFT JOINed side is NULL where nothing matched: its plain asc()/desc()
+    // puts those NULLs first/last (smallest) on every dialect too.
+    let by_id = |desc: bool| {
+        let key = Hv::ID.of_alias("parent");
+        Hv::select()
+            .left_join_as::<Hv>("parent", Hv::P.eq(Hv::ID.of_alias("parent")))
+            .order_by(if desc { key.desc() } else { key.asc() })
+            .order_by(Hv::ID)
+    };
+    let order = |v: athanor::Result<Vec<(Hv, Option<Hv>)>>| v.map(|v| v.into_iter().map(|(h, _)| h.id).collect::<Vec<_>>());
+    c.ok("ORDER BY a left-joined NOT NULL column", order(by_id(false).all(e).await), vec![1, 3, 4, 6, 8, 2, 5, 7]);
+    c.ok("ORDER BY a left-joined NOT NULL column DESC", order(by_id(true).all(e).await), vec![7, 5, 2, 1, 3, 4, 6, 8]);
+    let by_tag = Hv::select().left_join::<Tag>(Tag::ROW_ID.eq(Hv::ID)).order_by(Tag::ID.asc()).order_by(Hv::ID);
+    c.ok(
+        "ORDER BY a left-joined table's NOT NULL column",
+        by_tag.all(e).await.map(|v| v.into_iter().map(|(h, t)| (h.id, t.map(|t| t.id))).collect::<Vec<_>>()),
+        vec![(2, None), (3, None), (4, None), (6, None), (7, None), (8, None), (1, Some(1)), (1, Some(2)), (5, Some(4))],
+    );
     let inner = Hv::select().inner_join::<Tag>(Tag::ROW_ID.eq(Hv::ID)).order_by(Tag::ID);
     c.ok(
         "INNER JOIN skips the NULL key",

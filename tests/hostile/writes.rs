@@ -4,7 +4,10 @@
 use super::{Check, Hv};
 use athanor::prelude::*;
 
-fn sorted(v: athanor::Result<Vec<Hv>>) -> athanor::Result<Vec<(i64, Option<String>, Option<i64>)>> {
+/// `(id, t, n)` of a returned row.
+type Short = (i64, Option<String>, Option<i64>);
+
+fn sorted(v: athanor::Result<Vec<Hv>>) -> athanor::Result<Vec<Short>> {
     v.map(|mut v| {
         v.sort_by_key(|h| h.id);
         v.into_iter().map(|h| (h.id, h.t, h.n)).collect()
