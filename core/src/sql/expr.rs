@@ -64,7 +64,7 @@ impl ExprCompiler<'_> {
             },
             Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
             Expr::Value(Value::Array(_)) => return Err(Error::unsupported(self.dialect, "an array value in an expression")),
-            Expr::Value(v) if crate::schema_check::nonfinite(v) => return Err(crate::schema_check::nonfinite_in_query()),
+            Expr::Value(v) if crate::schema_check::unportable(v) => return Err(crate::schema_check::unportable_in_query(v)),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
                 let (operand, negated) = e.null_comparison().expect("checked");
@@ -107,8 +107,9 @@ impl ExprCompiler<'_> {
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
             Expr::IsNotNull(e) => self.expr(e)?.is_not_null(),
-            Expr::InList { list, .. } if list.iter().any(crate::schema_check::nonfinite) => {
-                return Err(crate::schema_check::nonfinite_in_query());
+            Expr::InList { list, .. } if list.iter().any(crate::schema_check::unportable) => {
+                let v = list.iter().find(|v| crate::schema_check::unportable(v)).expect("checked");
+                return Err(crate::schema_check::unportable_in_query(v));
             }
             Expr::InList { list, .. } if list.iter().any(|v| matches!(v, Value::Array(_))) => {
                 return Err(Error::unsupported(self.dialect, "an array value in an IN list"));
