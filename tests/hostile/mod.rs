@@ -111,6 +111,16 @@ pub async fn ids(e: &Engine, f: athanor::ast::Expr) -> athanor::Result<Vec<i64>>
     Ok(Hv::select().filter(f).order_by(Hv::ID.asc()).all(e).await?.into_iter().map(|h| h.id).collect())
 }
 
+/// The checks the Supabase dialect can run (no expressions): text with NUL refused before any
+/// request, UPDATE/DELETE … RETURNING with the same rows as the SQL dialects.
+pub async fn run_supabase(e: &Engine) {
+    Hv::insert_many(&rows()).execute(e).await.unwrap();
+    let mut c = Check::new(e);
+    text::refuse_nul(e, &mut c).await;
+    writes::plain(e, &mut c).await;
+    c.finish();
+}
+
 /// Every check, on one engine.
 pub async fn run(e: &Engine) {
     seed(e).await;

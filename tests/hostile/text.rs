@@ -59,6 +59,8 @@ pub async fn check(e: &Engine, c: &mut Check) {
     c.ok("coalesce(NULL, 'X') = 'x'", ids(e, coalesce(Hv::T, "X").eq("x")).await, vec![]);
     c.ok("lower(CAST(n AS TEXT)) = '-7 '", ids(e, lower(cast::<Option<String>>(Hv::N)).eq("-7 ")).await, vec![]);
 
+    refuse_nul(e, c).await;
+
     // MIN/MAX of text compare as text, also in HAVING and ORDER BY ('10' < '9').
     let groups = Hv::select().columns((Hv::G, Hv::T.min(), Hv::T.max())).group_by([Hv::G]);
     c.ok(
@@ -77,4 +79,24 @@ pub async fn check(e: &Engine, c: &mut Check) {
     c.ok("HAVING min(text) < '2'", having.all(e).await.map(|v| v.into_iter().map(|r| r.0).collect::<Vec<_>>()), vec![1, 4]);
     let ordered = Hv::select().columns((Hv::ID, Hv::T.max())).filter(Hv::ID.le(2)).group_by([Hv::ID]).order_by(Hv::T.max().asc());
     c.ok("ORDER BY max(text)", ordered.all(e).await.map(|v| v.into_iter().map(|r| r.0).collect::<Vec<_>>()), vec![2, 1]);
+}
+
+/// A NUL character in text: PostgreSQL can neither store nor compare it, SQLite's `length()` stops
+/// at it, MariaDB and SQLite store it; refused before any I/O everywhere.
+pub async fn refuse_nul(e: &Engine, c: &mut Check) {
+    let nul = super::Hv { id: 99, t: Some("a\0b".into()), n: None, d: None, at: None, g: 9, p: None };
+    let r = nul.clone().insert().execute(e).await;
+    if !matches!(r, Err(athanor::Error::InvalidValue { .. })) {
+        c.failures.push(format!("[{}] insert of text with NUL: got {r:?}, expected InvalidValue", c.dialect));
+    }
+    let r = Hv::update().set(Hv::T, Some("x\0".to_string())).filter(Hv::ID.eq(99)).execute(e).await;
+    if !matches!(r, Err(athanor::Error::InvalidValue { .. })) {
+        c.failures.push(format!("[{}] update to text with NUL: got {r:?}, expected InvalidValue", c.dialect));
+    }
+    for (what, f) in [("eq", Hv::T.eq("a\0b")), ("in_list", Hv::T.in_list(["x", "a\0b"])), ("like", Hv::T.like("a\0%"))] {
+        let r = ids(e, f).await;
+        if !matches!(r, Err(athanor::Error::InvalidQuery(_))) {
+            c.failures.push(format!("[{}] {what} with a NUL: got {r:?}, expected InvalidQuery", c.dialect));
+        }
+    }
 }

@@ -19,6 +19,17 @@ fn update_returning_refused(e: &Engine) -> bool {
     e.dialect() == "mysql"
 }
 
+/// UPDATE (to a value) and DELETE … RETURNING on a dialect that has both, expressions aside
+/// (Supabase): the same rows as [`check`] gives on SQLite and PostgreSQL.
+pub async fn plain(e: &Engine, c: &mut Check) {
+    let upd = Hv::update().set(Hv::T, Some("x".to_string())).filter(Hv::N.lt(0i64)).returning().all(e).await;
+    let want = vec![(2, Some("x".into()), Some(-7)), (5, Some("x".into()), Some(-2)), (7, Some("x".into()), Some(i64::MIN))];
+    c.ok("UPDATE … RETURNING", sorted(upd), want);
+    let del = Hv::delete().filter(Hv::G.eq(4)).returning().all(e).await;
+    c.ok("DELETE … RETURNING", sorted(del), vec![(7, Some("x".into()), Some(i64::MIN)), (8, Some("".into()), Some(0))]);
+    c.ok("rows left", Hv::select().count(e).await, 6);
+}
+
 pub async fn check(e: &Engine, c: &mut Check) {
     let refused = update_returning_refused(e);
     let upd = Hv::update().set(Hv::T, Some("x".to_string())).filter(Hv::N.lt(0i64)).returning().all(e).await;
