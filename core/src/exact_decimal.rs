@@ -59,10 +59,21 @@ fn mulmod(a: u128, b: u128, m: u128) -> u128 {
     r
 }
 
+/// A zero result at the scale the servers give it (`-2.5 * 0` is `0.00000000` at scale 8 there;
+/// rust_decimal returns a scale-0 zero, or a negative one).
+fn zero_at(s: u32) -> Decimal {
+    let mut z = Decimal::ZERO;
+    z.rescale(s.min(28));
+    z
+}
+
 /// `a + b` exactly: `Err` on overflow or where the sum would be rounded.
 pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, &'static str> {
     let r = a.checked_add(b).ok_or("decimal overflow")?;
     let s = a.scale().max(b.scale());
+    if a == -b {
+        return Ok(zero_at(s));
+    }
     if r.scale() >= s {
         return Ok(r);
     }
@@ -88,6 +99,9 @@ pub fn add(a: Decimal, b: Decimal) -> Result<Decimal, &'static str> {
 pub fn mul(a: Decimal, b: Decimal) -> Result<Decimal, &'static str> {
     let r = a.checked_mul(b).ok_or("decimal overflow")?;
     let s = a.scale() + b.scale();
+    if a.is_zero() || b.is_zero() {
+        return Ok(zero_at(s));
+    }
     if r.scale() >= s {
         return Ok(r);
     }
@@ -141,5 +155,8 @@ mod tests {
         assert_eq!(add(d("1.5"), d("-2.25")).unwrap(), d("-0.75"));
         assert_eq!(add(d("70000000000000000000.00000000"), d("30000000000000000000.00000000")).unwrap(), d("100000000000000000000"));
         assert_eq!(mul(d("10"), d("0.5")).unwrap().to_string(), "5.0");
+        assert_eq!(mul(d("-2.50000000"), d("0")).unwrap().to_string(), "0.00000000");
+        assert_eq!(add(d("-0.00000001"), d("0.00000001")).unwrap().to_string(), "0.00000000");
+        assert_eq!(add(d("-1.5"), d("1.50")).unwrap().to_string(), "0.00");
     }
 }
