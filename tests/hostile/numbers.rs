@@ -111,6 +111,17 @@ pub async fn check(e: &Engine, c: &mut Check) {
     let first = |v: athanor::Result<Vec<Option<Decimal>>>| texts(v.map(|v| v.into_iter().flatten().collect())).map(|v| v[0].clone());
     c.ok("d + 1", first(column::<Option<Decimal>>(e, Hv::D + dec!(1)).await), "2.50000000".to_string());
     c.ok("d * 2.0", first(column::<Option<Decimal>>(e, Hv::D * dec!(2.0)).await), "3.000000000".to_string());
+    // No negative zero: -2.5 * 0 is 0.00000000 (rust_decimal, hence SQLite, would keep the sign).
+    c.ok(
+        "-2.5 * 0",
+        texts(column::<Option<Decimal>>(e, Hv::D * dec!(0)).await.map(|v| v.into_iter().flatten().collect())).map(|v| v[1].clone()),
+        "0.00000000".to_string(),
+    );
+    c.ok(
+        "-0.00000001 + 0.00000001",
+        first(column::<Option<Decimal>>(e, (Hv::D + dec!(0.00000001)) * dec!(1)).await.map(|v| vec![v[6]])),
+        "0.00000000".to_string(),
+    );
     let mysql = e.dialect() == "mysql";
     let zero = if mysql { "0.00000000" } else { "0" };
     c.ok("coalesce(d, 0) of a NULL", texts(column::<Decimal>(e, coalesce(Hv::D, dec!(0))).await).map(|v| v[1].clone()), zero.to_string());
