@@ -117,10 +117,31 @@ fn left_joined_nulls<'o>(s: &Select, o: &'o crate::ast::OrderBy) -> Cow<'o, crat
     Cow::Owned(crate::ast::OrderBy { nulls: Some(nulls), ..o.clone() })
 }
 
+/// SELECT DISTINCT sorted by something it does not select: PostgreSQL refuses it (42P10), MySQL
+/// and SQLite sort by the value of some row of each group; refused before I/O everywhere.
+fn check_distinct_order(s: &Select) -> Result<()> {
+    if !s.distinct || s.columns.is_empty() {
+        return Ok(());
+    }
+    for o in &s.order_by {
+        let selected =
+            s.columns.iter().any(|c| c.expr == o.expr || matches!((&o.expr, &c.alias), (crate::ast::Expr::Column(n), Some(a)) if n == a));
+        if !selected {
+            return Err(Error::InvalidQuery(
+                "SELECT DISTINCT ordered by an expression it does not select: PostgreSQL refuses it and MySQL/SQLite \
+                 sort by an arbitrary row's value; order by selected columns"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatement> {
     if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
+    check_distinct_order(s)?;
     let mut q = Query::select();
     q.from(iden(&s.table));
     for j in &s.joins {
