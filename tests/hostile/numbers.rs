@@ -130,6 +130,19 @@ pub async fn check(e: &Engine, c: &mut Check) {
     let two = if mysql { "2.0" } else { "2" };
     c.ok("CASE of 1.5 and 2", texts(column::<Decimal>(e, pos).await).map(|v| v[1].clone()), two.to_string());
 
+    // DISTINCT with ORDER BY a column it does not select: PostgreSQL refuses it, the others sort by
+    // some row's value (nondeterministic); refused before I/O everywhere.
+    let q = Hv::select().columns(Hv::G).distinct().order_by(Hv::ID.desc());
+    let r = q.all(e).await;
+    if !matches!(r, Err(athanor::Error::InvalidQuery(_))) {
+        c.failures.push(format!("[{}] DISTINCT + ORDER BY an unselected column: got {r:?}, expected InvalidQuery", c.dialect));
+    }
+    c.ok(
+        "DISTINCT + ORDER BY a selected column",
+        Hv::select().columns(Hv::G).distinct().order_by(Hv::G.desc()).all(e).await,
+        vec![4, 3, 2, 1],
+    );
+
     // Casts.
     c.ok(
         "cast decimal to text",
