@@ -410,7 +410,8 @@ mod tests {
                 ],
                 group_by: vec![col("a").expr()],
                 having: Some(col("b").max().binary(crate::ast::BinOp::Gt, Expr::Value(v(5)))),
-                order_by: vec![col("a").desc().nulls_last(), col("b").asc().nulls_first()],
+                // (An ungrouped `b` would be refused: see `grouping`.)
+                order_by: vec![col("a").desc().nulls_last(), col("b").max().asc().nulls_first()],
                 limit: Some(10 + salt as u64),
                 offset: Some(5 + salt as u64),
                 ..base.clone()

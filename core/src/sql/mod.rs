@@ -5,6 +5,7 @@ mod cache;
 mod chunk;
 mod ddl;
 mod expr;
+mod grouping;
 mod insert_values;
 mod lock;
 mod named_binds;
@@ -142,6 +143,7 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
     check_distinct_order(s)?;
+    grouping::check(s, ec.dialect)?;
     let mut q = Query::select();
     q.from(iden(&s.table));
     for j in &s.joins {
