@@ -143,6 +143,38 @@ pub async fn check(e: &Engine, c: &mut Check) {
         vec![4, 3, 2, 1],
     );
 
+    // A column neither grouped nor aggregated: PostgreSQL refuses it, MariaDB (without
+    // ONLY_FULL_GROUP_BY) and SQLite answer with some row's value; refused before I/O everywhere.
+    let bare: [(&str, athanor::Result<Vec<(i64, i64)>>); 4] = [
+        ("select list", Hv::select().columns((Hv::G, Hv::ID)).group_by([Hv::G]).all(e).await),
+        ("ORDER BY", Hv::select().columns((Hv::G, count_star())).group_by([Hv::G]).order_by(Hv::ID).all(e).await),
+        ("aggregate without GROUP BY", Hv::select().columns((Hv::G, count_star())).all(e).await),
+        ("HAVING", Hv::select().columns((Hv::G, count_star())).group_by([Hv::G]).having(Hv::ID.gt(1)).all(e).await),
+    ];
+    for (what, r) in bare {
+        if !matches!(r, Err(athanor::Error::InvalidQuery(_))) {
+            c.failures.push(format!("[{}] a column not grouped, in the {what}: got {r:?}, expected InvalidQuery", c.dialect));
+        }
+    }
+    let r = Hv::select().group_by([Hv::G]).all(e).await;
+    if !matches!(r, Err(athanor::Error::InvalidQuery(_))) {
+        c.failures.push(format!("[{}] every column, grouped by one: got {r:?}, expected InvalidQuery", c.dialect));
+    }
+    let grouped = Hv::select().columns((Hv::G, Hv::G * 2i64, count_star())).group_by([Hv::G]).having(Hv::G.gt(1)).order_by(Hv::G);
+    c.ok("grouped columns and expressions of them", grouped.all(e).await, vec![(2, 4, 2), (3, 6, 2), (4, 8, 2)]);
+    let by_expr = Hv::select().columns(((Hv::G * 2i64), count_star())).group_by([Hv::G * 2i64]).order_by((Hv::G * 2i64).asc());
+    // PostgreSQL sees `g * $1` and `g * $2`, two expressions: Unsupported there, before I/O.
+    let r = by_expr.all(e).await;
+    if e.dialect() == "postgresql" {
+        if !matches!(r, Err(athanor::Error::Unsupported { .. })) {
+            c.failures.push(format!("[{}] grouped by an expression with a value: got {r:?}, expected Unsupported", c.dialect));
+        }
+    } else {
+        c.ok("grouped by an expression", r, vec![(2, 2), (4, 2), (6, 2), (8, 2)]);
+    }
+    let by_expr = Hv::select().columns((Hv::G * Hv::G, count_star())).group_by([Hv::G * Hv::G]).order_by((Hv::G * Hv::G).asc());
+    c.ok("grouped by an expression of columns", by_expr.all(e).await, vec![(1, 2), (4, 2), (9, 2), (16, 2)]);
+
     // Casts.
     c.ok(
         "cast decimal to text",
