@@ -145,7 +145,8 @@ pub async fn check(e: &Engine, c: &mut Check) {
 
     // A column neither grouped nor aggregated: PostgreSQL refuses it, MariaDB (without
     // ONLY_FULL_GROUP_BY) and SQLite answer with some row's value; refused before I/O everywhere.
-    let bare: [(&str, athanor::Result<Vec<(i64, i64)>>); 4] = [
+    type Pairs = athanor::Result<Vec<(i64, i64)>>;
+    let bare: [(&str, Pairs); 4] = [
         ("select list", Hv::select().columns((Hv::G, Hv::ID)).group_by([Hv::G]).all(e).await),
         ("ORDER BY", Hv::select().columns((Hv::G, count_star())).group_by([Hv::G]).order_by(Hv::ID).all(e).await),
         ("aggregate without GROUP BY", Hv::select().columns((Hv::G, count_star())).all(e).await),
