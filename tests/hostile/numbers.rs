@@ -176,6 +176,26 @@ pub async fn check(e: &Engine, c: &mut Check) {
     let by_expr = Hv::select().columns((Hv::G * Hv::G, count_star())).group_by([Hv::G * Hv::G]).order_by((Hv::G * Hv::G).asc());
     c.ok("grouped by an expression of columns", by_expr.all(e).await, vec![(1, 2), (4, 2), (9, 2), (16, 2)]);
 
+    // An untyped Core column's asc()/desc() keeps each dialect's NULL placement (it may be NOT NULL
+    // and indexed): PostgreSQL puts NULLs last in ASC. A documented difference, asserted; with
+    // `nulls_first()` every dialect agrees.
+    let core = |desc: bool| {
+        let n = athanor::query::col("n");
+        let q = athanor::query::select(Hv::table()).columns([athanor::query::col("id").expr()]);
+        q.order_by(if desc { n.desc() } else { n.asc() }).order_by(athanor::query::col("id").asc())
+    };
+    let core_ids = |v: athanor::Result<Vec<athanor::Row>>| v.map(|v| v.iter().map(|r| r.get_index::<i64>(0).unwrap()).collect::<Vec<_>>());
+    let pg = e.dialect() == "postgresql";
+    let asc = if pg { vec![7, 2, 5, 8, 4, 1, 3, 6] } else { vec![3, 6, 7, 2, 5, 8, 4, 1] };
+    c.ok("Core col(..).asc()", core_ids(core(false).all(e).await), asc);
+    let desc = if pg { vec![3, 6, 1, 4, 8, 5, 2, 7] } else { vec![1, 4, 8, 5, 2, 7, 3, 6] };
+    c.ok("Core col(..).desc()", core_ids(core(true).all(e).await), desc);
+    let explicit = athanor::query::select(Hv::table())
+        .columns([athanor::query::col("id").expr()])
+        .order_by(athanor::query::col("n").asc().nulls_first())
+        .order_by(athanor::query::col("id").asc());
+    c.ok("Core col(..).asc().nulls_first()", core_ids(explicit.all(e).await), vec![3, 6, 7, 2, 5, 8, 4, 1]);
+
     // Casts.
     c.ok(
         "cast decimal to text",
