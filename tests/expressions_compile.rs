@@ -126,7 +126,11 @@ fn case_when_otherwise() {
     let [(s, sp), (m, _), (p, _)] = sql(&q);
     assert!(s.ends_with(r#"WHERE (CASE WHEN ("volume" > ?) THEN ? WHEN ("volume" > ?) THEN ? ELSE ? END) = ?"#), "{s}");
     assert_eq!(sp.len(), 6);
-    assert!(m.ends_with("WHERE (CASE WHEN (`volume` > ?) THEN ? WHEN (`volume` > ?) THEN ? ELSE ? END) = ?"), "{m}");
+    // MySQL: the CASE's text compares exactly, not by the connection's case-insensitive collation.
+    assert!(
+        m.ends_with("WHERE (CONVERT((CASE WHEN (`volume` > ?) THEN ? WHEN (`volume` > ?) THEN ? ELSE ? END) USING utf8mb4) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */) = ?"),
+        "{m}"
+    );
     assert!(p.ends_with(r#"WHERE (CASE WHEN ("volume" > $1) THEN $2 WHEN ("volume" > $3) THEN $4 ELSE $5 END) = $6"#), "{p}");
     // A Decimal-valued CASE compares by value on SQLite too.
     let q = bars().filter(case_when::<Decimal>(Bar::TRADES.gt(0i64), Bar::HIGH).otherwise(Bar::LOW).gt(dec!(9)));
@@ -152,7 +156,7 @@ fn casts_spelled_per_dialect() {
     );
     assert_eq!(
         m,
-        "SELECT CAST(`trades` AS DOUBLE), CAST(`trades` AS CHAR), CAST(`volume` AS DOUBLE), CAST(`volume` AS CHAR), CAST(`ts` AS DATE), CAST(`trades` AS DECIMAL(30, 2)), CAST(`trades` AS SIGNED) FROM `expr_bars`"
+        "SELECT CAST(`trades` AS DOUBLE), CONVERT(CAST(`trades` AS CHAR) USING utf8mb4) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */, CAST(`volume` AS DOUBLE), CONVERT(CAST(`volume` AS CHAR) USING utf8mb4) /*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */, CAST(`ts` AS DATE), CAST(`trades` AS DECIMAL(30, 2)), CAST(`trades` AS SIGNED) FROM `expr_bars`"
     );
     assert_eq!(
         p,

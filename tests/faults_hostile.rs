@@ -1,7 +1,8 @@
 //! Hostile values and identifiers round-trip on SQLite and MariaDB: 50 strings (quotes, backslashes,
-//! injection attempts, bind look-alikes, control characters, NUL, RTL and combining marks, 4-byte
-//! characters, 60 kB) stored through models, filters and raw SQL, and tables and columns with names
-//! that need quoting, through DDL, insert, select, update, delete and drop.
+//! injection attempts, bind look-alikes, control characters, RTL and combining marks, 4-byte
+//! characters, 60 kB) stored through models, filters and raw SQL (text with a NUL is refused before
+//! I/O, on every dialect), and tables and columns with names that need quoting, through DDL, insert,
+//! select, update, delete and drop.
 
 mod fault_support;
 
@@ -41,8 +42,8 @@ fn hostile_strings() -> Vec<String> {
         "\n",
         "\r\n",
         "\t\x0b\x0c",
-        "\0",
-        "a\0b",
+        "\u{1}",
+        "a\u{1f}b",
         "NULL",
         "null",
         "trailing ",
@@ -108,6 +109,13 @@ async fn strings_round_trip(e: &Engine, name: &str) {
         q = q.values([Value::I64(i as i64), Value::from(s.as_str())]);
     }
     assert_eq!(within(30, "insert", q.execute(e)).await.unwrap().rows_affected, 50);
+    // Text with a NUL is refused before any I/O (PostgreSQL cannot store it): in a write and a filter.
+    for nul in ["\0", "a\0b"] {
+        let w = insert_into(&t).columns(["id", "s"]).values([Value::I64(99), Value::from(nul)]).execute(e).await;
+        assert!(matches!(w, Err(athanor::Error::InvalidValue { .. })), "{}: {w:?}", e.dialect());
+        let f = select(&t).filter(col("s").eq(nul)).all(e).await;
+        assert!(matches!(f, Err(athanor::Error::InvalidQuery(_))), "{}: {f:?}", e.dialect());
+    }
     let rows = within(30, "select", select(&t).order_by(col("id").asc()).all(e)).await.unwrap();
     let back: Vec<String> = rows.iter().map(|r| r.get::<String>("s").unwrap()).collect();
     for (i, (want, got)) in strings.iter().zip(&back).enumerate() {

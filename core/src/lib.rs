@@ -16,6 +16,7 @@ pub mod compiled;
 pub mod dialect;
 pub mod engine;
 pub mod error;
+pub mod exact_decimal;
 pub mod from_columns;
 pub mod model;
 pub mod options;

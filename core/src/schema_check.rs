@@ -34,6 +34,7 @@ impl ColumnDef {
         let refuse = |reason: String| Err(Error::InvalidValue { column: self.name.to_string(), reason });
         match v {
             Value::F64(f) if !f.is_finite() => refuse(format!("{} is not a finite number", if f.is_nan() { "NaN" } else { "an infinity" })),
+            Value::String(s) if s.contains('\0') => refuse(NUL_TEXT.into()),
             Value::Decimal(d) => {
                 let Some((p, s)) = self.ty.decimal_precision_scale() else { return Ok(()) };
                 if d.round_dp(s) != *d {
@@ -116,6 +117,24 @@ pub fn nonfinite(v: &Value) -> bool {
     matches!(v, Value::F64(f) if !f.is_finite())
 }
 
+/// Why text holding a NUL character is refused.
+const NUL_TEXT: &str = "text with a NUL character (\\0): PostgreSQL can neither store nor compare it, and SQLite's \
+                        text functions stop at it; remove or replace it";
+
+/// True for a value no dialect reads the same way in a query: a NaN or infinite float, or text
+/// holding a NUL character.
+pub fn unportable(v: &Value) -> bool {
+    nonfinite(v) || matches!(v, Value::String(s) if s.contains('\0'))
+}
+
+/// The error for an [`unportable`] value in a query.
+pub fn unportable_in_query(v: &Value) -> Error {
+    match v {
+        Value::String(_) => Error::InvalidQuery(format!("{NUL_TEXT} (in a query)")),
+        _ => nonfinite_in_query(),
+    }
+}
+
 /// The error for a NaN or infinite float in a query (a filter, an IN list, an expression).
 pub fn nonfinite_in_query() -> Error {
     Error::InvalidQuery(
@@ -131,6 +150,7 @@ pub(crate) fn check_float(column: &str, v: &Value) -> Result<()> {
         Value::F64(f) if !f.is_finite() => {
             Err(Error::InvalidValue { column: column.to_owned(), reason: format!("{f} is not a finite number") })
         }
+        Value::String(s) if s.contains('\0') => Err(Error::InvalidValue { column: column.to_owned(), reason: NUL_TEXT.into() }),
         _ => Ok(()),
     }
 }

@@ -21,7 +21,7 @@ use athanor_core::{ColumnDef, ColumnType, Error, Result, Value};
 pub const TABLE_OPTIONS: &str = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
 
 /// The binary, no-pad collation of text columns, per server.
-pub const BINARY_TEXT_COLLATION: &str = "/*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */";
+pub const BINARY_TEXT_COLLATION: &str = athanor_core::sql::MYSQL_BINARY_TEXT_COLLATION;
 
 /// The MySQL [`DdlDialect`].
 #[derive(Debug, Clone, Default)]

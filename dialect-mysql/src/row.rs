@@ -135,7 +135,8 @@ fn read(raw: sqlx::mysql::MySqlValueRef<'_>, w: Wire, kind: ValueKind) -> std::r
             let d = dec::<Decimal>(raw)?;
             Value::F64(d.to_f64().ok_or_else(|| format!("{d} does not fit in f64"))?)
         }
-        (Wire::Decimal, _) => Value::Decimal(dec::<Decimal>(raw)?),
+        // Exact or refused (sqlx would round a value past 28 digits).
+        (Wire::Decimal, _) => Value::Decimal(athanor_core::exact_decimal::parse_exact(dec::<&str>(raw)?)?),
         (Wire::Text | Wire::Json, K::Json) => {
             let s: &str = dec(raw)?;
             Value::Json(serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?)

@@ -44,7 +44,8 @@ async fn setup(t: &Table) -> Engine {
 async fn every_type_round_trips() {
     let t = all_types(common::unique("types"));
     let e = setup(&t).await;
-    let tricky = "naïve café 日本語 🚀 it's \"quoted\" back\\slash `tick` ; -- DROP TABLE x; \0 nul";
+    // (A NUL character is refused before I/O on every dialect: PostgreSQL cannot store it.)
+    let tricky = "naïve café 日本語 🚀 it's \"quoted\" back\\slash `tick` ; -- DROP TABLE x; nul";
     let dt = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_micro_opt(23, 59, 58, 123_456).unwrap();
     let utc: DateTime<Utc> = NaiveDate::from_ymd_opt(2030, 1, 2).unwrap().and_hms_micro_opt(3, 4, 5, 600_007).unwrap().and_utc();
     let uid = athanor_core::uuid::Uuid::new_v4();

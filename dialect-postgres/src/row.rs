@@ -158,6 +158,37 @@ fn display_scale(raw: &PgValueRef<'_>) -> Option<u32> {
     }
 }
 
+/// A NUMERIC's exact decimal text (`None` for NaN, infinities or a malformed value, which the
+/// sqlx decoder then reports).
+fn numeric_text(raw: &PgValueRef<'_>) -> Option<String> {
+    let bytes = raw.as_bytes().ok()?;
+    if raw.format() == sqlx::postgres::PgValueFormat::Text {
+        return std::str::from_utf8(bytes).ok().map(str::to_owned);
+    }
+    let word = |i: usize| bytes.get(2 * i..2 * i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let (n, weight, sign, dscale) = (word(0)? as usize, word(1)? as i16 as i64, word(2)?, word(3)? as usize);
+    if sign != 0 && sign != 0x4000 {
+        return None;
+    }
+    let digit = |i: i64| if i >= 0 && (i as usize) < n { word(4 + i as usize) } else { Some(0) };
+    // Base-10000 digits: index i stands for 10000^(weight - i).
+    let mut int = String::new();
+    for i in 0..=weight {
+        int += &format!("{:04}", digit(i)?);
+    }
+    let mut frac = String::new();
+    let mut i = weight + 1;
+    while frac.len() < dscale {
+        frac += &format!("{:04}", digit(i)?);
+        i += 1;
+    }
+    frac.truncate(dscale);
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let sign = if sign == 0x4000 { "-" } else { "" };
+    Some(if dscale > 0 { format!("{sign}{int}.{frac}") } else { format!("{sign}{int}") })
+}
+
 fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Value, String> {
     use ValueKind as K;
     Ok(match w {
@@ -179,7 +210,11 @@ fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Va
         }
         Wire::Numeric => {
             let scale = display_scale(&raw);
-            let mut d = dec::<Decimal>(raw)?;
+            // Exact or refused: sqlx would round a value past 28 digits.
+            let mut d = match numeric_text(&raw) {
+                Some(text) => athanor_core::exact_decimal::parse_exact(&text)?,
+                None => dec::<Decimal>(raw)?,
+            };
             // sqlx drops the scale of a zero (`0.00000000` reads as `0`): take the value's own.
             if let Some(s) = scale.filter(|&s| s > d.scale() && s <= 28) {
                 d.rescale(s);

@@ -140,14 +140,15 @@ async fn a_refused_value_fails_the_whole_batch_in_both_forms() {
     let bad = |t: &Table| {
         let mut q = rows_stmt(t, 0..50);
         let mut r = row(50);
-        r[5] = Value::from("a NUL \0 inside");
+        // Too long for VARCHAR(50): refused by the server (text with a NUL is refused before I/O).
+        r[5] = Value::from("x".repeat(51));
         q = q.values(r);
         q
     };
     let err_new = bad(&new).execute(&e).await.unwrap_err();
     let err_old = run_values_form(&e, &bad(&old).as_statement_for_test()).await.unwrap_err();
     assert_eq!(err_new.db_kind(), err_old.db_kind(), "{err_new} / {err_old}");
-    assert!(err_new.to_string().contains("0x00"), "{err_new}");
+    assert!(err_new.to_string().contains("too long"), "{err_new}");
     assert_eq!(select(&new).count(&e).await.unwrap(), 0);
     assert_eq!(select(&old).count(&e).await.unwrap(), 0);
     // A duplicate key in the batch: nothing stays.

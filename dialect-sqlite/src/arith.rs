@@ -84,15 +84,17 @@ fn binary(op: Op, a: Num, b: Num) -> Out {
             }
         }
         (Dec(_), _) | (_, Dec(_)) => {
+            use athanor_core::exact_decimal as exact;
             let (x, y) = (as_dec(a), as_dec(b));
+            // Exact or refused: rust_decimal would round a result past 28 digits.
             let r = match op {
-                Op::Add => x.checked_add(y),
-                Op::Sub => x.checked_sub(y),
-                Op::Mul => x.checked_mul(y),
+                Op::Add => exact::add(x, y),
+                Op::Sub => exact::add(x, -y),
+                Op::Mul => exact::mul(x, y),
                 Op::Div if y.is_zero() => return Out::Null,
-                Op::Div => x.checked_div(y),
+                Op::Div => x.checked_div(y).ok_or("decimal overflow"),
             };
-            r.map_or(overflow, |r| Out::Num(Dec(r)))
+            r.map_or_else(|e| if e == exact::INEXACT { Out::Err(e) } else { overflow }, |r| Out::Num(Dec(r)))
         }
     }
 }

@@ -65,9 +65,10 @@ impl SumState {
                 self.n_dec += sign;
                 self.scale = self.scale.max(d.scale());
                 let d = if sign < 0 { -d } else { d };
-                match self.dec.checked_add(d) {
-                    Some(s) => self.dec = s,
-                    None => self.overflow = true,
+                // Exact or refused: rust_decimal would round a sum past 28 digits.
+                match athanor_core::exact_decimal::add(self.dec, d) {
+                    Ok(s) => self.dec = s,
+                    Err(_) => self.overflow = true,
                 }
             }
             Item::Real(x) => {
@@ -91,7 +92,7 @@ impl SumState {
         }
         if self.n_dec > 0 {
             let ints = i64::try_from(self.ints).map(Decimal::from).map_err(|_| "integer overflow")?;
-            let mut total = self.dec.checked_add(ints).ok_or("decimal overflow in sum()")?;
+            let mut total = athanor_core::exact_decimal::add(self.dec, ints).map_err(|_| "decimal overflow in sum()")?;
             if total.scale() < self.scale {
                 total.rescale(self.scale);
             }

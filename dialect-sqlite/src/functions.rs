@@ -78,12 +78,49 @@ pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
             return Err(sqlx::Error::Configuration(format!("registering {name:?} failed with SQLite code {rc}").into()));
         }
     }
+    // `athanor_error(msg)` fails the statement with `msg`. Not deterministic: SQLite evaluates a
+    // deterministic call with constant arguments once up front, even in a CASE branch never taken.
+    // SAFETY: as above.
+    let rc = unsafe {
+        ffi::sqlite3_create_function_v2(
+            db,
+            c"athanor_error".as_ptr(),
+            1,
+            ffi::SQLITE_UTF8,
+            std::ptr::null_mut(),
+            Some(error_func),
+            None,
+            None,
+            None,
+        )
+    };
+    if rc != ffi::SQLITE_OK {
+        return Err(sqlx::Error::Configuration(format!("registering athanor_error failed with SQLite code {rc}").into()));
+    }
     // SAFETY: as above.
     let rc = unsafe { crate::decimal_sum::register(db) };
     if rc != ffi::SQLITE_OK {
         return Err(sqlx::Error::Configuration(format!("registering the exact sum() failed with SQLite code {rc}").into()));
     }
     Ok(())
+}
+
+/// `athanor_error(msg)`: fails the statement with the text `msg`.
+unsafe extern "C" fn error_func(ctx: *mut ffi::sqlite3_context, n: std::os::raw::c_int, args: *mut *mut ffi::sqlite3_value) {
+    // SAFETY: SQLite calls this with `n` valid argument pointers (n == 1, as registered); the
+    // message is copied by `sqlite3_result_error` before this returns.
+    unsafe {
+        let (mut p, mut len) = (std::ptr::null(), 0);
+        if n == 1 {
+            p = ffi::sqlite3_value_text(*args);
+            len = ffi::sqlite3_value_bytes(*args);
+        }
+        if p.is_null() || len < 0 {
+            ffi::sqlite3_result_error_code(ctx, ffi::SQLITE_MISUSE);
+            return;
+        }
+        ffi::sqlite3_result_error(ctx, p.cast(), len);
+    }
 }
 
 /// `lower(X)`: NULL stays NULL, text is lowercased, any other value is lowercased as its text.

@@ -152,6 +152,7 @@ pub fn value_text(v: &Value) -> Result<String> {
         Value::F64(f) if !f.is_finite() => return Err(athanor_core::schema_check::nonfinite_in_query()),
         Value::F64(f) => float_text(*f),
         Value::Decimal(d) => d.to_string(),
+        Value::String(s) if s.contains('\0') => return Err(athanor_core::schema_check::unportable_in_query(v)),
         Value::String(s) => s.clone(),
         Value::Bytes(b) => hex_bytes(b),
         Value::Date(d) => d.format("%Y-%m-%d").to_string(),

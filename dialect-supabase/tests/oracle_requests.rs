@@ -82,12 +82,22 @@ fn cases() -> Vec<(&'static str, &'static str, Statement)> {
         ("sel_quoted_column_keeps_space", BASE, select(&t("order_items")).columns([col("Unit Price"), col("id")]).as_statement().unwrap()),
         ("sel_alias", BASE, select(&ohlcv).column_as(col("symbol"), "sym").column_as(col("close"), "px").as_statement().unwrap()),
         ("qw_agg_grouped", BASE, {
-            let list = [col("symbol").expr(), col("close").max(), col("volume").sum(), Expr::Agg { func: AggFunc::Count, arg: None }];
+            let list = [
+                col("symbol").expr(),
+                col("close").max(),
+                col("volume").sum(),
+                Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor_core::value::ValueKind::Any },
+            ];
             select(&ohlcv).columns(list).group_by([col("symbol")]).filter(col("ts").ge("2024-03-01T00:00:00")).as_statement().unwrap()
         }),
         ("qw_agg_aliases", BASE, {
             let mut s = select(&ohlcv)
-                .columns([col("close").max(), col("volume").max(), Expr::Agg { func: AggFunc::Count, arg: None }, col("close").avg()])
+                .columns([
+                    col("close").max(),
+                    col("volume").max(),
+                    Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor_core::value::ValueKind::Any },
+                    col("close").avg(),
+                ])
                 .ast()
                 .clone();
             s.columns[2].alias = Some("n".into());

@@ -127,7 +127,7 @@ async fn the_standin_answers_casts_and_renames_as_sql_does() {
 }
 
 fn count_all() -> Expr {
-    Expr::Agg { func: athanor_core::ast::AggFunc::Count, arg: None }
+    Expr::Agg { func: athanor_core::ast::AggFunc::Count, arg: None, kind: athanor_core::value::ValueKind::Any }
 }
 
 #[test]
@@ -160,9 +160,17 @@ fn groupings_postgrest_cannot_express_are_refused() {
         }),
         "HAVING",
     );
-    let distinct = Expr::Agg { func: athanor_core::ast::AggFunc::CountDistinct, arg: Some(Box::new(col("n").expr())) };
+    let distinct = Expr::Agg {
+        func: athanor_core::ast::AggFunc::CountDistinct,
+        arg: Some(Box::new(col("n").expr())),
+        kind: athanor_core::value::ValueKind::Any,
+    };
     unsupported(&select(&t).columns([distinct]), "COUNT(DISTINCT)");
-    let of_expr = Expr::Agg { func: athanor_core::ast::AggFunc::Sum, arg: Some(Box::new(cast("n", CastType::Text))) };
+    let of_expr = Expr::Agg {
+        func: athanor_core::ast::AggFunc::Sum,
+        arg: Some(Box::new(cast("n", CastType::Text))),
+        kind: athanor_core::value::ValueKind::Any,
+    };
     unsupported(&select(&t).columns([of_expr]), "an aggregate of an expression");
     unsupported(&select(&t).columns([cast("n", CastType::Text), count_all()]).group_by([col("n")]), "a cast beside aggregates");
     let grouped = select(&t).columns([col("n").expr(), count_all()]).group_by([col("n")]);

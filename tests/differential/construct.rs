@@ -98,6 +98,9 @@ pub enum Construct {
     RowLock,
     /// A typed projection or aggregate through the model API (`Item::select().columns(..)`).
     Projection,
+    /// UPDATE/DELETE … RETURNING (an UPDATE that changes nothing, a DELETE undone by inserting
+    /// the returned rows again).
+    Returning,
 }
 
 /// Constructs that disagree between dialects on today's main, with the defect of issue 10 (or

@@ -10,7 +10,7 @@ use athanor::prelude::*;
 use athanor::query::{abs, case_when, cast, coalesce, exists, length, lower, scalar_subquery, select, upper};
 
 /// The number of expression leaves [`leaf`] picks from.
-const KINDS: usize = 15;
+const KINDS: usize = 17;
 
 /// One condition using an expression, with values near the data.
 pub fn leaf(g: &mut Gen) -> Expr {
@@ -93,6 +93,25 @@ pub fn leaf(g: &mut Gen) -> Expr {
         13 => {
             g.note(C::Subquery);
             exists(&select(Item::table()).columns([Item::ID]).filter(Item::SCORE.gt(small(g) as i32 + 4)))
+        }
+        15 => {
+            // Text a CASE makes compares exactly (MariaDB: not by the connection's
+            // case-insensitive, PAD SPACE collation).
+            g.note(C::CaseWhen);
+            g.note(C::TextEq);
+            let word = case_when::<String>(Item::SCORE.gt(small(g) as i32), "Apple").otherwise("apple ");
+            let name = g.rng.pick(&["apple", "Apple", "APPLE", "apple ", "apple  ", "Apple "]).to_string();
+            if g.rng.chance(1, 2) {
+                word.eq(name)
+            } else {
+                word.in_list([name, "APPLE ".to_string()])
+            }
+        }
+        16 => {
+            g.note(C::Cast);
+            g.note(C::TextEq);
+            let text = if g.rng.chance(1, 2) { format!("{} ", small(g)) } else { small(g).to_string() };
+            cast::<String>(Item::SCORE).eq(text)
         }
         _ => {
             g.note(C::Subquery);

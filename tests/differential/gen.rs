@@ -33,6 +33,8 @@ pub enum Terminal {
     Keys { key: &'static str, grouped: bool, having: Option<Expr>, run: Run },
     /// A typed projection or aggregate through the model API (see [`super::typed`]).
     Typed(TypedQuery),
+    /// UPDATE/DELETE … RETURNING (see [`super::write`]).
+    Write(super::write::Write),
 }
 
 /// How a [`Terminal::Keys`] query is run.
@@ -335,7 +337,7 @@ fn typed_order(column: &str, asc: bool) -> OrderBy {
 
 fn aggregates(g: &mut Gen, max: usize) -> Vec<Agg> {
     let all: Vec<(Expr, AggKind, Option<C>)> = vec![
-        (Expr::Agg { func: AggFunc::Count, arg: None }, AggKind::Int, None),
+        (Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor::ValueKind::Any }, AggKind::Int, None),
         (Item::NAME.count().into(), AggKind::Int, None),
         (Item::PRICE.count().into(), AggKind::Int, None),
         (Item::PRICE.sum().into(), AggKind::Num, Some(C::DecimalSum)),
@@ -382,7 +384,11 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
             let key = *g.rng.pick(&["rank", "score", "flag"]);
             let grouped = g.rng.chance(1, 2);
             let having = (grouped && g.rng.chance(1, 2)).then(|| {
-                let agg = if g.rng.chance(1, 2) { Expr::Agg { func: AggFunc::Count, arg: None } } else { Item::SCORE.sum().into() };
+                let agg = if g.rng.chance(1, 2) {
+                    Expr::Agg { func: AggFunc::Count, arg: None, kind: athanor::ValueKind::Any }
+                } else {
+                    Item::SCORE.sum().into()
+                };
                 let op = *g.rng.pick(&[BinOp::Gt, BinOp::Lt, BinOp::Ge]);
                 Expr::Binary { op, left: Box::new(agg), right: Box::new(Expr::value(g.rng.below(14) as i64)) }
             });
@@ -453,6 +459,7 @@ pub fn case(seed: u64, n: u64, avoid: Vec<C>) -> Case {
         }
         Terminal::Aggregate(_) => g.note(C::Aggregate),
         Terminal::GroupBy(..) => g.note(C::GroupBy),
+        Terminal::Write(_) => {}
         Terminal::Keys { key, grouped, ref having, run } => {
             g.note(if grouped { C::GroupBy } else { C::Distinct });
             if having.is_some() {
@@ -499,6 +506,7 @@ fn finish(mut case: Case, mut g: Gen) -> Case {
         case.lock = true;
         g.note(C::RowLock);
     }
+    super::write::maybe_write(&mut case, &mut g);
     case.used = g.used;
     case
 }

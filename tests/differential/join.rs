@@ -18,6 +18,11 @@ const ALIAS: &str = "other";
 pub enum Join {
     Inner,
     Left,
+    /// A LEFT JOIN ordered first by `other.id` (NOT NULL, but NULL where nothing matched: the
+    /// unmatched rows come first in ASC, last in DESC, on every dialect), then by the case's order.
+    LeftByOther {
+        desc: bool,
+    },
 }
 
 /// Makes one in eight row, count and exists cases a join (drawn last, so the rest of the case
@@ -31,6 +36,14 @@ pub fn maybe_join(case: &mut Case, g: &mut Gen) {
         1 => Some(Join::Left),
         _ => None,
     };
+    if case.join == Some(Join::Left) && case.terminal == Terminal::All && g.rng.chance(1, 2) {
+        case.join = Some(Join::LeftByOther { desc: g.rng.chance(1, 2) });
+        // Compared in order: the case's order ends with the key (ties broken the same way).
+        if case.order.is_empty() {
+            case.order = vec![Item::ID.asc()];
+        }
+        g.note(C::OrderNullsDefault);
+    }
     if case.join.is_some() {
         g.note(C::Join);
     }
@@ -45,12 +58,31 @@ fn inner(case: &Case) -> Select<(Item, Item)> {
 fn left(case: &Case) -> Select<(Item, Option<Item>)> {
     case.select().left_join_as::<Item>(ALIAS, on())
 }
+fn left_by_other(case: &Case, desc: bool) -> Select<(Item, Option<Item>)> {
+    let mut q = Item::select();
+    if let Some(f) = &case.filter {
+        q = q.filter(f.clone());
+    }
+    let key = Item::ID.of_alias(ALIAS);
+    let mut q = q.left_join_as::<Item>(ALIAS, on()).order_by(if desc { key.desc() } else { key.asc() });
+    for o in &case.order {
+        q = q.order_by(o.clone());
+    }
+    if let Some(n) = case.limit {
+        q = q.limit(n);
+    }
+    if let Some(n) = case.offset {
+        q = q.offset(n);
+    }
+    q
+}
 
 /// The statement the case sends (to check a refusal came before any I/O).
 pub fn statement(case: &Case, join: Join) -> Statement {
     let mut s = match join {
         Join::Inner => inner(case).as_statement(),
         Join::Left => left(case).as_statement(),
+        Join::LeftByOther { desc } => left_by_other(case, desc).as_statement(),
     }
     .expect("statement");
     if let Statement::Select(s) = &mut s {
@@ -70,12 +102,13 @@ async fn rows(case: &Case, join: Join, e: &Engine) -> athanor::Result<Vec<Vec<Ce
     let nulls = || vec![Cell::Null; Item::COLUMNS.len()];
     Ok(match join {
         Join::Inner => inner(case).all(e).await?.iter().map(|(a, b)| [item_cells(a), item_cells(b)].concat()).collect(),
-        Join::Left => left(case)
-            .all(e)
-            .await?
-            .iter()
-            .map(|(a, b)| [item_cells(a), b.as_ref().map(item_cells).unwrap_or_else(nulls)].concat())
-            .collect(),
+        Join::Left | Join::LeftByOther { .. } => {
+            let q = match join {
+                Join::LeftByOther { desc } => left_by_other(case, desc),
+                _ => left(case),
+            };
+            q.all(e).await?.iter().map(|(a, b)| [item_cells(a), b.as_ref().map(item_cells).unwrap_or_else(nulls)].concat()).collect()
+        }
     })
 }
 
@@ -85,7 +118,7 @@ pub async fn answer(case: &Case, join: Join, e: &Engine) -> athanor::Result<Outc
         Terminal::Count => {
             let n = match join {
                 Join::Inner => inner(case).count(e).await?,
-                Join::Left => left(case).count(e).await?,
+                Join::Left | Join::LeftByOther { .. } => left(case).count(e).await?,
             };
             let all = rows(case, join, e).await?.len();
             if n as usize != all {
@@ -96,7 +129,7 @@ pub async fn answer(case: &Case, join: Join, e: &Engine) -> athanor::Result<Outc
         Terminal::Exists => {
             let b = match join {
                 Join::Inner => inner(case).exists(e).await?,
-                Join::Left => left(case).exists(e).await?,
+                Join::Left | Join::LeftByOther { .. } => left(case).exists(e).await?,
             };
             let all = rows(case, join, e).await?.len();
             if b != (all > 0) {

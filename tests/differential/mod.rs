@@ -16,6 +16,7 @@ pub mod ops;
 pub mod rng;
 pub mod runners;
 pub mod typed;
+pub mod write;
 
 use compare::{show, verdict, Outcome, Verdict};
 use construct::{known_broken, DECIMAL_ONLY};

@@ -122,6 +122,7 @@ impl Runner {
             Statement::Select(ast)
         };
         match &case.terminal {
+            Terminal::Write(w) => super::write::statement(case, *w),
             Terminal::Typed(q) => super::typed::statement(case, *q),
             Terminal::All | Terminal::One => ast(SelectKind::Rows),
             Terminal::First => case.select().limit(1).as_statement().expect("statement"),
@@ -195,6 +196,7 @@ impl Runner {
         let e = &self.engine;
         let rows = |v: Vec<Item>| Outcome::Rows(v.iter().map(item_cells).collect());
         Ok(match &case.terminal {
+            Terminal::Write(w) => super::write::answer(case, *w, e).await?,
             Terminal::Typed(q) => super::typed::answer(case, *q, e).await?,
             Terminal::All => rows(case.select().all(e).await?),
             Terminal::First => rows(case.select().first(e).await?.into_iter().collect()),

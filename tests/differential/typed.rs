@@ -23,6 +23,8 @@ pub enum TypedQuery {
     GroupHaving(i64, i64),
     /// `DISTINCT score` (run as rows, `.count()` and `.exists()`, which must agree).
     Distinct,
+    /// Casts of every castable column (see [`super::write::casts`]).
+    Casts,
 }
 
 fn filtered(case: &Case) -> Select<Item> {
@@ -76,6 +78,7 @@ pub fn statement(case: &Case, q: TypedQuery) -> Statement {
         TypedQuery::Aggregates => aggregates(case).as_statement(),
         TypedQuery::GroupHaving(n, m) => group_having(case, n, m).as_statement(),
         TypedQuery::Distinct => distinct(case).as_statement(),
+        TypedQuery::Casts => super::write::casts(case).as_statement(),
     };
     s.expect("statement")
 }
@@ -90,6 +93,7 @@ fn approx(v: Option<f64>) -> Cell {
 /// The answer as cells.
 pub async fn answer(case: &Case, q: TypedQuery, e: &Engine) -> athanor::Result<Outcome> {
     Ok(match q {
+        TypedQuery::Casts => super::write::cast_answer(case, e).await?,
         TypedQuery::Columns => Outcome::Rows(
             columns(case)
                 .all(e)

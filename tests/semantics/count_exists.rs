@@ -35,7 +35,11 @@ async fn count_and_exists_of_the_rows_returned() {
         // Each case: the query, and how many rows it returns (checked with .all first).
         let cases: Vec<(&str, athanor::query::Select<athanor::Row>, u64)> = vec![
             ("group by", groups(), 3),
-            ("group by + having", groups().having(gt(Expr::Agg { func: athanor::ast::AggFunc::Count, arg: None }, 1)), 2),
+            (
+                "group by + having",
+                groups().having(gt(Expr::Agg { func: athanor::ast::AggFunc::Count, arg: None, kind: athanor::ValueKind::Any }, 1)),
+                2,
+            ),
             ("group by + having none", groups().having(gt(col("n").max(), 100)), 0),
             ("aggregate", select(t).columns([col("n").max()]), 1),
             ("having without group by, true", select(t).columns([col("n").max()]).having(gt(col("n").max(), 5)), 1),

@@ -112,8 +112,10 @@ pub enum Expr {
     Or(Vec<Expr>),
     /// Negation.
     Not(Box<Expr>),
-    /// An aggregate; `None` argument means `COUNT(*)`.
-    Agg { func: AggFunc, arg: Option<Box<Expr>> },
+    /// An aggregate; `None` argument means `COUNT(*)`. `kind` is the argument's kind where the
+    /// builder knows it (typed columns), [`ValueKind::Any`] otherwise: SQLite needs it to compare
+    /// MIN/MAX of a Decimal by value but MIN/MAX of text as text.
+    Agg { func: AggFunc, arg: Option<Box<Expr>>, kind: ValueKind },
     /// `table.column`: a column of a named table or alias (joins, correlated subqueries).
     QualifiedColumn { table: Cow<'static, str>, column: Cow<'static, str> },
     /// `left op right` (arithmetic) on operands of `kind` (`I64` for every signed integer,

@@ -17,16 +17,18 @@
 use super::typed::TypedExpr;
 use crate::ast::{AggFunc, Expr};
 use crate::model::Column;
+use crate::value::{FromValue, ValueKind};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 
 /// `COUNT(*)`: the number of rows (of each group).
 pub fn count_star() -> TypedExpr<i64> {
-    TypedExpr::new(Expr::Agg { func: AggFunc::Count, arg: None })
+    TypedExpr::new(Expr::Agg { func: AggFunc::Count, arg: None, kind: ValueKind::Any })
 }
 
-fn agg<T>(func: AggFunc, e: Expr) -> TypedExpr<T> {
-    TypedExpr::new(Expr::Agg { func, arg: Some(Box::new(e)) })
+/// `func(e)` over an argument of `kind`.
+fn agg<T>(func: AggFunc, e: Expr, kind: ValueKind) -> TypedExpr<T> {
+    TypedExpr::new(Expr::Agg { func, arg: Some(Box::new(e)), kind })
 }
 
 /// Column types SUM accepts, and what their sum decodes as.
@@ -55,6 +57,8 @@ pub trait Averageable {}
 pub trait Ordered {
     /// `Option<T>` for `T` and for `Option<T>`.
     type Extreme;
+    /// The kind of `T`: SQLite compares MIN/MAX of a Decimal by value, of text as text.
+    const KIND: ValueKind;
 }
 
 macro_rules! numeric {
@@ -71,8 +75,8 @@ numeric!(Decimal: Decimal);
 
 macro_rules! ordered {
     ($($t:ty),*) => {$(
-        impl Ordered for $t { type Extreme = Option<$t>; }
-        impl Ordered for Option<$t> { type Extreme = Option<$t>; }
+        impl Ordered for $t { type Extreme = Option<$t>; const KIND: ValueKind = <$t as FromValue>::KIND; }
+        impl Ordered for Option<$t> { type Extreme = Option<$t>; const KIND: ValueKind = <$t as FromValue>::KIND; }
     )*};
 }
 ordered!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Decimal, String, NaiveDate, NaiveTime, NaiveDateTime, DateTime<Utc>);
@@ -80,39 +84,39 @@ ordered!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, Decimal, String, NaiveD
 impl<T> TypedExpr<T> {
     /// `COUNT(expr)`: the non-NULL values.
     pub fn count(self) -> TypedExpr<i64> {
-        agg(AggFunc::Count, self.into_inner())
+        agg(AggFunc::Count, self.into_inner(), ValueKind::Any)
     }
     /// `COUNT(DISTINCT expr)`.
     pub fn count_distinct(self) -> TypedExpr<i64> {
-        agg(AggFunc::CountDistinct, self.into_inner())
+        agg(AggFunc::CountDistinct, self.into_inner(), ValueKind::Any)
     }
     /// `SUM(expr)` (see the [module docs](self) for its type).
     pub fn sum(self) -> TypedExpr<T::Sum>
     where
         T: Summable,
     {
-        agg(AggFunc::Sum, self.into_inner())
+        agg(AggFunc::Sum, self.into_inner(), ValueKind::Any)
     }
     /// `AVG(expr)` as a `f64` on every dialect.
     pub fn avg(self) -> TypedExpr<Option<f64>>
     where
         T: Averageable,
     {
-        agg(AggFunc::Avg, self.into_inner())
+        agg(AggFunc::Avg, self.into_inner(), ValueKind::Any)
     }
     /// `MIN(expr)`.
     pub fn min(self) -> TypedExpr<T::Extreme>
     where
         T: Ordered,
     {
-        agg(AggFunc::Min, self.into_inner())
+        agg(AggFunc::Min, self.into_inner(), T::KIND)
     }
     /// `MAX(expr)`.
     pub fn max(self) -> TypedExpr<T::Extreme>
     where
         T: Ordered,
     {
-        agg(AggFunc::Max, self.into_inner())
+        agg(AggFunc::Max, self.into_inner(), T::KIND)
     }
 }
 

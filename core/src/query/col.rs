@@ -114,7 +114,7 @@ impl Col {
         Expr::Between { expr: Box::new(self.expr()), low: Box::new(Expr::Value(low.into())), high: Box::new(Expr::Value(high.into())) }
     }
     fn agg(&self, func: AggFunc) -> Expr {
-        Expr::Agg { func, arg: Some(Box::new(self.expr())) }
+        Expr::Agg { func, arg: Some(Box::new(self.expr())), kind: crate::value::ValueKind::Any }
     }
     /// `COUNT(col)`.
     pub fn count(&self) -> Expr {

@@ -220,7 +220,7 @@ impl Walk {
     }
     fn value(&mut self, v: &Value) {
         // Refused by the compiler, which must see it.
-        self.uncacheable |= crate::schema_check::nonfinite(v);
+        self.uncacheable |= crate::schema_check::unportable(v);
         if matches!(v, Value::Null) {
             // Kept in the statement compiled for this shape (see `with_sentinels`).
             self.tag(b'0');
@@ -346,7 +346,7 @@ impl Walk {
                 self.expr(x);
             }
             Expr::InList { expr, list, negated } if self.arrays && array_list(list) => {
-                self.uncacheable |= list.iter().any(crate::schema_check::nonfinite);
+                self.uncacheable |= list.iter().any(crate::schema_check::unportable);
                 self.tag(b'I');
                 self.tag(*negated as u8);
                 self.expr(expr);
@@ -374,9 +374,10 @@ impl Walk {
                 self.len(v.len());
                 v.iter().for_each(|x| self.expr(x));
             }
-            Expr::Agg { func, arg } => {
+            Expr::Agg { func, arg, kind } => {
                 self.tag(b'a');
                 self.tag(*func as u8);
+                self.tag(*kind as u8);
                 self.opt_expr(arg.as_deref());
             }
             _ => self.uncacheable = true,

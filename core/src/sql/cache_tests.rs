@@ -20,7 +20,8 @@ fn statements(salt: i64) -> Vec<Statement> {
             columns: vec![SelectItem { expr: col("a").expr(), alias: None }, SelectItem { expr: col("b").max(), alias: Some("hi".into()) }],
             group_by: vec![col("a").expr()],
             having: Some(col("b").max().binary(crate::ast::BinOp::Gt, Expr::Value(v(5)))),
-            order_by: vec![col("a").desc().nulls_last(), col("b").asc().nulls_first()],
+            // (An ungrouped `b` would be refused: see `grouping`.)
+            order_by: vec![col("a").desc().nulls_last(), col("b").max().asc().nulls_first()],
             limit: Some(10 + salt as u64),
             offset: Some(5 + salt as u64),
             ..base.clone()

@@ -5,7 +5,7 @@ use super::value::to_sea_value;
 use crate::ast::{AggFunc, BinOp, Expr, Nulls, OrderBy};
 use crate::dialect::Capabilities;
 use crate::error::{Error, Result};
-use crate::value::Value;
+use crate::value::{Value, ValueKind};
 use sea_query::{Asterisk, ExprTrait, Func, NullOrdering, Order, SelectStatement};
 
 /// True when an IN list can go as one array parameter (with `Capabilities::array_params`): it
@@ -64,7 +64,7 @@ impl ExprCompiler<'_> {
             },
             Expr::QualifiedColumn { table, column } => S::col((iden(table), iden(column))),
             Expr::Value(Value::Array(_)) => return Err(Error::unsupported(self.dialect, "an array value in an expression")),
-            Expr::Value(v) if crate::schema_check::nonfinite(v) => return Err(crate::schema_check::nonfinite_in_query()),
+            Expr::Value(v) if crate::schema_check::unportable(v) => return Err(crate::schema_check::unportable_in_query(v)),
             Expr::Value(v) => S::val(to_sea_value(v)),
             Expr::Binary { .. } if e.null_comparison().is_some() => {
                 let (operand, negated) = e.null_comparison().expect("checked");
@@ -107,8 +107,9 @@ impl ExprCompiler<'_> {
             }
             Expr::IsNull(e) => self.expr(e)?.is_null(),
             Expr::IsNotNull(e) => self.expr(e)?.is_not_null(),
-            Expr::InList { list, .. } if list.iter().any(crate::schema_check::nonfinite) => {
-                return Err(crate::schema_check::nonfinite_in_query());
+            Expr::InList { list, .. } if list.iter().any(crate::schema_check::unportable) => {
+                let v = list.iter().find(|v| crate::schema_check::unportable(v)).expect("checked");
+                return Err(crate::schema_check::unportable_in_query(v));
             }
             Expr::InList { list, .. } if list.iter().any(|v| matches!(v, Value::Array(_))) => {
                 return Err(Error::unsupported(self.dialect, "an array value in an IN list"));
@@ -148,7 +149,7 @@ impl ExprCompiler<'_> {
                 }
             },
             Expr::Not(e) => self.expr(e)?.not(),
-            Expr::Agg { func, arg } => {
+            Expr::Agg { func, arg, .. } => {
                 if !self.caps.group_by {
                     return Err(Error::unsupported(self.dialect, "aggregate functions"));
                 }
@@ -183,10 +184,17 @@ impl ExprCompiler<'_> {
     /// `e` as an operand of a comparison or a sort key. SQLite: the result of SUM, MIN or MAX
     /// carries no collation, so a Decimal's exact text would compare and sort as text
     /// (`'99.99' > '100'`); it is compared by the Decimal columns' collation instead (numbers by
-    /// value, other text by bytes, numbers first). Integers and floats are unaffected.
+    /// value, other text by bytes, numbers first). Integers and floats are unaffected. MIN/MAX
+    /// of a typed non-Decimal argument (text, times) keep SQLite's text order: the collation would
+    /// compare `'10'` and `'9'` as numbers, where the other dialects compare text.
     fn compared(&self, e: &Expr) -> Result<sea_query::Expr> {
         let x = self.expr(e)?;
-        if self.dialect == "sqlite" && matches!(e, Expr::Agg { func: AggFunc::Sum | AggFunc::Min | AggFunc::Max, .. }) {
+        let decimal = match e {
+            Expr::Agg { func: AggFunc::Sum, .. } => true,
+            Expr::Agg { func: AggFunc::Min | AggFunc::Max, kind, .. } => matches!(kind, ValueKind::Decimal | ValueKind::Any),
+            _ => false,
+        };
+        if self.dialect == "sqlite" && decimal {
             // The dialect-sqlite crate registers this collation (`DECIMAL_COLLATION`) on every connection.
             return Ok(sea_query::Expr::cust_with_exprs("? COLLATE \"athanor_decimal\"", [x]));
         }

@@ -5,6 +5,7 @@ mod cache;
 mod chunk;
 mod ddl;
 mod expr;
+mod grouping;
 mod insert_values;
 mod lock;
 mod named_binds;
@@ -24,6 +25,11 @@ use crate::error::{Error, Result};
 use expr::ExprCompiler;
 use sea_query::{Asterisk, DynIden, JoinType, OnConflict, Query, QueryBuilder};
 use std::borrow::Cow;
+
+/// The binary, no-pad collation of the text columns Athanor creates on MySQL/MariaDB, per server
+/// (executable comments: `utf8mb4_0900_bin` on MySQL ≥ 8.0, `utf8mb4_nopad_bin` on MariaDB ≥
+/// 10.2, nothing on older servers). Text that expressions make gets it too.
+pub const MYSQL_BINARY_TEXT_COLLATION: &str = "/*!80000 COLLATE utf8mb4_0900_bin */ /*M!100202 COLLATE utf8mb4_nopad_bin */";
 
 /// A sea-query identifier for a name: borrowed names (model columns) need no allocation.
 #[allow(clippy::ptr_arg)] // the Cow tells a borrowed 'static name from an owned one
@@ -93,10 +99,51 @@ fn compile_uncached<B: QueryBuilder>(d: &SqlDialect<'_, B>, stmt: &Statement) ->
     Ok(Compiled::Sql(SqlQuery { sql, params }))
 }
 
+/// `o` with NULLs placed as the smallest value when it sorts by a column of a LEFT JOINed table
+/// and names no placement: that side is NULL where nothing matched, even for a NOT NULL column
+/// (whose typed `asc()` leaves the placement out), and PostgreSQL would put those NULLs last
+/// where MySQL and SQLite put them first.
+fn left_joined_nulls<'o>(s: &Select, o: &'o crate::ast::OrderBy) -> Cow<'o, crate::ast::OrderBy> {
+    if o.nulls.is_some() {
+        return Cow::Borrowed(o);
+    }
+    let left: Vec<&Cow<'static, str>> =
+        s.joins.iter().filter(|j| j.kind == JoinKind::Left).map(|j| j.alias.as_ref().unwrap_or(&j.table)).collect();
+    let mut joined = false;
+    o.expr.walk(&mut |e| joined |= matches!(e, crate::ast::Expr::QualifiedColumn { table, .. } if left.contains(&table)));
+    if !joined {
+        return Cow::Borrowed(o);
+    }
+    let nulls = if o.desc { crate::ast::Nulls::Last } else { crate::ast::Nulls::First };
+    Cow::Owned(crate::ast::OrderBy { nulls: Some(nulls), ..o.clone() })
+}
+
+/// SELECT DISTINCT sorted by something it does not select: PostgreSQL refuses it (42P10), MySQL
+/// and SQLite sort by the value of some row of each group; refused before I/O everywhere.
+fn check_distinct_order(s: &Select) -> Result<()> {
+    if !s.distinct || s.columns.is_empty() {
+        return Ok(());
+    }
+    for o in &s.order_by {
+        let selected =
+            s.columns.iter().any(|c| c.expr == o.expr || matches!((&o.expr, &c.alias), (crate::ast::Expr::Column(n), Some(a)) if n == a));
+        if !selected {
+            return Err(Error::InvalidQuery(
+                "SELECT DISTINCT ordered by an expression it does not select: PostgreSQL refuses it and MySQL/SQLite \
+                 sort by an arbitrary row's value; order by selected columns"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatement> {
     if (!s.group_by.is_empty() || s.having.is_some()) && !ec.caps.group_by {
         return Err(Error::unsupported(ec.dialect, "GROUP BY"));
     }
+    check_distinct_order(s)?;
+    grouping::check(s, ec.dialect)?;
     let mut q = Query::select();
     q.from(iden(&s.table));
     for j in &s.joins {
@@ -137,7 +184,7 @@ fn select(ec: &ExprCompiler<'_>, s: &Select) -> Result<sea_query::SelectStatemen
         q.distinct();
     }
     for o in &s.order_by {
-        ec.order(&mut q, o)?;
+        ec.order(&mut q, &left_joined_nulls(s, o))?;
     }
     if let Some(l) = s.limit {
         q.limit(l);

@@ -20,6 +20,9 @@ use sea_query::{ExprTrait, Func};
 /// The collation the SQLite dialect registers for Decimal text (numeric order).
 const SQLITE_DECIMAL_COLLATION: &str = "athanor_decimal";
 
+/// The error SQLite raises for a scalar subquery of more than one row (PostgreSQL's wording).
+const SQLITE_SUBQUERY_ROWS: &str = "more than one row returned by a subquery used as an expression";
+
 type S = sea_query::Expr;
 
 impl ExprCompiler<'_> {
@@ -40,6 +43,18 @@ impl ExprCompiler<'_> {
     fn decimal_collated(&self, kind: ValueKind, e: S) -> S {
         if kind == ValueKind::Decimal && self.is("sqlite") {
             self.cust(&format!("? COLLATE \"{SQLITE_DECIMAL_COLLATION}\""), [e])
+        } else {
+            e
+        }
+    }
+
+    /// MySQL: text an expression makes (a CAST to text, a CASE of texts) takes the connection's
+    /// collation (`utf8mb4_general_ci`: case-insensitive, PAD SPACE), so `'pos' = 'POS'` would
+    /// hold; it gets the binary no-pad collation of Athanor's text columns instead, and compares,
+    /// sorts and groups exactly, as on the other dialects.
+    fn text_collated(&self, kind: ValueKind, e: S) -> S {
+        if kind == ValueKind::String && self.is("mysql") {
+            self.cust(&format!("CONVERT(? USING utf8mb4) {}", super::MYSQL_BINARY_TEXT_COLLATION), [e])
         } else {
             e
         }
@@ -135,7 +150,7 @@ impl ExprCompiler<'_> {
             case = case.finally(self.expr(o)?);
         }
         let e: S = case.into();
-        Ok(self.decimal_collated(kind, e))
+        Ok(self.text_collated(kind, self.decimal_collated(kind, e)))
     }
 
     /// Only conversions whose result is the same on every dialect compile; see the module docs.
@@ -180,7 +195,12 @@ impl ExprCompiler<'_> {
                     C::Date => "DATE".to_owned(),
                     C::Timestamp => return refuse(),
                 };
-                self.cust(&format!("CAST(? AS {ty})"), [e])
+                let cast = self.cust(&format!("CAST(? AS {ty})"), [e]);
+                if to == C::Text {
+                    self.text_collated(K::String, cast)
+                } else {
+                    cast
+                }
             }
         })
     }
@@ -223,8 +243,21 @@ impl ExprCompiler<'_> {
         Ok(S::exists(self.subquery(q)?))
     }
 
+    /// `(SELECT …)` as a value. More than one row is an error on PostgreSQL and MySQL; SQLite
+    /// would quietly take the first, so there the value is
+    /// `CASE WHEN EXISTS (<the same query from its second row on>) THEN athanor_error(..) ELSE (SELECT …) END`
+    /// (`athanor_error` is registered by the SQLite dialect and fails the statement). A query of
+    /// at most one row (`LIMIT 0`/`1`, aggregates without GROUP BY) needs no check.
     pub(super) fn scalar_subquery(&self, q: &crate::ast::Select) -> Result<S> {
-        Ok(S::SubQuery(None, Box::new(self.subquery(q)?.into())))
+        let value = S::SubQuery(None, Box::new(self.subquery(q)?.into()));
+        let mut aggregate = false;
+        q.columns.iter().for_each(|c| c.expr.walk(&mut |e| aggregate |= matches!(e, Expr::Agg { .. })));
+        if !self.is("sqlite") || q.limit.is_some_and(|l| l < 2) || (aggregate && q.group_by.is_empty()) {
+            return Ok(value);
+        }
+        let second = crate::ast::Select { limit: Some(1), offset: Some(q.offset.unwrap_or(0).saturating_add(1)), ..q.clone() };
+        let more = S::SubQuery(None, Box::new(self.subquery(&second)?.into()));
+        Ok(self.cust(&format!("CASE WHEN EXISTS ? THEN athanor_error('{SQLITE_SUBQUERY_ROWS}') ELSE ? END"), [more, value]))
     }
 
     /// `excluded.col` (PostgreSQL, SQLite) or `VALUES(col)` (MySQL), only inside an ON CONFLICT

@@ -53,7 +53,7 @@ fn item(e: &Expr) -> Result<(String, String, bool)> {
             Expr::Column(c) => (format!("{}::{}", list_name(c), cast_name(*to)?), c.to_string(), false),
             _ => return Err(Error::unsupported(DIALECT, "CAST of an expression (PostgREST casts a column)")),
         },
-        Expr::Agg { func, arg } => {
+        Expr::Agg { func, arg, .. } => {
             let name = agg_name(*func)?;
             match arg.as_deref() {
                 None if *func == AggFunc::Count => ("count()".into(), name.into(), true),
