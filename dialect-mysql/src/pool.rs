@@ -34,7 +34,8 @@ pub fn new_pool(connect: MySqlConnectOptions, init: InitFn, config: PoolConfig) 
 /// A sqlx `MySqlConnection` in the pool.
 pub type MySession = athanor_pool::SqlxSession<MySqlConnection>;
 
-/// Opens MySQL sessions and runs the init function on each.
+/// Opens MySQL sessions (TCP_NODELAY on: [`athanor_pool::nodelay`]) and runs the init function on
+/// each.
 pub struct MyConnector {
     connect: MySqlConnectOptions,
     init: InitFn,
@@ -45,7 +46,8 @@ impl Connector for MyConnector {
     type Error = sqlx::Error;
     fn connect(&self) -> BoxFuture<'_, Result<MySession, sqlx::Error>> {
         Box::pin(async move {
-            let mut conn = self.connect.connect().await?;
+            let port = self.connect.get_socket().is_none().then(|| self.connect.get_port());
+            let mut conn = athanor_pool::nodelay::connect(port, self.connect.connect()).await?;
             (self.init)(&mut conn).await?;
             Ok(athanor_pool::SqlxSession(conn))
         })

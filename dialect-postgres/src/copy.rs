@@ -1,6 +1,6 @@
 //! Bulk inserts through `COPY "t" ("a", "b") FROM STDIN` (text format), for a plain
 //! `insert_many` of at least [`COPY_MIN_ROWS`] rows: no `ON CONFLICT`, no `RETURNING`, and
-//! TCP_NODELAY in effect (`nodelay.rs`).
+//! TCP_NODELAY in effect ([`athanor_pool::nodelay`]).
 //!
 //! One `COPY` is one statement: all rows or none (a constraint violation anywhere fails it with
 //! the same typed error as the `unnest` INSERT; inside a transaction it joins it). Cancelled
@@ -70,10 +70,10 @@ fn one_kind<'v>(values: impl Iterator<Item = &'v Value>) -> bool {
     true
 }
 
-/// [`copy_insert`], where TCP_NODELAY is in effect (`nodelay.rs`): otherwise COPY's two
+/// [`copy_insert`], where TCP_NODELAY is in effect ([`athanor_pool::nodelay`]): otherwise COPY's two
 /// pieces (data, then `CopyDone`) would wait for the server's delayed ACK on every batch.
 pub(crate) fn use_copy(stmt: &Statement) -> Option<&Insert> {
-    copy_insert(stmt).filter(|_| crate::nodelay::in_effect())
+    copy_insert(stmt).filter(|_| athanor_pool::nodelay::in_effect())
 }
 
 /// `COPY "t" ("a", "b") FROM STDIN`.

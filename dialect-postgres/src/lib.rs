@@ -16,7 +16,6 @@ pub mod ddl;
 pub mod error;
 pub mod hosts;
 pub mod limits;
-mod nodelay;
 pub mod options;
 pub mod row;
 pub mod session;

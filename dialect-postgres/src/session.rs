@@ -14,7 +14,7 @@ pub type PgSession = athanor_pool::SqlxSession<PgConnection>;
 
 /// Opens sessions: connect to the first host that answers and fits `target`, each attempt
 /// bounded by `connect_timeout`. Every new session of the pool (after a failover too) is
-/// opened this way, with TCP_NODELAY on (see `nodelay.rs`).
+/// opened this way, with TCP_NODELAY on ([`athanor_pool::nodelay`]).
 pub struct PgConnector {
     /// Driver options (hold the password); the host is set per attempt.
     pub options: PgConnectOptions,

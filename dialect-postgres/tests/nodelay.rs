@@ -5,26 +5,7 @@
 mod common;
 
 use athanor_core::text;
-
-/// TCP_NODELAY of every TCP socket of this process connected to `port`.
-#[cfg(target_os = "linux")]
-fn nodelay_of_sockets_to(port: u16) -> Vec<bool> {
-    use std::os::fd::BorrowedFd;
-    let mut found = Vec::new();
-    for e in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
-        let Some(fd) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
-        if !std::fs::read_link(e.path()).is_ok_and(|t| t.to_string_lossy().starts_with("socket:")) {
-            continue;
-        }
-        // SAFETY: nothing else in this test opens or closes descriptors while it looks.
-        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
-        let s = socket2::SockRef::from(&fd);
-        if s.peer_addr().ok().and_then(|a| a.as_socket()).is_some_and(|a| a.port() == port) {
-            found.push(s.tcp_nodelay().unwrap());
-        }
-    }
-    found
-}
+use athanor_testkit::sockets::nodelay_of_sockets_to;
 
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

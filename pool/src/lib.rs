@@ -24,6 +24,8 @@
 use futures_core::future::BoxFuture;
 
 mod home;
+#[cfg(feature = "nodelay")]
+pub mod nodelay;
 mod pooled;
 #[cfg(feature = "sqlx")]
 mod sqlx_session;

@@ -6,10 +6,12 @@
 //!   their own loopback port and temporary data directory, never the shared ones, so a test may stop, kill,
 //!   freeze (`SIGSTOP`) and restart them. They are killed when dropped.
 //! - [`faults`]: what the fault tests share ([`faults::bounded`], [`faults::reset_while_waiting`]).
+//! - [`sockets`]: TCP_NODELAY on this process's sockets to a port.
 
 pub mod faults;
 mod proxy;
 mod server;
+pub mod sockets;
 
 pub use proxy::{FaultProxy, Mode};
 pub use server::{PrivateMariaDb, PrivatePostgres};

@@ -98,15 +98,11 @@ impl Role {
     }
 }
 
-/// Connects with `options`, then turns TCP_NODELAY on for the new socket (see `nodelay.rs`).
+/// Connects with `options`, then turns TCP_NODELAY on for the new socket
+/// (`athanor_pool::nodelay`).
 async fn connect_one(options: PgConnectOptions) -> Result<PgConnection, sqlx::Error> {
-    let tcp = options.get_socket().is_none();
-    let before = if tcp { crate::nodelay::sockets() } else { Default::default() };
-    let conn = options.connect().await?;
-    if tcp {
-        crate::nodelay::set_on_new(&before, options.get_port());
-    }
-    Ok(conn)
+    let port = options.get_socket().is_none().then(|| options.get_port());
+    athanor_pool::nodelay::connect(port, options.connect()).await
 }
 
 /// Opens a session on the first of `hosts` that answers within `per_host` and fits `target`.
