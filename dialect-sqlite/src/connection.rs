@@ -58,11 +58,11 @@ impl SqliteConn {
     pub(crate) async fn run_plan(&mut self, stmt: &Statement, plan: Vec<SqlQuery>) -> Result<ExecResult> {
         self.state.check()?;
         if !Atomic::<Self>::needed(stmt, plan.len()) {
-            return run_all(&mut **self.conn, self.echo, stmt, plan).await;
+            return run_all(&mut self.conn, self.echo, stmt, plan).await;
         }
         let mut scope = Atomic::begin(self).await?;
         let c = scope.conn();
-        let r = run_all(&mut **c.conn, c.echo, stmt, plan).await;
+        let r = run_all(&mut c.conn, c.echo, stmt, plan).await;
         scope.finish(r).await
     }
 }
