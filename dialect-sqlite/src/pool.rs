@@ -29,9 +29,11 @@ impl Connector for SqliteConnector {
             Ok(athanor_pool::SqlxSession(conn))
         })
     }
-    fn is_refusal(&self, _: &sqlx::Error) -> bool {
-        // Opening a file fails the same way on every try (no such directory, not a database).
-        true
+    fn is_refusal(&self, e: &sqlx::Error) -> bool {
+        // A file busy or locked for a moment (another connection switching a fresh file to WAL)
+        // is retried until the checkout's deadline; other failures (no such directory, not a
+        // database) are the same on every try.
+        !is_busy(e)
     }
     fn describe(&self, e: &sqlx::Error) -> String {
         e.to_string()
@@ -39,4 +41,10 @@ impl Connector for SqliteConnector {
     fn runtime_bound(&self) -> bool {
         false
     }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, extended codes included.
+fn is_busy(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = e else { return false };
+    db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
