@@ -158,6 +158,19 @@ fn display_scale(raw: &PgValueRef<'_>) -> Option<u32> {
     }
 }
 
+/// True when a binary NUMERIC has at most 28 digits in all and a scale of at most 28, so sqlx's
+/// own decoder reads it exactly (the common case, without building its text).
+fn fits_decimal(raw: &PgValueRef<'_>) -> bool {
+    if raw.format() != sqlx::postgres::PgValueFormat::Binary {
+        return false;
+    }
+    let Ok(bytes) = raw.as_bytes() else { return false };
+    let word = |i: usize| bytes.get(2 * i..2 * i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let (Some(weight), Some(sign), Some(dscale)) = (word(1), word(2), word(3)) else { return false };
+    let int_digits = (weight as i16 as i64 + 1).max(0) * 4;
+    (sign == 0 || sign == 0x4000) && dscale <= 28 && int_digits + dscale as i64 <= 28
+}
+
 /// A NUMERIC's exact decimal text (`None` for NaN, infinities or a malformed value, which the
 /// sqlx decoder then reports).
 fn numeric_text(raw: &PgValueRef<'_>) -> Option<String> {
@@ -211,9 +224,13 @@ fn read(raw: PgValueRef<'_>, w: Wire, kind: ValueKind) -> std::result::Result<Va
         Wire::Numeric => {
             let scale = display_scale(&raw);
             // Exact or refused: sqlx would round a value past 28 digits.
-            let mut d = match numeric_text(&raw) {
-                Some(text) => athanor_core::exact_decimal::parse_exact(&text)?,
-                None => dec::<Decimal>(raw)?,
+            let mut d = if fits_decimal(&raw) {
+                dec::<Decimal>(raw)?
+            } else {
+                match numeric_text(&raw) {
+                    Some(text) => athanor_core::exact_decimal::parse_exact(&text)?,
+                    None => dec::<Decimal>(raw)?,
+                }
             };
             // sqlx drops the scale of a zero (`0.00000000` reads as `0`): take the value's own.
             if let Some(s) = scale.filter(|&s| s > d.scale() && s <= 28) {
