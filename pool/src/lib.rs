@@ -368,12 +368,20 @@ impl<C: Connector> Pool<C> {
         lock(&self.idle).push(Idle { conn, created, since: Instant::now(), home });
     }
 
-    /// Closes idle connections and refuses new checkouts; checked-out ones close on return.
+    /// Closes idle connections and refuses new checkouts; checked-out ones close on return. Idle
+    /// connections of another current-thread runtime (or of one that is gone) are dropped with no
+    /// I/O: their runtime may not be driving their sockets.
     pub async fn close(&self) {
         self.closed.store(true, Ordering::Release);
         self.permits.close();
         let idle: Vec<Idle<C::Conn>> = std::mem::take(&mut *lock(&self.idle));
+        let here = Home::current();
         for i in idle {
+            if i.home.fit(here) != Fit::Yes {
+                // Its runtime is gone or may not be running: a goodbye could only wait.
+                self.forget(i.conn);
+                continue;
+            }
             self.open.fetch_sub(1, Ordering::Relaxed);
             let _ = tokio::time::timeout(self.config.ping_timeout, i.conn.close()).await;
         }

@@ -17,6 +17,7 @@ struct Counters {
     /// The next connect fails, every later one never finishes.
     fail_then_hang: AtomicBool,
     hang: AtomicBool,
+    closes: AtomicU32,
 }
 
 struct FakeConn(Arc<Counters>);
@@ -34,6 +35,7 @@ impl PoolConnection for FakeConn {
         Box::pin(async { Ok(()) })
     }
     fn close(self) -> BoxFuture<'static, Result<(), String>> {
+        self.0.closes.fetch_add(1, Ordering::SeqCst);
         Box::pin(async { Ok(()) })
     }
 }
@@ -168,4 +170,33 @@ async fn a_first_connect_cut_by_the_deadline_reports_a_timeout() {
         Err(AcquireError::Timeout(Some(e))) => assert_eq!(e, "connect timed out after 300ms"),
         other => panic!("{:?}", other.err()),
     }
+}
+
+/// `close()` (an engine's `dispose()`) says goodbye only on connections whose runtime can drive
+/// them: those of another current-thread runtime (which may not be running) are dropped with no
+/// I/O, instead of waiting up to `ping_timeout` each.
+#[test]
+fn close_does_no_io_on_connections_of_another_current_thread_runtime() {
+    let rt = || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let c = Arc::new(Counters::default());
+    let home = rt();
+    let pool = home.block_on(async {
+        let pool = Pool::new(Fake(c.clone()), config(2, None));
+        let (a, b) = (pool.acquire().await.unwrap(), pool.acquire().await.unwrap());
+        drop((a, b));
+        pool
+    });
+    assert_eq!(pool.num_idle(), 2);
+    rt().block_on(pool.close());
+    assert_eq!(c.closes.load(Ordering::SeqCst), 0, "no goodbye from a runtime that cannot drive them");
+    assert_eq!(pool.size(), 0);
+    // On their own runtime they are closed politely.
+    let pool = home.block_on(async {
+        let pool = Pool::new(Fake(c.clone()), config(2, None));
+        drop(pool.acquire().await.unwrap());
+        pool.close().await;
+        pool
+    });
+    assert_eq!(c.closes.load(Ordering::SeqCst), 1);
+    assert_eq!(pool.size(), 0);
 }
