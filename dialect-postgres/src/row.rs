@@ -158,6 +158,12 @@ fn display_scale(raw: &PgValueRef<'_>) -> Option<u32> {
     }
 }
 
+/// A binary NUMERIC's words: `word(i)` is the i-th big-endian u16 (0: digit count, 1: weight,
+/// 2: sign, 3: display scale, then the base-10000 digits).
+fn numeric_word(bytes: &[u8], i: usize) -> Option<u16> {
+    bytes.get(2 * i..2 * i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+}
+
 /// True when a binary NUMERIC has at most 28 digits in all and a scale of at most 28, so sqlx's
 /// own decoder reads it exactly (the common case, without building its text).
 fn fits_decimal(raw: &PgValueRef<'_>) -> bool {
@@ -165,7 +171,7 @@ fn fits_decimal(raw: &PgValueRef<'_>) -> bool {
         return false;
     }
     let Ok(bytes) = raw.as_bytes() else { return false };
-    let word = |i: usize| bytes.get(2 * i..2 * i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let word = |i| numeric_word(bytes, i);
     let (Some(weight), Some(sign), Some(dscale)) = (word(1), word(2), word(3)) else { return false };
     let int_digits = (weight as i16 as i64 + 1).max(0) * 4;
     (sign == 0 || sign == 0x4000) && dscale <= 28 && int_digits + dscale as i64 <= 28
@@ -178,7 +184,7 @@ fn numeric_text(raw: &PgValueRef<'_>) -> Option<String> {
     if raw.format() == sqlx::postgres::PgValueFormat::Text {
         return std::str::from_utf8(bytes).ok().map(str::to_owned);
     }
-    let word = |i: usize| bytes.get(2 * i..2 * i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let word = |i| numeric_word(bytes, i);
     let (n, weight, sign, dscale) = (word(0)? as usize, word(1)? as i16 as i64, word(2)?, word(3)? as usize);
     if sign != 0 && sign != 0x4000 {
         return None;
