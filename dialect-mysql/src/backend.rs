@@ -153,6 +153,29 @@ impl Inner {
         }
     }
 
+    /// Refuses `q` when its SQL and bound text and bytes alone pass the server's
+    /// `max_allowed_packet`: the server would answer 1153 and close the connection, often while
+    /// the client is still writing, which then sees a reset instead of the error. Only sure
+    /// cases are refused (a lower bound of the packet); the rest is the server's to judge.
+    pub fn fits_packet(&self, q: &SqlQuery) -> Result<()> {
+        let max = self.state.max_packet.load(Ordering::Relaxed);
+        if max == 0 {
+            return Ok(());
+        }
+        let size = compile::packet_lower_bound(q);
+        if size <= max {
+            return Ok(());
+        }
+        Err(Error::Database(athanor_core::DatabaseError::new(
+            DIALECT,
+            athanor_core::DbErrorKind::Other,
+            Some("1153".into()),
+            format!(
+                "a statement of at least {size} bytes is over the server's max_allowed_packet of {max} bytes (error 1153); it was not sent"
+            ),
+        )))
+    }
+
     /// The plan, compiled before a connection is checked out once the server is identified
     /// (compiling needs its RETURNING support and packet size): a pooled connection is then held
     /// only for the round trip. `None` before the first connection; it compiles after checkout.

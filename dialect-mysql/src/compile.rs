@@ -16,7 +16,7 @@ use crate::error::DIALECT;
 use athanor_core::ast::{Insert, Statement};
 
 use athanor_core::sql::{self, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
-use athanor_core::{Capabilities, ColumnType, Compiled, Result, RowLockCaps, SqlQuery, Table};
+use athanor_core::{Capabilities, ColumnType, Compiled, Result, RowLockCaps, SqlQuery, Table, Value};
 use std::borrow::Cow;
 
 /// Most placeholders in one MySQL prepared statement.
@@ -65,6 +65,21 @@ pub fn capabilities(returning: bool) -> Capabilities {
         locks: ROW_LOCKS_ANY_SERVER,
         array_params: false,
     }
+}
+
+/// A lower bound of the bytes of `q`'s largest packet: the SQL text goes in one (the text query,
+/// or the prepare), the bound values in another (the execute), of which text and bytes count.
+pub fn packet_lower_bound(q: &SqlQuery) -> usize {
+    let values: usize = q
+        .params
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            _ => 0,
+        })
+        .sum();
+    q.sql.len().max(values)
 }
 
 /// Bytes of bound values per statement for a server `max_allowed_packet`: three quarters of it,

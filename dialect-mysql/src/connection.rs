@@ -73,6 +73,7 @@ fn single(inner: &Inner, stmt: &Statement) -> Result<Ready> {
         )));
     }
     let q = plan.remove(0);
+    inner.fits_packet(&q)?;
     bind::ready(q.sql, &q.params, bind::text_ok(stmt))
 }
 
@@ -187,13 +188,18 @@ impl MyConnection {
         plan.len() > 1 && matches!(stmt, Statement::Insert(_)) && self.transaction_depth() == 0
     }
 
-    /// The plan the backend compiled before checkout, or `stmt` compiled now.
-    fn plan_or_compile(&self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<Vec<SqlQuery>> {
-        plan.map_or_else(|| self.inner.plan(stmt), Ok)
+    /// The plan the backend compiled before checkout, or `stmt` compiled now; refused before
+    /// anything is sent (the session untouched) when a statement surely passes the server's
+    /// `max_allowed_packet`.
+    fn sendable(&self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<Vec<SqlQuery>> {
+        let plan = plan.map_or_else(|| self.inner.plan(stmt), Ok)?;
+        for q in &plan {
+            self.inner.fits_packet(q)?;
+        }
+        Ok(plan)
     }
 
-    async fn execute_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
-        let plan = self.plan_or_compile(stmt, plan)?;
+    async fn execute_now(&mut self, stmt: &Statement, plan: Vec<SqlQuery>) -> Result<ExecResult> {
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.run_all(plan, text).await;
@@ -204,8 +210,7 @@ impl MyConnection {
         tx.finish(r).await
     }
 
-    async fn fetch_now(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
-        let plan = self.plan_or_compile(stmt, plan)?;
+    async fn fetch_now(&mut self, stmt: &Statement, plan: Vec<SqlQuery>, sink: &mut RowSink<'_>) -> Result<()> {
         let text = bind::text_ok(stmt);
         if !self.needs_own_tx(stmt, &plan) {
             return self.fetch_all(plan, text, sink).await;
@@ -230,6 +235,7 @@ impl MyConnection {
     /// round trip). Called directly, it also saves the boxed future of the trait method.
     pub async fn run_statement(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>) -> Result<ExecResult> {
         self.ready().await?;
+        let plan = self.sendable(stmt, plan)?;
         let write = self.transaction_depth() == 0 && autocommit_write(stmt);
         self.state.sent();
         let inner = self.inner.clone();
@@ -240,6 +246,7 @@ impl MyConnection {
     /// Runs a query, handing each row to `sink` (see [`MyConnection::run_statement`]).
     pub async fn fetch_rows(&mut self, stmt: &Statement, plan: Option<Vec<SqlQuery>>, sink: &mut RowSink<'_>) -> Result<()> {
         self.ready().await?;
+        let plan = self.sendable(stmt, plan)?;
         let write = self.transaction_depth() == 0 && autocommit_write(stmt);
         self.state.sent();
         let inner = self.inner.clone();

@@ -6,28 +6,65 @@ mod common;
 use athanor_core::{text, Engine};
 use std::time::Duration;
 
-async fn connection_id(e: &Engine) -> u64 {
+async fn connection_id<'e>(e: impl athanor_core::Executor<'e>) -> u64 {
     text("SELECT CONNECTION_ID() AS id").fetch_one(e).await.unwrap().get("id").unwrap()
 }
 
-/// A value over `max_allowed_packet` draws error 1153 and the server drops the connection: the
-/// error is typed, and the next statement runs on a new connection.
+/// A statement over `max_allowed_packet` that only the server can tell (its text value is under
+/// the limit, its 1,000 integers push it over) draws error 1153 and the server drops the
+/// connection — often while the client is still writing, which then sees a reset instead. Either
+/// way the error is typed, nothing is stored, and the next statement runs on a new connection.
 #[tokio::test]
 async fn a_packet_over_max_allowed_packet_costs_only_its_statement() {
     let t = common::unique("packet");
     let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
     common::exec(&e, &format!("CREATE TABLE `{t}` (id INT PRIMARY KEY, b LONGBLOB)")).await;
     let max: i64 = text("SELECT @@max_allowed_packet AS m").fetch_one(&e).await.unwrap().get("m").unwrap();
-    let big = vec![b'x'; max as usize + 1024 * 1024];
-    let err = text(format!("INSERT INTO `{t}` VALUES (1, :b)")).bind("b", big).execute(&e).await.unwrap_err();
-    assert_eq!(err.db_kind(), Some(athanor_core::DbErrorKind::Other), "{err}");
-    assert!(err.to_string().contains("1153"), "{err}");
+    let list: Vec<String> = (0..1000).map(|i| format!(":p{i}")).collect();
+    let sql = format!("INSERT INTO `{t}` (id, b) SELECT 1, :b FROM DUAL WHERE 1 IN ({})", list.join(", "));
+    let mut q = text(sql).bind("b", vec![b'x'; max as usize - 4096]);
+    for i in 0..1000i64 {
+        q = q.bind(&format!("p{i}"), i);
+    }
+    let err = q.execute(&e).await.unwrap_err();
+    use athanor_core::DbErrorKind::*;
+    match err.db_kind() {
+        Some(Other) => assert!(err.to_string().contains("1153"), "{err}"),
+        Some(ConnectionLost | CommitOutcomeUnknown) => {}
+        _ => panic!("{err}"),
+    }
     for i in 0..3i64 {
         let v: i64 = text("SELECT :i AS v").bind("i", i).fetch_one(&e).await.unwrap().get("v").unwrap();
         assert_eq!(v, i);
     }
     let n: i64 = text(format!("SELECT COUNT(*) AS n FROM `{t}`")).fetch_one(&e).await.unwrap().get("n").unwrap();
     assert_eq!(n, 0);
+    common::exec(&e, &format!("DROP TABLE `{t}`")).await;
+}
+
+/// A statement whose bound values alone pass `max_allowed_packet` is refused before it is sent,
+/// with the server's error number: deterministic (no race between the server's 1153 and its
+/// close of the socket mid-write), typed, and on a connection that stays in service — inside a
+/// transaction too, which goes on.
+#[tokio::test]
+async fn a_statement_surely_over_max_allowed_packet_is_refused_before_it_is_sent() {
+    let t = common::unique("packet_tx");
+    let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
+    common::exec(&e, &format!("CREATE TABLE `{t}` (id INT PRIMARY KEY, b LONGBLOB)")).await;
+    let max: i64 = text("SELECT @@max_allowed_packet AS m").fetch_one(&e).await.unwrap().get("m").unwrap();
+    for round in 0..5 {
+        let mut tx = e.begin().await.unwrap();
+        let id = connection_id(&mut tx).await;
+        text(format!("INSERT INTO `{t}` VALUES (:i, 'ok')")).bind("i", round).execute(&mut tx).await.unwrap();
+        let big = vec![b'x'; max as usize + 1];
+        let err = text(format!("INSERT INTO `{t}` VALUES (1000, :b)")).bind("b", big).execute(&mut tx).await.unwrap_err();
+        assert_eq!(err.db_kind(), Some(athanor_core::DbErrorKind::Other), "{err}");
+        assert!(err.to_string().contains("1153") && err.to_string().contains("max_allowed_packet"), "{err}");
+        assert_eq!(connection_id(&mut tx).await, id, "the refusal cost the connection");
+        tx.commit().await.unwrap();
+    }
+    let n: i64 = text(format!("SELECT COUNT(*) AS n FROM `{t}`")).fetch_one(&e).await.unwrap().get("n").unwrap();
+    assert_eq!(n, 5);
     common::exec(&e, &format!("DROP TABLE `{t}`")).await;
 }
 
