@@ -54,7 +54,7 @@ fn day(symbol: &str, start_price: Decimal, date: NaiveDate) -> Vec<Candle> {
 
 #[tokio::main]
 async fn main() -> athanor::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://".into());
+    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "sqlite://".into());
     let engine = create_engine(&url)?;
     engine.drop_all(&[Candle::table()]).await?;
     engine.create_all(&[Candle::table()]).await?;

@@ -28,7 +28,7 @@ fn candle(symbol: &str, minute: u32, close: Decimal) -> Candle {
 
 #[tokio::main]
 async fn main() -> athanor::Result<()> {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://".into());
+    let url = std::env::var("DATABASE_URL").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "sqlite://".into());
     let engine = create_engine(&url)?;
     println!("engine: {engine:?} (dialect {})", engine.dialect());
 
