@@ -11,18 +11,29 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-/// Per-result state a decoder may keep between rows (the column names, for [`Row`]).
+/// Per-result state a decoder may keep between rows (the column names, for [`Row`]); forgotten
+/// when a row of another result set comes ([`RowAccess::result_set`]).
 #[derive(Debug, Default)]
 pub struct RowCache {
     names: Option<Arc<[String]>>,
     indices: Option<Box<[usize]>>,
+    result_set: usize,
 }
 
 impl RowCache {
+    /// Forgets what was learned from another result set's rows.
+    fn sync(&mut self, row: &dyn RowAccess) {
+        let set = row.result_set();
+        if set != self.result_set {
+            *self = RowCache { result_set: set, ..RowCache::default() };
+        }
+    }
+
     /// The positions of the columns `names` in this result, looked up on the first row and kept
     /// for the rest (what `#[derive(FromRow)]` structs decode by). A name the result lacks, or
     /// holds twice, is an error naming `what`.
     pub fn columns_by_name(&mut self, row: &dyn RowAccess, names: &[&str], what: &str) -> Result<&[usize]> {
+        self.sync(row);
         if self.indices.is_none() {
             let mut found = Vec::with_capacity(names.len());
             for name in names {
@@ -52,6 +63,7 @@ pub trait FromRow: Sized + Send + 'static {
 
 impl FromRow for Row {
     fn from_row(row: &dyn RowAccess, cache: &mut RowCache) -> Result<Self> {
+        cache.sync(row);
         let names = cache.names.get_or_insert_with(|| column_names(row));
         Row::from_access(row, names)
     }

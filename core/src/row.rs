@@ -21,6 +21,12 @@ pub trait RowAccess {
     fn index_of(&self, name: &str) -> Option<usize> {
         (0..self.len()).find(|&i| self.name(i) == name)
     }
+    /// Which result set of the statement's answer the row belongs to (raw SQL of several
+    /// statements answers with several, each with its own columns): what a decoder learned from
+    /// an earlier row (names, positions) holds only while this stays the same.
+    fn result_set(&self) -> usize {
+        0
+    }
 }
 
 /// Decodes column `i` of `row` into `T`, naming the column in errors.

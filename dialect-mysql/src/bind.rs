@@ -58,14 +58,15 @@ impl Ready {
         }
     }
 
-    /// Streams the rows.
-    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = MySql>>(
+    /// Streams the answer: its rows, and the end of each result set (`Left`; raw SQL of several
+    /// statements on the text protocol answers with several, each with its own columns).
+    pub fn fetch_many<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = MySql>>(
         self,
         e: E,
-    ) -> BoxStream<'e, std::result::Result<MySqlRow, sqlx::Error>> {
+    ) -> BoxStream<'e, std::result::Result<sqlx::Either<MySqlQueryResult, MySqlRow>, sqlx::Error>> {
         match self {
-            Ready::Prepared(q) => q.fetch(e),
-            Ready::Text(q) => q.fetch(e),
+            Ready::Prepared(q) => e.fetch_many(q),
+            Ready::Text(q) => e.fetch_many(q),
         }
     }
 }

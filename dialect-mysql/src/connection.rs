@@ -25,6 +25,7 @@ use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecRes
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::mysql::{MySqlQueryResult, MySqlRow, MySqlTransactionManager};
+use sqlx::Either;
 use sqlx_core::transaction::TransactionManager;
 use std::fmt;
 use std::future::Future;
@@ -168,13 +169,15 @@ impl MyConnection {
 
     async fn fetch_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
         let (inner, read) = (self.inner.clone(), self.inner.limits.read);
+        let mut set = 0;
         for q in plan {
-            let mut rows = bind::ready(q.sql, &q.params, text_ok)?.fetch(&mut self.conn.0);
+            let mut answer = bind::ready(q.sql, &q.params, text_ok)?.fetch_many(&mut self.conn.0);
             let mut wires = Wires::default();
             loop {
-                let next = async { rows.try_next().await.map_err(|e| inner.err_now(e)) };
+                let next = async { answer.try_next().await.map_err(|e| inner.err_now(e)) };
                 match within(&inner.host, "a query", read, next).await? {
-                    Some(row) => sink(&MyRow::new(&row, wires.of(&row)))?,
+                    Some(Either::Right(row)) => sink(&MyRow::new(&row, wires.of(&row)).in_result_set(set))?,
+                    Some(Either::Left(_)) => (set, wires) = (set + 1, Wires::default()),
                     None => break,
                 }
             }
@@ -286,7 +289,7 @@ impl BackendConnection for MyConnection {
             let pool = self.conn.pool().clone();
             let MyConnection { conn, state, .. } = self;
             state.sent();
-            let mut rows = query.fetch(&mut conn.0);
+            let mut rows = query.fetch_many(&mut conn.0);
             let mut st = RowState::default();
             // The first answer under the statement limit, each one under the read limit.
             let mut limit = match (inner.limits.operation, inner.limits.read) {
@@ -298,9 +301,13 @@ impl BackendConnection for MyConnection {
                 let next = within(&inner.host, "a query", limit, next).await;
                 limit = inner.limits.read;
                 match next {
-                    Ok(Some(row)) => {
+                    Ok(Some(Either::Right(row))) => {
                         state.answered();
                         yield to_row(row, &mut st)?;
+                    }
+                    Ok(Some(Either::Left(_))) => {
+                        state.answered();
+                        st = RowState::default();
                     }
                     Ok(None) => {
                         state.answered();

@@ -16,12 +16,19 @@ use sqlx::{Column, Decode, Row, TypeInfo, ValueRef};
 pub struct MyRow<'r> {
     row: &'r MySqlRow,
     wires: &'r [Wire],
+    result_set: usize,
 }
 
 impl<'r> MyRow<'r> {
     /// Wraps `row`; `wires` comes from [`Wires::of`] for its result set.
     pub fn new(row: &'r MySqlRow, wires: &'r [Wire]) -> Self {
-        MyRow { row, wires }
+        MyRow { row, wires, result_set: 0 }
+    }
+
+    /// The row as one of result set number `n` (raw SQL of several statements answers with
+    /// several).
+    pub fn in_result_set(self, n: usize) -> Self {
+        MyRow { result_set: n, ..self }
     }
 }
 
@@ -92,6 +99,10 @@ fn dec<'r, T: Decode<'r, sqlx::MySql>>(v: sqlx::mysql::MySqlValueRef<'r>) -> std
 impl RowAccess for MyRow<'_> {
     fn len(&self) -> usize {
         self.row.columns().len()
+    }
+
+    fn result_set(&self) -> usize {
+        self.result_set
     }
 
     fn name(&self, i: usize) -> &str {

@@ -87,14 +87,15 @@ impl Ready {
         }
     }
 
-    /// Streams the rows.
-    pub fn fetch<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = Postgres>>(
+    /// Streams the answer: its rows, and the end of each result set (`Left`; raw SQL of several
+    /// statements on the simple protocol answers with several, each with its own columns).
+    pub fn fetch_many<'e, 'c: 'e, E: 'e + sqlx::Executor<'c, Database = Postgres>>(
         self,
         e: E,
-    ) -> BoxStream<'e, std::result::Result<PgRow, sqlx::Error>> {
+    ) -> BoxStream<'e, std::result::Result<sqlx::Either<PgQueryResult, PgRow>, sqlx::Error>> {
         match self {
-            Ready::Prepared(q) => q.fetch(e),
-            Ready::Text(q) => q.fetch(e),
+            Ready::Prepared(q) => e.fetch_many(q),
+            Ready::Text(q) => e.fetch_many(q),
         }
     }
 }

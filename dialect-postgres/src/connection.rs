@@ -7,7 +7,7 @@ use crate::backend::Inner;
 use crate::bind::{self, Ready};
 use crate::error::DIALECT;
 use crate::limits::{autocommit_write, breaks_session, outcome_unknown, server_gone, within};
-use crate::row::PgRowRef;
+use crate::row::{PgRowRef, Wires};
 use crate::session::PgConnector;
 use crate::state::{Before, ConnState};
 use crate::txn::OwnTx;
@@ -18,6 +18,7 @@ use athanor_core::{BackendConnection, DatabaseError, DbErrorKind, Error, ExecRes
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::postgres::{PgRow, PgTransactionManager};
+use sqlx::Either;
 use sqlx_core::transaction::TransactionManager;
 use std::fmt;
 use std::sync::Arc;
@@ -39,8 +40,8 @@ impl fmt::Debug for PgConn {
     }
 }
 
-fn to_row(row: PgRow, names: &mut Option<Arc<[String]>>) -> Result<Row> {
-    let access = PgRowRef::new(&row);
+fn to_row(row: PgRow, names: &mut Option<Arc<[String]>>, wires: &mut Wires) -> Result<Row> {
+    let access = PgRowRef::new(&row, wires.of(&row), 0);
     let names = names.get_or_insert_with(|| column_names(&access));
     Row::from_access(&access, names)
 }
@@ -125,12 +126,15 @@ impl PgConn {
 
     async fn fetch_all(&mut self, plan: Vec<SqlQuery>, text_ok: bool, sink: &mut RowSink<'_>) -> Result<()> {
         let (named, inner) = (self.named(), self.inner.clone());
+        let mut set = 0;
         for q in plan {
-            let mut rows = bind::ready(q.sql, &q.params, text_ok, named)?.fetch(&mut self.conn.0);
+            let mut answer = bind::ready(q.sql, &q.params, text_ok, named)?.fetch_many(&mut self.conn.0);
+            let mut wires = Wires::default();
             loop {
-                let next = async { rows.try_next().await.map_err(|e| inner.err(e)) };
+                let next = async { answer.try_next().await.map_err(|e| inner.err(e)) };
                 match within(&inner.host, "a query", inner.limits.read, next).await? {
-                    Some(row) => sink(&PgRowRef::new(&row))?,
+                    Some(Either::Right(row)) => sink(&PgRowRef::new(&row, wires.of(&row), set))?,
+                    Some(Either::Left(_)) => (set, wires) = (set + 1, Wires::default()),
                     None => break,
                 }
             }
@@ -287,14 +291,16 @@ impl BackendConnection for PgConn {
             let mut names = None;
             let mut failed = None;
             {
-                let mut rows = query.fetch(&mut tx.conn().conn.0);
+                let mut rows = query.fetch_many(&mut tx.conn().conn.0);
+                let mut wires = Wires::default();
                 let mut limit = inner.limits.round_trip();
                 loop {
                     let next = async { rows.try_next().await.map_err(|e| inner.err(e)) };
                     let next = within(&inner.host, "a query", limit, next).await;
                     limit = inner.limits.read;
                     match next {
-                        Ok(Some(row)) => yield to_row(row, &mut names)?,
+                        Ok(Some(Either::Right(row))) => yield to_row(row, &mut names, &mut wires)?,
+                        Ok(Some(Either::Left(_))) => (names, wires) = (None, Wires::default()),
                         Ok(None) => break,
                         Err(e) => {
                             failed = Some(e);

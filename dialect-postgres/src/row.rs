@@ -14,15 +14,30 @@ use rust_decimal::Decimal;
 use sqlx::postgres::{PgRow, PgValueRef};
 use sqlx::{Column, Decode, Row, TypeInfo, ValueRef};
 
-/// A borrowed PostgreSQL row as [`RowAccess`].
+/// A borrowed PostgreSQL row as [`RowAccess`], with its result set's read plan.
 pub struct PgRowRef<'r> {
     row: &'r PgRow,
+    wires: &'r [Wire],
+    result_set: usize,
 }
 
 impl<'r> PgRowRef<'r> {
-    /// Wraps `row`.
-    pub fn new(row: &'r PgRow) -> Self {
-        PgRowRef { row }
+    /// Wraps `row` of result set number `result_set`; `wires` is that result set's plan
+    /// ([`Wires::of`]).
+    pub fn new(row: &'r PgRow, wires: &'r [Wire], result_set: usize) -> Self {
+        PgRowRef { row, wires, result_set }
+    }
+}
+
+/// The read plan of one result set, computed from its first row's column types: no type name is
+/// matched per cell.
+#[derive(Default)]
+pub struct Wires(Option<Vec<Wire>>);
+
+impl Wires {
+    /// The plan for `row`'s result set (computed on the first call).
+    pub fn of(&mut self, row: &PgRow) -> &[Wire] {
+        self.0.get_or_insert_with(|| row.columns().iter().map(|c| wire(c.type_info().name())).collect())
     }
 }
 
@@ -104,13 +119,20 @@ impl RowAccess for PgRowRef<'_> {
         self.row.columns()[i].name()
     }
 
+    fn result_set(&self) -> usize {
+        self.result_set
+    }
+
     fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
         let col_name = || self.row.columns().get(i).map(|c| c.name().to_owned()).unwrap_or_else(|| format!("#{i}"));
         let raw = self.row.try_get_raw(i).map_err(|e| Error::decode(col_name(), e))?;
         if raw.is_null() {
             return Ok(Value::Null);
         }
-        let w = wire(raw.type_info().name());
+        let w = match self.wires.get(i) {
+            Some(w) => *w,
+            None => wire(raw.type_info().name()),
+        };
         read(raw, w, kind).map_err(|reason| Error::decode(col_name(), reason))
     }
 }

@@ -15,6 +15,7 @@ use athanor_pool::AcquireError;
 use futures_core::stream::BoxStream;
 use futures_util::TryStreamExt;
 use sqlx::sqlite::Sqlite;
+use sqlx::Either;
 use sqlx::Row as _;
 use std::sync::{Arc, Once};
 use std::time::Duration;
@@ -245,9 +246,13 @@ where
     let q = single(stmt)?;
     log(echo, &q);
     let query = bind::query(q)?;
-    let mut rows = query.fetch(exec);
-    while let Some(row) = rows.try_next().await.map_err(map)? {
-        sink(&SqliteRowRef(&row))?;
+    let mut answer = exec.fetch_many(query);
+    let mut set = 0;
+    while let Some(step) = answer.try_next().await.map_err(map)? {
+        match step {
+            Either::Right(row) => sink(&SqliteRowRef(&row, set))?,
+            Either::Left(_) => set += 1,
+        }
     }
     Ok(())
 }
@@ -261,10 +266,14 @@ where
         let q = single(&stmt)?;
         log(echo, &q);
         let query = bind::query(q)?;
-        let mut rows = query.fetch(exec);
+        let mut answer = exec.fetch_many(query);
         let mut names = None;
-        while let Some(row) = rows.try_next().await.map_err(map)? {
-            let access = SqliteRowRef(&row);
+        while let Some(step) = answer.try_next().await.map_err(map)? {
+            let Either::Right(row) = step else {
+                names = None;
+                continue;
+            };
+            let access = SqliteRowRef(&row, 0);
             let names = names.get_or_insert_with(|| athanor_core::row::column_names(&access));
             yield Row::from_access(&access, names)?;
         }

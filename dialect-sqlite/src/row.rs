@@ -4,8 +4,9 @@ use athanor_core::{Decimal, Error, Result, RowAccess, Value, ValueKind};
 use sqlx::sqlite::{SqliteRow, SqliteValueRef};
 use sqlx::{Column, Decode, Row, TypeInfo, ValueRef};
 
-/// A borrowed SQLite row.
-pub struct SqliteRowRef<'r>(pub &'r SqliteRow);
+/// A borrowed SQLite row, and the number of its result set (raw SQL of several statements
+/// answers with several, each with its own columns).
+pub struct SqliteRowRef<'r>(pub &'r SqliteRow, pub usize);
 
 fn dec<'r, T: Decode<'r, sqlx::Sqlite>>(v: SqliteValueRef<'r>, name: &str) -> Result<T> {
     T::decode(v).map_err(|e| Error::decode(name, e))
@@ -17,6 +18,9 @@ impl RowAccess for SqliteRowRef<'_> {
     }
     fn name(&self, i: usize) -> &str {
         self.0.columns()[i].name()
+    }
+    fn result_set(&self) -> usize {
+        self.1
     }
     fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
         let name = self.name(i);
