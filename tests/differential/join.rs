@@ -2,10 +2,10 @@
 //! `other` on `rank = other.id` (each row matches at most one other row), inner or left, run as
 //! rows, `.count()` or `.exists()`. Supabase refuses joins before any I/O.
 
+use super::case::{Case, Terminal};
 use super::compare::{item_cells, Cell, Outcome};
 use super::construct::Construct as C;
 use super::data::Item;
-use super::gen::{Case, Terminal};
 use super::ops::Gen;
 use athanor::ast::{Expr, SelectKind, Statement};
 use athanor::prelude::*;
