@@ -6,6 +6,7 @@ use super::data::Item;
 use super::typed::TypedQuery;
 use athanor::ast::{Expr, OrderBy};
 use athanor::prelude::*;
+use athanor::query::Select;
 
 /// How a case's query is run.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,27 +81,15 @@ pub struct Case {
 
 impl Case {
     /// The model query (every terminal but the aggregates runs it).
-    pub fn select(&self) -> athanor::query::Select<Item> {
-        let mut q = Item::select();
-        if let Some(f) = &self.filter {
-            q = q.filter(f.clone());
-        }
-        for o in &self.order {
-            q = q.order_by(o.clone());
-        }
-        if let Some(n) = self.limit {
-            q = q.limit(n);
-        }
-        if let Some(n) = self.offset {
-            q = q.offset(n);
-        }
+    pub fn select(&self) -> Select<Item> {
+        let mut q = self.paged(self.filtered(Item::select()));
         if self.lock {
             q = q.for_update();
         }
         q
     }
     /// The untyped query for the aggregate terminals.
-    pub fn row_select(&self) -> athanor::query::Select<Row> {
+    pub fn row_select(&self) -> Select<Row> {
         let mut q = athanor::select(Item::table());
         match &self.terminal {
             Terminal::Aggregate(aggs) => q = q.columns(aggs.iter().map(|a| a.expr.clone())),
@@ -117,9 +106,17 @@ impl Case {
             }
             _ => {}
         }
-        if let Some(f) = &self.filter {
-            q = q.filter(f.clone());
+        self.paged(self.filtered(q))
+    }
+    /// `q` with the case's WHERE.
+    pub fn filtered<M: FromRow>(&self, q: Select<M>) -> Select<M> {
+        match &self.filter {
+            Some(f) => q.filter(f.clone()),
+            None => q,
         }
+    }
+    /// `q` with the case's ORDER BY terms appended, then its LIMIT and OFFSET.
+    pub fn paged<M: FromRow>(&self, mut q: Select<M>) -> Select<M> {
         for o in &self.order {
             q = q.order_by(o.clone());
         }

@@ -5,19 +5,20 @@ use super::{FromValue, SqlType, ToValue, Value, ValueKind};
 use crate::schema::ColumnType;
 use rust_decimal::Decimal;
 
-macro_rules! signed {
-    ($($t:ty => $ct:ident),*) => {$(
+/// Integer types bound as `Value::$wide_v` (`$wide` = i64 or u64); decoding checks the range.
+macro_rules! integer {
+    ($wide:ty, $wide_v:ident: $($t:ty => $ct:ident),*) => {$(
         impl ToValue for $t {
-            fn to_value(&self) -> Value { Value::I64(*self as i64) }
+            fn to_value(&self) -> Value { Value::$wide_v(*self as $wide) }
         }
         impl FromValue for $t {
-            const KIND: ValueKind = ValueKind::I64;
+            const KIND: ValueKind = ValueKind::$wide_v;
             fn from_value(v: Value) -> std::result::Result<Self, String> {
                 match v {
                     Value::I64(i) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range for {}", stringify!($t))),
                     Value::U64(u) => <$t>::try_from(u).map_err(|_| format!("{u} is out of range for {}", stringify!($t))),
                     Value::Bool(b) => Ok(b as $t),
-                    Value::Decimal(d) if d.fract().is_zero() => i64::try_from(d).ok().and_then(|i| <$t>::try_from(i).ok()).ok_or_else(|| format!("{d} is out of range for {}", stringify!($t))),
+                    Value::Decimal(d) if d.fract().is_zero() => <$wide>::try_from(d).ok().and_then(|i| <$t>::try_from(i).ok()).ok_or_else(|| format!("{d} is out of range for {}", stringify!($t))),
                     Value::String(s) => s.parse().map_err(|_| format!("cannot parse {s:?} as {}", stringify!($t))),
                     other => Err(mismatch(stringify!($t), &other)),
                 }
@@ -28,32 +29,8 @@ macro_rules! signed {
         }
     )*};
 }
-signed!(i8 => I8, i16 => I16, i32 => I32, i64 => I64);
-
-macro_rules! unsigned {
-    ($($t:ty => $ct:ident),*) => {$(
-        impl ToValue for $t {
-            fn to_value(&self) -> Value { Value::U64(*self as u64) }
-        }
-        impl FromValue for $t {
-            const KIND: ValueKind = ValueKind::U64;
-            fn from_value(v: Value) -> std::result::Result<Self, String> {
-                match v {
-                    Value::I64(i) => <$t>::try_from(i).map_err(|_| format!("{i} is out of range for {}", stringify!($t))),
-                    Value::U64(u) => <$t>::try_from(u).map_err(|_| format!("{u} is out of range for {}", stringify!($t))),
-                    Value::Bool(b) => Ok(b as $t),
-                    Value::Decimal(d) if d.fract().is_zero() => u64::try_from(d).ok().and_then(|i| <$t>::try_from(i).ok()).ok_or_else(|| format!("{d} is out of range for {}", stringify!($t))),
-                    Value::String(s) => s.parse().map_err(|_| format!("cannot parse {s:?} as {}", stringify!($t))),
-                    other => Err(mismatch(stringify!($t), &other)),
-                }
-            }
-        }
-        impl SqlType for $t {
-            fn column_type() -> ColumnType { ColumnType::$ct }
-        }
-    )*};
-}
-unsigned!(u8 => U8, u16 => U16, u32 => U32, u64 => U64);
+integer!(i64, I64: i8 => I8, i16 => I16, i32 => I32, i64 => I64);
+integer!(u64, U64: u8 => U8, u16 => U16, u32 => U32, u64 => U64);
 
 impl ToValue for f64 {
     fn to_value(&self) -> Value {
