@@ -83,18 +83,26 @@ macro_rules! tuple {
         }
     };
 }
-tuple!(A);
-tuple!(A, B);
-tuple!(A, B, C);
-tuple!(A, B, C, D);
-tuple!(A, B, C, D, E);
-tuple!(A, B, C, D, E, F);
-tuple!(A, B, C, D, E, F, G);
-tuple!(A, B, C, D, E, F, G, H);
-tuple!(A, B, C, D, E, F, G, H, I);
-tuple!(A, B, C, D, E, F, G, H, I, J);
-tuple!(A, B, C, D, E, F, G, H, I, J, K);
-tuple!(A, B, C, D, E, F, G, H, I, J, K, L);
+/// Calls `$m!` with the type parameters of every tuple arity, 1 to 12, so the tuples that decode
+/// ([`FromColumns`]) and the ones a projection lists (`Selectable`) are the same list.
+macro_rules! with_tuples {
+    ($m:ident) => {
+        $m!(A);
+        $m!(A, B);
+        $m!(A, B, C);
+        $m!(A, B, C, D);
+        $m!(A, B, C, D, E);
+        $m!(A, B, C, D, E, F);
+        $m!(A, B, C, D, E, F, G);
+        $m!(A, B, C, D, E, F, G, H);
+        $m!(A, B, C, D, E, F, G, H, I);
+        $m!(A, B, C, D, E, F, G, H, I, J);
+        $m!(A, B, C, D, E, F, G, H, I, J, K);
+        $m!(A, B, C, D, E, F, G, H, I, J, K, L);
+    };
+}
+pub(crate) use with_tuples;
+with_tuples!(tuple);
 
 #[cfg(test)]
 mod tests {

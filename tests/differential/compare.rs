@@ -14,8 +14,8 @@
 //!    the dialect did no I/O for it; the other dialects must still agree with each other.
 //!    Any other error is a failure.
 
+use super::case::AggKind;
 use super::data::Item;
-use super::gen::AggKind;
 use athanor::chrono::NaiveDateTime;
 use athanor::prelude::*;
 use athanor::Error;

@@ -2,10 +2,10 @@
 //! `other` on `rank = other.id` (each row matches at most one other row), inner or left, run as
 //! rows, `.count()` or `.exists()`. Supabase refuses joins before any I/O.
 
+use super::case::{Case, Terminal};
 use super::compare::{item_cells, Cell, Outcome};
 use super::construct::Construct as C;
 use super::data::Item;
-use super::gen::{Case, Terminal};
 use super::ops::Gen;
 use athanor::ast::{Expr, SelectKind, Statement};
 use athanor::prelude::*;
@@ -59,22 +59,9 @@ fn left(case: &Case) -> Select<(Item, Option<Item>)> {
     case.select().left_join_as::<Item>(ALIAS, on())
 }
 fn left_by_other(case: &Case, desc: bool) -> Select<(Item, Option<Item>)> {
-    let mut q = Item::select();
-    if let Some(f) = &case.filter {
-        q = q.filter(f.clone());
-    }
     let key = Item::ID.of_alias(ALIAS);
-    let mut q = q.left_join_as::<Item>(ALIAS, on()).order_by(if desc { key.desc() } else { key.asc() });
-    for o in &case.order {
-        q = q.order_by(o.clone());
-    }
-    if let Some(n) = case.limit {
-        q = q.limit(n);
-    }
-    if let Some(n) = case.offset {
-        q = q.offset(n);
-    }
-    q
+    let q = case.filtered(Item::select()).left_join_as::<Item>(ALIAS, on()).order_by(if desc { key.desc() } else { key.asc() });
+    case.paged(q)
 }
 
 /// The statement the case sends (to check a refusal came before any I/O).

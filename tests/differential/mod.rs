@@ -6,21 +6,24 @@
 //! (ignore [`construct::KNOWN_BROKEN`]), `ATHANOR_DIFF_VERBOSE=1` (print known discrepancies in
 //! full too).
 
+pub mod case;
 pub mod compare;
 pub mod construct;
 pub mod data;
 pub mod exprs;
+pub mod filter;
 pub mod gen;
 pub mod join;
 pub mod ops;
+pub mod order;
 pub mod rng;
 pub mod runners;
 pub mod typed;
 pub mod write;
 
+use case::Case;
 use compare::{show, verdict, Outcome, Verdict};
 use construct::{known_broken, DECIMAL_ONLY};
-use gen::Case;
 use runners::Runner;
 use std::collections::BTreeMap;
 

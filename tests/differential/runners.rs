@@ -2,9 +2,9 @@
 //! to run a [`Case`] on it. Adding a dialect (PostgreSQL direct, once it exists) is one entry
 //! in [`start_all`] and one arm in [`Runner::start`].
 
+use super::case::{Case, Run, Terminal};
 use super::compare::{agg_cell, item_cells, Cell, Outcome};
 use super::data::{rows, Item};
-use super::gen::{Case, Run, Terminal};
 use athanor::ast::{SelectKind, Statement};
 use athanor::prelude::*;
 use athanor::query::AsStatement;

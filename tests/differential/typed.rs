@@ -1,9 +1,9 @@
 //! Typed projections and aggregates through the model API (`Item::select().columns(..)`), run
 //! and compared like the other cases: each dialect decodes into the same Rust types.
 
+use super::case::Case;
 use super::compare::{Cell, Outcome};
 use super::data::Item;
-use super::gen::Case;
 use athanor::ast::Statement;
 use athanor::chrono::NaiveDateTime;
 use athanor::prelude::*;

@@ -7,10 +7,10 @@
 //!   is the same for the next case (and a wrong answer shows in the later cases too).
 //! - A typed projection of casts (`CAST(price AS TEXT)`, `… AS DOUBLE`, `CAST(at AS DATE)`, …).
 
+use super::case::{Case, Terminal};
 use super::compare::{item_cells, Cell, Outcome};
 use super::construct::Construct as C;
 use super::data::Item;
-use super::gen::{Case, Terminal};
 use super::ops::Gen;
 use super::typed::TypedQuery;
 use athanor::ast::Statement;

@@ -1,7 +1,7 @@
 //! [`Delete`]: DELETE. A filter (or `.all_rows()`) is required.
 
 use super::{AsStatement, Returning};
-use crate::ast::{Delete as DeleteAst, Expr, Statement};
+use crate::ast::{Delete as DeleteAst, Statement};
 use crate::engine::Executor;
 use crate::error::Result;
 use crate::model::Model;
@@ -21,6 +21,8 @@ impl<M> AsStatement for Delete<M> {
     }
 }
 
+super::write_clauses::write_clauses!(Delete, delete, "DELETE", "a DELETE", "deleted");
+
 impl<M> Delete<M> {
     pub(crate) fn new(table: impl Into<Cow<'static, str>>) -> Self {
         Delete { stmt: DeleteAst { table: table.into(), ..Default::default() }, _m: PhantomData }
@@ -28,22 +30,6 @@ impl<M> Delete<M> {
     /// The AST.
     pub fn ast(&self) -> &DeleteAst {
         &self.stmt
-    }
-    /// Adds a WHERE condition (ANDed with earlier ones).
-    pub fn filter(mut self, cond: Expr) -> Self {
-        self.stmt.filter = Some(Expr::and_onto(self.stmt.filter.take(), cond));
-        self
-    }
-    /// Allows a DELETE of every row.
-    pub fn all_rows(mut self) -> Self {
-        self.stmt.all_rows = true;
-        self
-    }
-    /// `DELETE … RETURNING` the listed columns; `.all(exec)` returns the deleted rows (see
-    /// [`Returning`] for the dialects that have it).
-    pub fn returning_columns<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Returning<M> {
-        self.stmt.returning = cols.into_iter().map(Into::into).collect();
-        Returning::delete(self)
     }
     /// Runs it; returns the rows affected.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {

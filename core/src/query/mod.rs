@@ -16,6 +16,7 @@ mod select;
 mod text;
 mod typed;
 mod update;
+mod write_clauses;
 
 pub use aggregate::{count_star, Averageable, Ordered, Summable};
 pub use col::{col, escape_like, like_pattern_problem, Col};

@@ -92,18 +92,7 @@ macro_rules! tuple {
         }
     };
 }
-tuple!(A);
-tuple!(A, B);
-tuple!(A, B, C);
-tuple!(A, B, C, D);
-tuple!(A, B, C, D, E);
-tuple!(A, B, C, D, E, F);
-tuple!(A, B, C, D, E, F, G);
-tuple!(A, B, C, D, E, F, G, H);
-tuple!(A, B, C, D, E, F, G, H, I);
-tuple!(A, B, C, D, E, F, G, H, I, J);
-tuple!(A, B, C, D, E, F, G, H, I, J, K);
-tuple!(A, B, C, D, E, F, G, H, I, J, K, L);
+crate::from_columns::with_tuples!(tuple);
 
 // A one-column projection decodes into the bare value.
 macro_rules! scalar_row {

@@ -25,6 +25,8 @@ impl<M> AsStatement for Update<M> {
     }
 }
 
+super::write_clauses::write_clauses!(Update, update, "UPDATE", "an UPDATE", "updated");
+
 impl<M> Update<M> {
     pub(crate) fn for_table(def: Cow<'static, Table>) -> Self {
         Update { stmt: UpdateAst { table: def.name.clone(), ..Default::default() }, def, _m: PhantomData }
@@ -56,22 +58,6 @@ impl<M> Update<M> {
     pub fn set_value(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> Self {
         self.stmt.set.push((name.into(), Expr::Value(value.into())));
         self
-    }
-    /// Adds a WHERE condition (ANDed with earlier ones).
-    pub fn filter(mut self, cond: Expr) -> Self {
-        self.stmt.filter = Some(Expr::and_onto(self.stmt.filter.take(), cond));
-        self
-    }
-    /// Allows an UPDATE of every row.
-    pub fn all_rows(mut self) -> Self {
-        self.stmt.all_rows = true;
-        self
-    }
-    /// `UPDATE … RETURNING` the listed columns; `.all(exec)` returns the updated rows (see
-    /// [`Returning`] for the dialects that have it).
-    pub fn returning_columns<S: Into<Cow<'static, str>>>(mut self, cols: impl IntoIterator<Item = S>) -> Returning<M> {
-        self.stmt.returning = cols.into_iter().map(Into::into).collect();
-        Returning::update(self)
     }
     /// Runs it; returns the rows affected.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
