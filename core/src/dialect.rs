@@ -211,3 +211,20 @@ pub trait BackendConnection: Send + fmt::Debug {
         }
     }
 }
+
+/// [`Backend::stream`] on a connection of its own: `acquire` checks one out when the stream is
+/// first polled, and the stream owns it, so dropping the stream early returns the connection (or,
+/// mid-statement, lets the dialect close it).
+pub fn stream_checked_out<'a, C, F>(acquire: F, stmt: Statement) -> BoxStream<'a, Result<Row>>
+where
+    C: BackendConnection + 'a,
+    F: std::future::Future<Output = Result<C>> + Send + 'a,
+{
+    Box::pin(async_stream::try_stream! {
+        let mut conn = acquire.await?;
+        let mut rows = conn.stream(stmt);
+        while let Some(row) = futures_util::StreamExt::next(&mut rows).await {
+            yield row?;
+        }
+    })
+}

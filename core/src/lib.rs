@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod exact_decimal;
 pub mod from_columns;
+pub mod limits;
 pub mod model;
 pub mod options;
 pub mod query;

@@ -10,12 +10,12 @@ use crate::pool::{AcquireError, ConnPool, InitFn, PoolConfig};
 use crate::row::{MyRow, Wires};
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
+use athanor_core::dialect::stream_checked_out;
 use athanor_core::{
     Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowAccess, RowLockCaps, RowSink, SqlQuery, Value,
     ValueKind,
 };
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
 use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Executor};
 use std::fmt;
@@ -318,14 +318,7 @@ impl Backend for MySqlBackend {
         self.acquire_mine().await?.fetch_rows(stmt, plan, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        // The stream owns its connection, so dropping it early returns (or, mid-statement, closes) it.
-        Box::pin(async_stream::try_stream! {
-            let mut conn = self.acquire_mine().await?;
-            let mut rows = conn.stream(stmt);
-            while let Some(row) = rows.next().await {
-                yield row?;
-            }
-        })
+        stream_checked_out(self.acquire_mine(), stmt)
     }
     async fn close(&self) {
         self.inner.pool.close().await

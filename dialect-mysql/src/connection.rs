@@ -14,7 +14,7 @@
 
 use crate::backend::Inner;
 use crate::bind::{self, Ready};
-use crate::error::{breaks_session, client_timeout, outcome_unknown, DIALECT};
+use crate::error::{breaks_session, outcome_unknown, DIALECT};
 use crate::pool::Pooled;
 use crate::row::{MyRow, Wires};
 use crate::state::{BrokenReason, ConnState, Gate};
@@ -57,10 +57,7 @@ fn exec_result(r: &MySqlQueryResult) -> ExecResult {
 
 /// Runs `fut` under `limit` (none: unbounded); passing it is a client-side `Timeout`.
 pub(crate) async fn within<T>(host: &str, what: &str, limit: Option<Duration>, fut: impl Future<Output = Result<T>>) -> Result<T> {
-    match limit {
-        None => fut.await,
-        Some(l) => tokio::time::timeout(l, fut).await.unwrap_or_else(|_| Err(client_timeout(host, what, l))),
-    }
+    athanor_pool::sqlx_error::within(DIALECT, host, what, limit, fut).await
 }
 
 /// The single statement `stmt` compiles to, bound and ready (streams run one statement).
@@ -95,15 +92,7 @@ fn to_row(row: MySqlRow, st: &mut RowState) -> Result<Row> {
 /// Raw SQL is judged by its first word: only statements that never write data are reads.
 fn autocommit_write(stmt: &Statement) -> bool {
     const READS: &[&str] = &["select", "show", "describe", "desc", "explain", "set", "use", "kill", "do", "help"];
-    match stmt {
-        Statement::Select(_) => false,
-        Statement::Raw(r) => {
-            let first = r.sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-            let word: String = first.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase();
-            !READS.contains(&word.as_str())
-        }
-        _ => true,
-    }
+    athanor_core::limits::autocommit_write(stmt, READS)
 }
 
 impl MyConnection {
@@ -292,10 +281,7 @@ impl BackendConnection for MyConnection {
             let mut rows = query.fetch_many(&mut conn.0);
             let mut st = RowState::default();
             // The first answer under the statement limit, each one under the read limit.
-            let mut limit = match (inner.limits.operation, inner.limits.read) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let mut limit = inner.limits.round_trip();
             loop {
                 let next = async { rows.try_next().await.map_err(|e| inner.err_now(e)) };
                 let next = within(&inner.host, "a query", limit, next).await;

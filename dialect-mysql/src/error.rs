@@ -4,6 +4,7 @@
 
 use crate::state::BrokenReason;
 use athanor_core::{DatabaseError, DbErrorKind, Error};
+use athanor_pool::sqlx_error::{convert_common, io_kind, scrub};
 use sqlx::mysql::MySqlDatabaseError;
 
 /// The dialect name used in every error.
@@ -31,15 +32,6 @@ pub fn kind_of(number: u16) -> DbErrorKind {
     }
 }
 
-fn io_kind(e: &std::io::Error) -> DbErrorKind {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        ConnectionRefused | NotFound | AddrNotAvailable | HostUnreachable | NetworkUnreachable => DbErrorKind::ConnectFailed,
-        TimedOut => DbErrorKind::Timeout,
-        _ => DbErrorKind::ConnectionLost,
-    }
-}
-
 fn db(kind: DbErrorKind, code: Option<String>, message: impl Into<String>) -> Error {
     Error::Database(DatabaseError::new(DIALECT, kind, code, message))
 }
@@ -51,20 +43,7 @@ pub fn convert(e: sqlx::Error, host: &str) -> Error {
             Some(m) => db(kind_of(m.number()), Some(m.number().to_string()), m.message().to_owned()),
             None => db(DbErrorKind::Other, None, d.message().to_owned()),
         },
-        sqlx::Error::Io(io) => db(io_kind(&io), None, format!("I/O error talking to {host}: {}", io.kind())),
-        sqlx::Error::Tls(_) => db(DbErrorKind::ConnectFailed, None, format!("TLS handshake with {host} failed")),
-        sqlx::Error::Protocol(p) => db(DbErrorKind::ConnectionLost, None, format!("protocol error from {host}: {}", scrub(&p))),
-        sqlx::Error::PoolTimedOut => Error::PoolTimeout { host: host.to_owned(), waited: std::time::Duration::ZERO, last_error: None },
-        sqlx::Error::PoolClosed => Error::State("the engine's pool has been closed (dispose() was called)".into()),
-        sqlx::Error::WorkerCrashed => db(DbErrorKind::ConnectionLost, None, "the connection worker crashed"),
-        sqlx::Error::ColumnDecode { index, source } => Error::decode(index, scrub(&source.to_string())),
-        sqlx::Error::ColumnNotFound(c) => Error::decode(c, "no such column"),
-        sqlx::Error::ColumnIndexOutOfBounds { index, len } => Error::decode(format!("#{index}"), format!("the row has only {len} columns")),
-        sqlx::Error::Encode(e) => Error::InvalidQuery(format!("cannot encode a parameter: {}", scrub(&e.to_string()))),
-        sqlx::Error::Decode(e) => Error::decode("?", scrub(&e.to_string())),
-        sqlx::Error::BeginFailed => Error::State("the server did not start a transaction".into()),
-        sqlx::Error::InvalidSavePointStatement => Error::State("custom BEGIN inside a transaction".into()),
-        other => db(DbErrorKind::Other, None, format!("driver error: {}", scrub(&other.to_string()))),
+        other => convert_common(other, DIALECT, host, scrub),
     }
 }
 
@@ -99,32 +78,14 @@ pub fn breaks_session(e: &Error) -> Option<BrokenReason> {
 
 /// A client-side time limit passed before the server answered.
 pub fn client_timeout(host: &str, what: &str, limit: std::time::Duration) -> Error {
-    db(DbErrorKind::Timeout, None, format!("no answer from {host} to {what} within {limit:?}; the connection was discarded"))
+    athanor_core::limits::client_timeout(DIALECT, host, what, limit)
 }
 
 /// Rewrites a lost connection or a client-side timeout during a COMMIT or an autocommit write:
 /// whether the server committed is unknown. (A server's refusal, even one that closes the
 /// session like 1153, is known not to have committed.)
 pub fn outcome_unknown(e: Error) -> Error {
-    let unknown = |d: &DatabaseError| match d.kind {
-        DbErrorKind::ConnectionLost => true,
-        DbErrorKind::Timeout => d.code.is_none(),
-        _ => false,
-    };
-    match e {
-        Error::Database(d) if unknown(&d) => {
-            db(DbErrorKind::CommitOutcomeUnknown, d.code, format!("the server may or may not have committed: {}", d.message))
-        }
-        other => other,
-    }
-}
-
-/// Last-resort scrub of free text from the driver: drops anything after `password`.
-fn scrub(s: &str) -> String {
-    match s.to_ascii_lowercase().find("password") {
-        Some(i) => format!("{}[redacted]", &s[..i]),
-        None => s.to_owned(),
-    }
+    athanor_core::limits::outcome_unknown(DIALECT, e)
 }
 
 #[cfg(test)]
@@ -169,11 +130,5 @@ mod tests {
         assert_eq!(server_timeout.db_kind(), Some(DbErrorKind::Timeout));
         let client = outcome_unknown(client_timeout("h", "a statement", std::time::Duration::from_secs(1)));
         assert_eq!(client.db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
-    }
-
-    #[test]
-    fn scrub_drops_password_text() {
-        assert_eq!(scrub("bad options password: hunter2"), "bad options [redacted]");
-        assert_eq!(scrub("fine"), "fine");
     }
 }

@@ -47,19 +47,7 @@ pub const DEFAULT_PING_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest accepted `statement_timeout` / `read_timeout` (a year, MariaDB's own maximum).
 pub const MAX_LIMIT_SECS: f64 = MAX_SECONDS;
 
-/// Client-side time limits (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Limits {
-    /// The statement limit given to the server (`statement_timeout`).
-    pub server_statement: Option<Duration>,
-    /// The whole operation on the client: `statement_timeout`'s backstop.
-    pub operation: Option<Duration>,
-    /// Each wait for an answer (`read_timeout`).
-    pub read: Option<Duration>,
-    /// The liveness ping of an idle connection.
-    pub ping: Duration,
-}
-
+pub use athanor_core::limits::Limits;
 pub use athanor_core::options::{backstop, parse_limit};
 
 /// Checks a limit set in code against the same range; zero means none.
@@ -177,12 +165,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
     // Code wins over the URL.
     let statement = code_limit("statement_timeout", engine.statement_timeout)?.unwrap_or(statement);
     let read = code_limit("read_timeout", engine.read_timeout)?.unwrap_or(read);
-    let limits = Limits {
-        server_statement: statement,
-        operation: statement.map(backstop),
-        read,
-        ping: read.or(connect_timeout).unwrap_or(DEFAULT_PING_TIMEOUT),
-    };
+    let limits = Limits::new(statement, read, read.or(connect_timeout).unwrap_or(DEFAULT_PING_TIMEOUT));
     Ok(Settings { connect: c, engine, acquire_timeout, init, host, limits })
 }
 

@@ -5,7 +5,8 @@
 //! - Unsigned columns read as `U64`; `DECIMAL` as an exact `Decimal`.
 //! - `CHAR(36)` reads as `Uuid`, text as `Json`, `DATETIME` as UTC, when those kinds are asked for.
 
-use athanor_core::{Error, Result, RowAccess, Value, ValueKind};
+use athanor_core::{Result, RowAccess, Value, ValueKind};
+use athanor_pool::sqlx_row::column_value;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::mysql::MySqlRow;
@@ -110,16 +111,13 @@ impl RowAccess for MyRow<'_> {
     }
 
     fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
-        let col_name = || self.row.columns().get(i).map(|c| c.name().to_owned()).unwrap_or_else(|| format!("#{i}"));
-        let raw = self.row.try_get_raw(i).map_err(|e| Error::decode(col_name(), e))?;
-        if raw.is_null() {
-            return Ok(Value::Null);
-        }
-        let w = match self.wires.get(i) {
-            Some(w) => *w,
-            None => wire(raw.type_info().name()),
-        };
-        read(raw, w, kind).map_err(|reason| Error::decode(col_name(), reason))
+        column_value(self.row, i, |raw| {
+            let w = match self.wires.get(i) {
+                Some(w) => *w,
+                None => wire(raw.type_info().name()),
+            };
+            read(raw, w, kind)
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Transactions on a [`MyConnection`]: BEGIN/SAVEPOINT, COMMIT/RELEASE and ROLLBACK through
-//! sqlx's `MySqlTransactionManager`, each through the connection's state machine and under its
-//! time limit.
+//! sqlx's `MySqlTransactionManager`, each through the connection's state machine and under the
+//! round-trip limit ([`athanor_core::limits::Limits::round_trip`]).
 //!
 //! A failed COMMIT never leaves a session in an unknown state: when the session broke (lost,
 //! timed out) it is discarded and the error of an outermost COMMIT is `CommitOutcomeUnknown`;
@@ -14,21 +14,11 @@ use athanor_core::{Error, Result, TxOptions};
 use sqlx::mysql::MySqlTransactionManager;
 use sqlx::Executor;
 use sqlx_core::transaction::TransactionManager;
-use std::time::Duration;
 
 impl MyConnection {
-    /// The limit on one transaction-control round trip: the smaller of the read limit and the
-    /// statement backstop.
-    fn control_limit(&self) -> Option<Duration> {
-        match (self.inner.limits.read, self.inner.limits.operation) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
     /// BEGIN (or SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn begin_now(&mut self, options: &TxOptions) -> Result<()> {
-        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        let (inner, limit) = (self.inner.clone(), self.inner.limits.round_trip());
         within(&inner.host, "BEGIN", limit, self.begin_unlimited(options)).await
     }
 
@@ -53,14 +43,14 @@ impl MyConnection {
 
     /// COMMIT (or RELEASE SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn commit_now(&mut self) -> Result<()> {
-        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        let (inner, limit) = (self.inner.clone(), self.inner.limits.round_trip());
         let commit = async { MySqlTransactionManager::commit(&mut self.conn).await.map_err(|e| inner.err_now(e)) };
         within(&inner.host, "COMMIT", limit, commit).await
     }
 
     /// ROLLBACK (or ROLLBACK TO SAVEPOINT), under the transaction-control limit.
     pub(crate) async fn rollback_now(&mut self) -> Result<()> {
-        let (inner, limit) = (self.inner.clone(), self.control_limit());
+        let (inner, limit) = (self.inner.clone(), self.inner.limits.round_trip());
         let rollback = async { MySqlTransactionManager::rollback(&mut self.conn).await.map_err(|e| inner.err_now(e)) };
         within(&inner.host, "ROLLBACK", limit, rollback).await
     }

@@ -10,10 +10,10 @@ use crate::options::{Settings, DEFAULT_MAX_CONNECTIONS};
 use crate::session::PgConnector;
 use async_trait::async_trait;
 use athanor_core::ast::Statement;
+use athanor_core::dialect::stream_checked_out;
 use athanor_core::{Backend, BackendConnection, Capabilities, Compiled, Error, ExecResult, Result, Row, RowSink, SqlQuery};
 use athanor_pool::{AcquireError, Pool, PoolConfig};
 use futures_core::stream::BoxStream;
-use futures_util::StreamExt;
 use sqlx::postgres::PgConnection;
 use std::fmt;
 use std::sync::Arc;
@@ -182,13 +182,7 @@ impl Backend for PgBackend {
         self.acquire_mine().await?.fetch_rows(stmt, plan, sink).await
     }
     fn stream<'a>(&'a self, stmt: Statement) -> BoxStream<'a, Result<Row>> {
-        Box::pin(async_stream::try_stream! {
-            let mut conn = self.acquire_mine().await?;
-            let mut rows = conn.stream(stmt);
-            while let Some(row) = rows.next().await {
-                yield row?;
-            }
-        })
+        stream_checked_out(self.acquire_mine(), stmt)
     }
     async fn close(&self) {
         self.inner.pool.close().await

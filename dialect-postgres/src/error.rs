@@ -4,6 +4,7 @@
 
 use crate::hosts::connect::NoHostFits;
 use athanor_core::{DatabaseError, DbErrorKind, Error};
+use athanor_pool::sqlx_error::convert_common;
 use sqlx::postgres::PgDatabaseError;
 
 /// The dialect name used in every error.
@@ -33,15 +34,6 @@ pub fn kind_of(sqlstate: &str) -> DbErrorKind {
     }
 }
 
-fn io_kind(e: &std::io::Error) -> DbErrorKind {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        ConnectionRefused | NotFound | AddrNotAvailable | HostUnreachable | NetworkUnreachable => DbErrorKind::ConnectFailed,
-        TimedOut => DbErrorKind::Timeout,
-        _ => DbErrorKind::ConnectionLost,
-    }
-}
-
 /// A database error of this dialect.
 pub fn db(kind: DbErrorKind, code: Option<String>, message: impl Into<String>) -> Error {
     Error::Database(DatabaseError::new(DIALECT, kind, code, message))
@@ -63,34 +55,17 @@ pub fn convert(e: sqlx::Error, host: &str) -> Error {
             }
             None => db(DbErrorKind::Other, None, scrub(d.message())),
         },
-        sqlx::Error::Io(io) => db(io_kind(&io), None, format!("I/O error talking to {host}: {}", io.kind())),
-        sqlx::Error::Tls(_) => db(DbErrorKind::ConnectFailed, None, format!("TLS handshake with {host} failed")),
-        sqlx::Error::Protocol(p) => db(DbErrorKind::ConnectionLost, None, format!("protocol error from {host}: {}", scrub(&p))),
-        sqlx::Error::PoolTimedOut => Error::PoolTimeout { host: host.to_owned(), waited: std::time::Duration::ZERO, last_error: None },
-        sqlx::Error::PoolClosed => Error::State("the engine's pool has been closed (dispose() was called)".into()),
-        sqlx::Error::WorkerCrashed => db(DbErrorKind::ConnectionLost, None, "the connection worker crashed"),
-        sqlx::Error::ColumnDecode { index, source } => Error::decode(index, scrub(&source.to_string())),
-        sqlx::Error::ColumnNotFound(c) => Error::decode(c, "no such column"),
-        sqlx::Error::ColumnIndexOutOfBounds { index, len } => Error::decode(format!("#{index}"), format!("the row has only {len} columns")),
-        sqlx::Error::Encode(e) => Error::InvalidQuery(format!("cannot encode a parameter: {}", scrub(&e.to_string()))),
-        sqlx::Error::Decode(e) => Error::decode("?", scrub(&e.to_string())),
-        sqlx::Error::BeginFailed => Error::State("the server did not start a transaction".into()),
-        sqlx::Error::InvalidSavePointStatement => Error::State("custom BEGIN inside a transaction".into()),
-        other => db(DbErrorKind::Other, None, format!("driver error: {}", scrub(&other.to_string()))),
+        other => convert_common(other, DIALECT, host, scrub),
     }
 }
 
 /// Last-resort scrub of free text from the driver: drops anything after `password`, except the
 /// server's own "password authentication failed for user" wording, which names no secret.
 fn scrub(s: &str) -> String {
-    let lower = s.to_ascii_lowercase();
-    if lower.starts_with("password authentication failed for user") {
+    if s.to_ascii_lowercase().starts_with("password authentication failed for user") {
         return s.to_owned();
     }
-    match lower.find("password") {
-        Some(i) => format!("{}[redacted]", &s[..i]),
-        None => s.to_owned(),
-    }
+    athanor_pool::sqlx_error::scrub(s)
 }
 
 /// A connect error described without I/O and without credentials (for pool timeouts).

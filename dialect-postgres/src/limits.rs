@@ -11,7 +11,9 @@
 //! write outside a transaction) whose session broke may or may not have committed:
 //! `CommitOutcomeUnknown`.
 
-use crate::error::{db, DIALECT};
+#[cfg(test)]
+use crate::error::db;
+use crate::error::DIALECT;
 use athanor_core::ast::Statement;
 use athanor_core::{DatabaseError, DbErrorKind, Error, Result};
 use std::future::Future;
@@ -20,52 +22,23 @@ use std::time::Duration;
 /// Longest wait for a ping (and a queued ROLLBACK) when no shorter limit is set.
 pub const MAX_PING_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Client-side time limits (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Limits {
-    /// The statement limit given to the server (`statement_timeout`).
-    pub server_statement: Option<Duration>,
-    /// The whole operation on the client: `statement_timeout`'s backstop.
-    pub operation: Option<Duration>,
-    /// Each wait for an answer (`read_timeout`).
-    pub read: Option<Duration>,
-    /// The liveness ping of an idle connection.
-    pub ping: Duration,
-}
+pub use athanor_core::limits::Limits;
 
-impl Limits {
-    /// The limits for these settings.
-    pub fn new(statement: Option<Duration>, read: Option<Duration>, connect_timeout: Duration) -> Limits {
-        Limits {
-            server_statement: statement,
-            operation: statement.map(athanor_core::options::backstop),
-            read,
-            ping: read.unwrap_or(connect_timeout).min(MAX_PING_TIMEOUT),
-        }
-    }
-
-    /// One round trip that is not a statement (BEGIN, COMMIT, ROLLBACK) or a stream's first
-    /// answer: the smaller of the read limit and the statement backstop.
-    pub fn round_trip(&self) -> Option<Duration> {
-        match (self.read, self.operation) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
+/// The limits for these settings: the ping waits `read_timeout`, else `connect_timeout`, at most
+/// [`MAX_PING_TIMEOUT`].
+pub fn limits(statement: Option<Duration>, read: Option<Duration>, connect_timeout: Duration) -> Limits {
+    Limits::new(statement, read, read.unwrap_or(connect_timeout).min(MAX_PING_TIMEOUT))
 }
 
 /// Runs `fut` under `limit` (none: unbounded); passing it is a client-side `Timeout`.
 pub async fn within<T>(host: &str, what: &str, limit: Option<Duration>, fut: impl Future<Output = Result<T>>) -> Result<T> {
-    match limit {
-        None => fut.await,
-        Some(l) => tokio::time::timeout(l, fut).await.unwrap_or_else(|_| Err(client_timeout(host, what, l))),
-    }
+    athanor_pool::sqlx_error::within(DIALECT, host, what, limit, fut).await
 }
 
 /// A client-side time limit passed before the server answered (no SQLSTATE: the server's own
 /// `statement_timeout` carries 57014).
 pub fn client_timeout(host: &str, what: &str, limit: Duration) -> Error {
-    db(DbErrorKind::Timeout, None, format!("no answer from {host} to {what} within {limit:?}; the connection was discarded"))
+    athanor_core::limits::client_timeout(DIALECT, host, what, limit)
 }
 
 /// True when `e` leaves the session unusable: lost, or a client-side time limit passed.
@@ -89,30 +62,14 @@ pub fn server_gone(e: &Error) -> bool {
 /// A lost session or a client-side timeout during a COMMIT or an autocommit write: whether the
 /// server committed is unknown. A refusal from the server is known not to have committed.
 pub fn outcome_unknown(e: Error) -> Error {
-    match e {
-        Error::Database(d) if breaks(&d) && d.kind != DbErrorKind::CommitOutcomeUnknown => Error::Database(DatabaseError::new(
-            DIALECT,
-            DbErrorKind::CommitOutcomeUnknown,
-            d.code,
-            format!("the server may or may not have committed: {}", d.message),
-        )),
-        other => other,
-    }
+    athanor_core::limits::outcome_unknown(DIALECT, e)
 }
 
 /// True when a failure of `stmt` run outside a transaction may have left a committed write. Raw
 /// SQL is judged by its first word: only statements that never write data are reads.
 pub fn autocommit_write(stmt: &Statement) -> bool {
     const READS: &[&str] = &["select", "show", "explain", "set", "values", "table", "fetch"];
-    match stmt {
-        Statement::Select(_) => false,
-        Statement::Raw(r) => {
-            let first = r.sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-            let word = first.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_lowercase();
-            !READS.contains(&word.as_str())
-        }
-        _ => true,
-    }
+    athanor_core::limits::autocommit_write(stmt, READS)
 }
 
 #[cfg(test)]
@@ -126,12 +83,12 @@ mod tests {
 
     #[test]
     fn limits_from_settings() {
-        let l = Limits::new(Some(Duration::from_secs(2)), Some(Duration::from_millis(500)), Duration::from_secs(10));
+        let l = limits(Some(Duration::from_secs(2)), Some(Duration::from_millis(500)), Duration::from_secs(10));
         assert_eq!(l.operation, Some(Duration::from_secs(3)));
         assert_eq!((l.ping, l.round_trip()), (Duration::from_millis(500), Some(Duration::from_millis(500))));
-        let l = Limits::new(Some(Duration::from_secs(1)), None, Duration::from_secs(10));
+        let l = limits(Some(Duration::from_secs(1)), None, Duration::from_secs(10));
         assert_eq!((l.ping, l.round_trip()), (MAX_PING_TIMEOUT, Some(Duration::from_millis(1500))));
-        let l = Limits::new(None, None, Duration::from_secs(2));
+        let l = limits(None, None, Duration::from_secs(2));
         assert_eq!((l.ping, l.round_trip(), l.operation), (Duration::from_secs(2), None, None));
     }
 
@@ -158,7 +115,7 @@ mod tests {
     #[test]
     fn url_and_code_limits() {
         let s = settings("postgresql://u@h/db?statement_timeout=2&read_timeout=0.5&connect_timeout=3", Default::default()).unwrap();
-        assert_eq!(s.limits, Limits::new(Some(Duration::from_secs(2)), Some(Duration::from_millis(500)), Duration::from_secs(3)));
+        assert_eq!(s.limits, limits(Some(Duration::from_secs(2)), Some(Duration::from_millis(500)), Duration::from_secs(3)));
         assert_eq!(s.connect.get_options(), Some("-c statement_timeout=2000ms"));
         let s = settings("postgresql://u@h/db?statement_timeout=0&read_timeout=0", Default::default()).unwrap();
         assert_eq!((s.limits.server_statement, s.limits.read, s.connect.get_options()), (None, None, None));

@@ -17,7 +17,7 @@
 //!   libpq does; see [`crate::hosts`].
 
 use crate::hosts::{self, Host, Target};
-use crate::limits::Limits;
+use crate::limits::{self, Limits};
 use athanor_core::options::{check_limit, parse_bool, parse_limit, unknown_option};
 use athanor_core::{DbUrl, EngineOptions, Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgSslMode};
@@ -261,7 +261,7 @@ pub fn settings(url: &DbUrl, options: &EngineOptions) -> Result<Settings> {
         // The server cancels a longer statement (SQLSTATE 57014, a typed `Timeout`).
         c = c.options([("statement_timeout", format!("{}ms", d.as_millis().max(1)))]);
     }
-    let limits = Limits::new(statement, read, connect_timeout);
+    let limits = limits::limits(statement, read, connect_timeout);
     Ok(Settings { connect: c, hosts, target, engine, acquire_timeout, connect_timeout, pooler, host, limits })
 }
 

@@ -7,7 +7,8 @@
 //!   is asked for, `TIMESTAMP` taken as UTC).
 //! - `JSON`/`JSONB` read as `Json`, `UUID` as `Uuid`; both also as `String` when asked.
 
-use athanor_core::{Error, Result, RowAccess, Value, ValueKind};
+use athanor_core::{Result, RowAccess, Value, ValueKind};
+use athanor_pool::sqlx_row::column_value;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -124,16 +125,13 @@ impl RowAccess for PgRowRef<'_> {
     }
 
     fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
-        let col_name = || self.row.columns().get(i).map(|c| c.name().to_owned()).unwrap_or_else(|| format!("#{i}"));
-        let raw = self.row.try_get_raw(i).map_err(|e| Error::decode(col_name(), e))?;
-        if raw.is_null() {
-            return Ok(Value::Null);
-        }
-        let w = match self.wires.get(i) {
-            Some(w) => *w,
-            None => wire(raw.type_info().name()),
-        };
-        read(raw, w, kind).map_err(|reason| Error::decode(col_name(), reason))
+        column_value(self.row, i, |raw| {
+            let w = match self.wires.get(i) {
+                Some(w) => *w,
+                None => wire(raw.type_info().name()),
+            };
+            read(raw, w, kind)
+        })
     }
 }
 

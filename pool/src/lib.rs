@@ -28,6 +28,10 @@ mod home;
 pub mod nodelay;
 mod pooled;
 #[cfg(feature = "sqlx")]
+pub mod sqlx_error;
+#[cfg(feature = "sqlx")]
+pub mod sqlx_row;
+#[cfg(feature = "sqlx")]
 mod sqlx_session;
 #[cfg(feature = "sqlx")]
 pub use sqlx_session::SqlxSession;
