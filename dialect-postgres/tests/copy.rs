@@ -327,12 +327,19 @@ async fn copy_joins_the_transaction() {
     // The rolled-back COPY's log row went with it.
     assert_eq!(commands(&e, &t).await, ["COPY", "COPY"]);
 
+    // A COPY dropped in flight, whatever the machine's speed: another session holds its last key
+    // uncommitted, so the COPY waits on that key until the time limit drops it.
+    let last = 20 * m + 59_999;
+    let mut blocker = e.begin().await.unwrap();
+    insert(&t, last..last + 1).execute(&mut blocker).await.unwrap();
     let mut tx = e.begin().await.unwrap();
     insert(&t, 10 * m..10 * m + 100).execute(&mut tx).await.unwrap();
-    let _ = tokio::time::timeout(Duration::from_millis(5), insert(&t, 20 * m..20 * m + 60_000).execute(&mut tx)).await;
+    let cut = tokio::time::timeout(Duration::from_millis(1500), insert(&t, 20 * m..20 * m + 60_000).execute(&mut tx)).await;
+    assert!(cut.is_err(), "the COPY ended although it waits on the blocker's key: {cut:?}");
     let after = insert(&t, 11 * m..11 * m + 100).execute(&mut tx).await;
     assert!(after.is_err(), "a transaction whose COPY was dropped is lost");
     let _ = tx.rollback().await;
+    blocker.rollback().await.unwrap();
     assert_eq!(count(&e, &t).await, 2 * m);
     drop_tables(&e, &t).await;
 }
