@@ -70,14 +70,16 @@ async fn a_dropped_transaction_releases_its_locks_without_another_checkout() {
 #[tokio::test]
 async fn a_cancelled_statement_does_not_poison_the_pool() {
     let e = common::engine_at(&format!("{}?maxsize=1", common::URL));
-    let slow = text("SELECT SLEEP(2) AS s");
+    let slow = text("SELECT SLEEP(6) AS s");
     // Cancel mid-statement.
     let r = tokio::time::timeout(Duration::from_millis(100), slow.fetch_all(&e)).await;
     assert!(r.is_err(), "the statement should still be running");
     let started = std::time::Instant::now();
     let v: i64 = text("SELECT 7 AS v").fetch_one(&e).await.unwrap().get("v").unwrap();
     assert_eq!(v, 7);
-    assert!(started.elapsed() < Duration::from_millis(1500), "the next query waited for the cancelled one: {:?}", started.elapsed());
+    // Well under the 6 s the cancelled statement still had to run (a loaded machine may take a
+    // second to connect).
+    assert!(started.elapsed() < Duration::from_secs(4), "the next query waited for the cancelled one: {:?}", started.elapsed());
 }
 
 #[tokio::test]
