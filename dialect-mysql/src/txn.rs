@@ -138,13 +138,19 @@ impl<'a> OwnTx<'a> {
         self.0.as_mut().expect("used after finish")
     }
 
-    /// Commits on success, rolls back on error; returns `r`.
+    /// Commits on success, rolls back on error; returns `r` (or the COMMIT's error). When the
+    /// COMMIT or ROLLBACK fails the guard stays, so its drop ends the level (a failed ROLLBACK
+    /// left sqlx's depth at 1: a phantom transaction that refused every later statement of a
+    /// held connection), and a session whose ROLLBACK failed is never reused.
     pub(crate) async fn finish<T>(mut self, r: Result<T>) -> Result<T> {
         let c = self.conn();
         match &r {
             Ok(_) => c.commit_now().await?,
             Err(_) => {
-                let _ = c.rollback_now().await;
+                if c.rollback_now().await.is_err() {
+                    c.state.failed(Some(BrokenReason::EndFailed));
+                    return r;
+                }
             }
         }
         self.0 = None;

@@ -123,3 +123,57 @@ async fn with_ping_at_every_checkout_none_fails() {
         assert!(!ids.contains(&id));
     }
 }
+
+/// A bulk insert of several statements on a connection the caller holds, at depth 0, whose session
+/// is killed while a later statement waits on a row lock: the insert fails typed, its own
+/// transaction's ROLLBACK fails too (the session is gone), and the held connection then serves
+/// the next statements on a new session. Before, the failed ROLLBACK left a phantom transaction
+/// level, and every later statement was refused with `ConnectionLost` until a ROLLBACK the caller
+/// had no reason to send.
+#[tokio::test]
+async fn a_held_connection_serves_again_after_its_bulk_insert_lost_the_session() {
+    use athanor_core::schema::{ColumnDef, ColumnType, Table};
+    use athanor_core::{insert_into, Value};
+    let name = common::unique("held_bulk");
+    let e = common::engine();
+    common::exec(&e, &format!("CREATE TABLE `{name}` (id INT PRIMARY KEY, v INT)")).await;
+    let table = Table::new(name.clone()).column(ColumnDef::new("id", ColumnType::I32)).column(ColumnDef::new("v", ColumnType::I32));
+    // 40,000 rows of 2 values: two INSERTs (65,535 placeholders at most each); the second waits
+    // on the key another session holds uncommitted.
+    let mut blocker = e.begin().await.unwrap();
+    text(format!("INSERT INTO `{name}` VALUES (39999, 0)")).execute(&mut blocker).await.unwrap();
+    let mut c = e.connect().await.unwrap();
+    let id = connection_id(&mut c).await;
+    let mut q = insert_into(&table).columns(["id", "v"]);
+    for i in 0..40_000i64 {
+        q = q.values([Value::I64(i), Value::I64(i)]);
+    }
+    let insert = tokio::spawn(async move {
+        let r = q.execute(&mut c).await;
+        (r, c)
+    });
+    let waiting = format!("SELECT COUNT(*) AS n FROM information_schema.processlist WHERE id = {id} AND info LIKE 'INSERT%'");
+    for _ in 0..200 {
+        let n: i64 = text(waiting.as_str()).fetch_one(&e).await.unwrap().get("n").unwrap();
+        if n > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    text(format!("KILL {id}")).execute(&e).await.unwrap();
+    let (r, mut c) = insert.await.unwrap();
+    let err = r.expect_err("the killed insert fails");
+    assert!(
+        matches!(err.db_kind(), Some(athanor_core::DbErrorKind::ConnectionLost | athanor_core::DbErrorKind::CommitOutcomeUnknown)),
+        "{err}"
+    );
+    blocker.rollback().await.unwrap();
+    for i in 0..3i64 {
+        let v: i64 = text("SELECT :i AS v").bind("i", i).fetch_one(&mut c).await.unwrap().get("v").unwrap();
+        assert_eq!(v, i);
+    }
+    assert_ne!(connection_id(&mut c).await, id);
+    let n: i64 = text(format!("SELECT COUNT(*) AS n FROM `{name}`")).fetch_one(&e).await.unwrap().get("n").unwrap();
+    assert_eq!(n, 0, "nothing of the failed bulk insert stays");
+    common::exec(&e, &format!("DROP TABLE `{name}`")).await;
+}
