@@ -14,7 +14,7 @@
 use crate::ddl::PgDdl;
 use crate::error::DIALECT;
 use athanor_core::ast::{Insert, OnConflictAction, Statement};
-use athanor_core::sql::{self, compile_named_binds, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
+use athanor_core::sql::{self, compile_named_binds_pg, create_table_sql, drop_table_sql, insert_chunks, SqlDialect};
 use athanor_core::{Capabilities, Compiled, Error, Result, RowLockCaps, SqlQuery};
 
 /// Most parameters in one PostgreSQL statement (the protocol counts them in 16 bits).
@@ -113,7 +113,7 @@ fn check_conflict(i: &Insert) -> Result<()> {
 fn one(stmt: &Statement) -> Result<Vec<SqlQuery>> {
     Ok(match stmt {
         Statement::Raw(raw) => {
-            let nb = compile_named_binds(&raw.sql, &raw.binds, false)?;
+            let nb = compile_named_binds_pg(&raw.sql, &raw.binds)?;
             let sql = if nb.params.is_empty() { nb.sql } else { dollar_placeholders(&raw.sql, &nb.sql) };
             vec![SqlQuery { sql, params: nb.params }]
         }

@@ -234,3 +234,23 @@ async fn the_same_sql_with_other_parameter_types_is_prepared_again() {
     assert_eq!(select(&t).filter(col("f").gt(-3)).count(&e).await.unwrap(), 2);
     e.drop_all(&[&t]).await.unwrap();
 }
+
+/// Raw SQL's `:name` binds skip PostgreSQL's own literals: dollar-quoted strings (`$$…$$`,
+/// `$tag$…$tag$`, as in a function body) and `E'…'` strings with a backslash-escaped quote hold
+/// text, not binds; casts (`:x::int`) and `$1`-free SQL around them bind as usual.
+#[tokio::test]
+async fn named_binds_skip_dollar_quotes_and_e_strings() {
+    let e = common::engine();
+    let row =
+        text(r"SELECT $$ :x $$ AS a, $f$ it's :x $f$ AS b, E'it\'s :x' AS c, :x::int AS d").bind("x", "5").fetch_one(&e).await.unwrap();
+    assert_eq!(row.get::<String>("a").unwrap(), " :x ");
+    assert_eq!(row.get::<String>("b").unwrap(), " it's :x ");
+    assert_eq!(row.get::<String>("c").unwrap(), "it's :x");
+    assert_eq!(row.get::<i64>("d").unwrap(), 5);
+    // A function body with `:name` in it, created without binds.
+    let f = common::unique("pg_fn_body");
+    text(format!(r#"CREATE FUNCTION "{f}"() RETURNS text LANGUAGE sql AS $body$ SELECT ':kept'::text $body$"#)).execute(&e).await.unwrap();
+    let row = text(format!(r#"SELECT "{f}"() AS v"#)).fetch_one(&e).await.unwrap();
+    assert_eq!(row.get::<String>("v").unwrap(), ":kept");
+    text(format!(r#"DROP FUNCTION "{f}""#)).execute(&e).await.unwrap();
+}

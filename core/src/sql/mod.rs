@@ -15,7 +15,7 @@ mod value;
 pub use chunk::{insert_chunks, InsertChunk};
 pub use ddl::{create_table_sql, drop_table_sql, DdlDialect};
 pub use insert_values::{insert_values, quoted_list};
-pub use named_binds::{compile_named_binds, NamedBinds};
+pub use named_binds::{compile_named_binds, compile_named_binds_pg, NamedBinds};
 pub use value::{from_sea_value, to_sea_value};
 
 use crate::ast::{Delete, Insert, JoinKind, OnConflictAction, Select, SelectKind, Statement, Update};

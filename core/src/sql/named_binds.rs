@@ -20,6 +20,17 @@ pub struct NamedBinds {
 /// and standard SQL strings have no backslash escapes, so `'C:\'` is a whole string there.
 /// A doubled quote (`''`) is a quote inside the string everywhere.
 pub fn compile_named_binds(sql: &str, binds: &[(String, Value)], backslash_escapes: bool) -> Result<NamedBinds> {
+    scan(sql, binds, backslash_escapes, false)
+}
+
+/// [`compile_named_binds`] for PostgreSQL: standard strings, and also `E'…'` strings (with
+/// backslash escapes) and dollar-quoted strings (`$$…$$`, `$tag$…$tag$`), whose `:name`s are
+/// text, not binds.
+pub fn compile_named_binds_pg(sql: &str, binds: &[(String, Value)]) -> Result<NamedBinds> {
+    scan(sql, binds, false, true)
+}
+
+fn scan(sql: &str, binds: &[(String, Value)], backslash_escapes: bool, postgres: bool) -> Result<NamedBinds> {
     let b = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
     let mut params = Vec::new();
@@ -28,6 +39,9 @@ pub fn compile_named_binds(sql: &str, binds: &[(String, Value)], backslash_escap
     while i < b.len() {
         match b[i] {
             q @ (b'\'' | b'"' | b'`') => {
+                // PostgreSQL's `E'…'` reads backslash escapes whatever the default.
+                let e_string = postgres && q == b'\'' && i > 0 && matches!(b[i - 1], b'E' | b'e') && (i < 2 || !is_ident(b[i - 2]));
+                let backslash_escapes = backslash_escapes || e_string;
                 i += 1;
                 while i < b.len() {
                     if backslash_escapes && b[i] == b'\\' && q != b'`' {
@@ -57,6 +71,7 @@ pub fn compile_named_binds(sql: &str, binds: &[(String, Value)], backslash_escap
                 }
                 i += 2;
             }
+            b'$' if postgres && (i == 0 || !(is_ident(b[i - 1]) || b[i - 1] == b'$')) => i = after_dollar_quote(b, i),
             b':' if b.get(i + 1) == Some(&b':') => i += 2,
             b':' if b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') && (i == 0 || !is_ident(b[i - 1])) => {
                 let start = i + 1;
@@ -81,6 +96,27 @@ pub fn compile_named_binds(sql: &str, binds: &[(String, Value)], backslash_escap
     }
     out.push_str(&sql[last.min(sql.len())..]);
     Ok(NamedBinds { sql: out, params })
+}
+
+/// Where scanning goes on after the `$` at `i`: past the closing tag of a dollar-quoted string
+/// (`$tag$…$tag$`, the tag empty or an identifier not starting with a digit; the end of the
+/// text if it is never closed), or past the `$` alone (`$1`, a `$` in an identifier).
+fn after_dollar_quote(b: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    if b.get(j).is_some_and(u8::is_ascii_digit) {
+        return i + 1;
+    }
+    while j < b.len() && (is_ident(b[j]) || b[j] >= 0x80) {
+        j += 1;
+    }
+    if b.get(j) != Some(&b'$') {
+        return i + 1;
+    }
+    let tag = &b[i..=j];
+    match b[j + 1..].windows(tag.len()).position(|w| w == tag) {
+        Some(at) => j + 1 + at + tag.len(),
+        None => b.len(),
+    }
 }
 
 fn is_ident(c: u8) -> bool {
@@ -114,6 +150,22 @@ mod tests {
         assert_eq!((nb.sql.as_str(), nb.params.len()), (r"SELECT 'it\'s :x', 'C:\\', ?", 1));
         let nb = compile_named_binds(r#"SELECT "a\":x", `b\`, :x"#, &x, true).unwrap();
         assert_eq!(nb.sql, r#"SELECT "a\":x", `b\`, ?"#);
+    }
+
+    #[test]
+    fn postgres_dollar_quotes_and_e_strings_hold_text() {
+        let x = [("x".to_owned(), Value::I64(1))];
+        let nb = compile_named_binds_pg("SELECT $$ :x $$, $f$ it's :x $f$, $1, a$b, E'it\\'s :x', e'\\\\', :x", &x).unwrap();
+        assert_eq!(nb.sql, "SELECT $$ :x $$, $f$ it's :x $f$, $1, a$b, E'it\\'s :x', e'\\\\', ?");
+        assert_eq!(nb.params.len(), 1);
+        // Not a dollar quote: `$` in an identifier, a positional parameter; an unclosed one is text.
+        let nb = compile_named_binds_pg("SELECT x$ FROM t$1 WHERE a = :x", &x).unwrap();
+        assert_eq!(nb.sql, "SELECT x$ FROM t$1 WHERE a = ?");
+        let nb = compile_named_binds_pg("SELECT $q$ :x", &x).unwrap();
+        assert_eq!((nb.sql.as_str(), nb.params.len()), ("SELECT $q$ :x", 0));
+        // Elsewhere `E'…'` is an identifier `E` and a standard string.
+        let nb = compile_named_binds(r"SELECT E'C:', :x", &x, false).unwrap();
+        assert_eq!(nb.params.len(), 1);
     }
 
     #[test]
