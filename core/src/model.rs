@@ -11,12 +11,15 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-/// Per-result state a decoder may keep between rows (the column names, for [`Row`]); forgotten
-/// when a row of another result set comes ([`RowAccess::result_set`]).
+/// Per-result state a decoder may keep between rows (the column names, for [`Row`]; where a
+/// model's or a `#[derive(FromRow)]` struct's columns are); forgotten when a row of another result
+/// set comes ([`RowAccess::result_set`]).
 #[derive(Debug, Default)]
 pub struct RowCache {
     names: Option<Arc<[String]>>,
     indices: Option<Box<[usize]>>,
+    /// The result has a model's columns in field order.
+    in_order: bool,
     result_set: usize,
 }
 
@@ -35,27 +38,51 @@ impl RowCache {
     pub fn columns_by_name(&mut self, row: &dyn RowAccess, names: &[&str], what: &str) -> Result<&[usize]> {
         self.sync(row);
         if self.indices.is_none() {
-            let mut found = Vec::with_capacity(names.len());
-            for name in names {
-                let mut at = (0..row.len()).filter(|&i| row.name(i) == *name);
-                let (Some(i), None) = (at.next(), at.next()) else {
-                    let have = (0..row.len()).map(|i| row.name(i)).collect::<Vec<_>>().join(", ");
-                    let n = (0..row.len()).filter(|&i| row.name(i) == *name).count();
-                    let why = if n == 0 { "has no column" } else { "has more than one column" };
-                    return Err(crate::Error::decode(
-                        what,
-                        format!("the result {why} named `{name}` (it has: {have}); label the expression"),
-                    ));
-                };
-                found.push(i);
-            }
-            self.indices = Some(found.into_boxed_slice());
+            self.indices = Some(find_by_name(row, names, what, false)?);
         }
         Ok(self.indices.as_deref().expect("set above"))
     }
+
+    /// How a model whose columns are `names` (in field order) reads this result: `None` when it
+    /// has exactly those columns in that order (what a model query selects: read by position),
+    /// else their positions by name (raw SQL listing them in another order, or with more
+    /// columns), exact names first, then ignoring ASCII case (MySQL keeps a raw `ID` as written).
+    /// A column missing or named twice is an error naming `what`. Looked up once per result set.
+    pub fn model_columns(&mut self, row: &dyn RowAccess, names: &[&str], what: &str) -> Result<Option<&[usize]>> {
+        self.sync(row);
+        if !self.in_order && self.indices.is_none() {
+            if row.len() == names.len() && names.iter().enumerate().all(|(i, n)| row.name(i) == *n) {
+                self.in_order = true;
+            } else {
+                self.indices = Some(find_by_name(row, names, what, true)?);
+            }
+        }
+        Ok(if self.in_order { None } else { self.indices.as_deref() })
+    }
 }
 
-/// Decodes one row. Models decode their fields by position, each in one read.
+/// The position of each of `names` in `row`; with `fold_case`, a name found nowhere exactly is
+/// looked up again ignoring ASCII case.
+fn find_by_name(row: &dyn RowAccess, names: &[&str], what: &str, fold_case: bool) -> Result<Box<[usize]>> {
+    let mut found = Vec::with_capacity(names.len());
+    for name in names {
+        let matches = |eq: &dyn Fn(&str) -> bool| (0..row.len()).filter(|&i| eq(row.name(i))).collect::<Vec<_>>();
+        let mut at = matches(&|n| n == *name);
+        if at.is_empty() && fold_case {
+            at = matches(&|n| n.eq_ignore_ascii_case(name));
+        }
+        let [i] = at[..] else {
+            let have = (0..row.len()).map(|i| row.name(i)).collect::<Vec<_>>().join(", ");
+            let why = if at.is_empty() { "has no column" } else { "has more than one column" };
+            return Err(crate::Error::decode(what, format!("the result {why} named `{name}` (it has: {have}); label the expression")));
+        };
+        found.push(i);
+    }
+    Ok(found.into_boxed_slice())
+}
+
+/// Decodes one row. Models decode their fields by position, each in one read (by name when a
+/// raw query lists their columns in another order: [`RowCache::model_columns`]).
 pub trait FromRow: Sized + Send + 'static {
     /// Decodes `row`.
     fn from_row(row: &dyn RowAccess, cache: &mut RowCache) -> Result<Self>;
@@ -73,7 +100,8 @@ impl FromRow for Row {
 pub trait Model: FromRow + Sync + Sized {
     /// The table name.
     const TABLE: &'static str;
-    /// Column names in field order; selects list exactly these, so decoding is by position.
+    /// Column names in field order; selects list exactly these, so decoding is by position (raw
+    /// SQL that lists them otherwise is read by name).
     const COLUMNS: &'static [&'static str];
     /// Primary key columns.
     const PRIMARY_KEY: &'static [&'static str];

@@ -29,6 +29,34 @@ pub trait RowAccess {
     }
 }
 
+/// `row` seen through `at`: its column `i` is `row`'s column `at[i]` (a model read by name).
+pub struct Reordered<'a> {
+    row: &'a dyn RowAccess,
+    at: &'a [usize],
+}
+
+impl<'a> Reordered<'a> {
+    /// Column `i` of the view is column `at[i]` of `row`.
+    pub fn new(row: &'a dyn RowAccess, at: &'a [usize]) -> Self {
+        Reordered { row, at }
+    }
+}
+
+impl RowAccess for Reordered<'_> {
+    fn len(&self) -> usize {
+        self.at.len()
+    }
+    fn name(&self, i: usize) -> &str {
+        self.row.name(self.at[i])
+    }
+    fn get(&self, i: usize, kind: ValueKind) -> Result<Value> {
+        self.row.get(self.at[i], kind)
+    }
+    fn result_set(&self) -> usize {
+        self.row.result_set()
+    }
+}
+
 /// Decodes column `i` of `row` into `T`, naming the column in errors.
 pub fn get_at<T: FromValue>(row: &dyn RowAccess, i: usize) -> Result<T> {
     if i >= row.len() {

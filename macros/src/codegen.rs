@@ -99,14 +99,13 @@ fn from_row(def: &ModelDef) -> TokenStream {
     let n = i;
     let names: Vec<&str> = def.fields.iter().filter(|f| !f.skip).map(|f| f.column.as_str()).collect();
     let at = format!("{}.*", def.table);
-    let msg = format!("model `{ident}` reads {n} columns ({}) in field order, but the row has ", names.join(", "));
     quote! {
         impl __a::model::FromRow for #ident {
-            fn from_row(row: &dyn __a::RowAccess, _cache: &mut __a::model::RowCache) -> __a::Result<Self> {
-                if row.len() != #n {
-                    return ::core::result::Result::Err(__a::Error::decode(#at, ::std::format!("{}{}", #msg, row.len())));
+            fn from_row(row: &dyn __a::RowAccess, cache: &mut __a::model::RowCache) -> __a::Result<Self> {
+                match cache.model_columns(row, &[#(#names),*], #at)? {
+                    ::core::option::Option::None => <Self as __a::FromColumns>::from_columns(row, 0),
+                    ::core::option::Option::Some(at) => <Self as __a::FromColumns>::from_columns(&__a::row::Reordered::new(row, at), 0),
                 }
-                <Self as __a::FromColumns>::from_columns(row, 0)
             }
         }
         impl __a::FromColumns for #ident {
