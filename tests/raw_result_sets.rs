@@ -4,6 +4,8 @@
 //!   gets each field from the column of its name; before, fields were read by position and
 //!   `open`/`close` came back swapped with no error.
 //!
+//! - `Row::get` of a name the row holds twice is an error (it returned the first).
+//!
 //! Raw SQL whose statements return several result sets (`SELECT 1 AS a; SELECT 'x' AS b` on
 //! SQLite, the same after a `SET`/`DO` on PostgreSQL's and MariaDB's text protocol): each row
 //! keeps its own result set's column names and types. Before, the first result set's names were
@@ -63,6 +65,11 @@ async fn check_model_order(e: &Engine) {
     }
     let err = text("SELECT close, id, note FROM raw_order_candles").fetch_all_as::<Candle, _>(e).await.unwrap_err();
     assert!(err.to_string().contains("no column named `open`"), "{err}");
+    // A name the result holds twice is refused by name, as SQLAlchemy does, and read by position.
+    let rows = text("SELECT a.id, b.id FROM raw_order_candles a JOIN raw_order_candles b ON a.id = b.id").fetch_all(e).await.unwrap();
+    let err = rows[0].get::<i64>("id").unwrap_err();
+    assert!(err.to_string().contains("ambiguous"), "{err}");
+    assert_eq!(rows[0].get_index::<i64>(1).unwrap(), 1);
     e.drop_all(&[Candle::table()]).await.unwrap();
 }
 

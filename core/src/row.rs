@@ -98,13 +98,21 @@ impl Row {
     pub fn into_values(self) -> Vec<Value> {
         self.values
     }
-    /// The column named `name` decoded as `T`.
+    /// The column named `name` decoded as `T`. A name the row holds twice (`SELECT a.id, b.id`)
+    /// is an error, as in SQLAlchemy, not the first of them: label the columns, or read by
+    /// position with [`Row::get_index`].
     pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
-        let i = self
-            .columns
-            .iter()
-            .position(|c| c == name)
-            .ok_or_else(|| Error::decode(name, format!("no such column; the row has {:?}", self.columns)))?;
+        let mut at = self.columns.iter().enumerate().filter(|(_, c)| *c == name).map(|(i, _)| i);
+        let i = at.next().ok_or_else(|| Error::decode(name, format!("no such column; the row has {:?}", self.columns)))?;
+        if at.next().is_some() {
+            return Err(Error::decode(
+                name,
+                format!(
+                    "ambiguous: the row has more than one column of that name ({:?}); label them with AS, or use get_index",
+                    self.columns
+                ),
+            ));
+        }
         decode(name, self.values[i].clone())
     }
     /// Column `i` decoded as `T`.
@@ -128,4 +136,20 @@ impl RowAccess for Row {
 /// Column names of `row`, collected once per result set.
 pub fn column_names(row: &dyn RowAccess) -> Arc<[String]> {
     (0..row.len()).map(|i| row.name(i).to_owned()).collect::<Vec<_>>().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_by_name_refuses_a_name_held_twice() {
+        let cols: Arc<[String]> = vec!["id".to_string(), "v".to_string(), "id".to_string()].into();
+        let row = Row::new(cols, vec![Value::I64(1), Value::I64(2), Value::I64(3)]);
+        let err = row.get::<i64>("id").unwrap_err();
+        assert!(err.to_string().contains("ambiguous"), "{err}");
+        assert_eq!(row.get::<i64>("v").unwrap(), 2);
+        assert_eq!(row.get_index::<i64>(2).unwrap(), 3);
+        assert!(row.get::<i64>("nope").unwrap_err().to_string().contains("no such column"));
+    }
 }
