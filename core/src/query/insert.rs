@@ -308,7 +308,8 @@ impl<M: Model> InsertMany<M> {
         }
         self
     }
-    /// Inserts every row; returns the rows affected (MySQL counts an upserted changed row twice).
+    /// Inserts every row; returns the rows affected (MySQL reports found rows: an upserted changed
+    /// row counts twice, and a row `on_conflict_do_nothing` skipped once).
     /// A value its column cannot store as given is [`Error::InvalidValue`], before any I/O.
     pub async fn execute<'e, E: Executor<'e>>(self, exec: E) -> Result<u64> {
         if self.stmt()?.rows.is_empty() {
