@@ -166,14 +166,7 @@ impl Inner {
         if size <= max {
             return Ok(());
         }
-        Err(Error::Database(athanor_core::DatabaseError::new(
-            DIALECT,
-            athanor_core::DbErrorKind::Other,
-            Some("1153".into()),
-            format!(
-                "a statement of at least {size} bytes is over the server's max_allowed_packet of {max} bytes (error 1153); it was not sent"
-            ),
-        )))
+        Err(crate::error::packet_too_big(size, max))
     }
 
     /// The plan, compiled before a connection is checked out once the server is identified

@@ -76,9 +76,16 @@ pub fn breaks_session(e: &Error) -> Option<BrokenReason> {
     }
 }
 
-/// A client-side time limit passed before the server answered.
-pub fn client_timeout(host: &str, what: &str, limit: std::time::Duration) -> Error {
-    athanor_core::limits::client_timeout(DIALECT, host, what, limit)
+/// A statement of at least `size` bytes that the server's `max_allowed_packet` (`max`) would
+/// refuse with error 1153 (closing the connection): refused before it is sent.
+pub fn packet_too_big(size: usize, max: usize) -> Error {
+    db(
+        DbErrorKind::Other,
+        Some("1153".into()),
+        format!(
+            "a statement of at least {size} bytes is over the server's max_allowed_packet of {max} bytes (error 1153); it was not sent"
+        ),
+    )
 }
 
 /// Rewrites a lost connection or a client-side timeout during a COMMIT or an autocommit write:
@@ -114,7 +121,10 @@ mod tests {
     fn which_errors_break_the_session() {
         let lost = db(DbErrorKind::ConnectionLost, None, "x");
         assert_eq!(breaks_session(&lost), Some(BrokenReason::Lost));
-        assert_eq!(breaks_session(&client_timeout("h", "a query", std::time::Duration::from_secs(1))), Some(BrokenReason::TimedOut));
+        assert_eq!(
+            breaks_session(&athanor_core::limits::client_timeout(DIALECT, "h", "a query", std::time::Duration::from_secs(1))),
+            Some(BrokenReason::TimedOut)
+        );
         // The server's own statement timeout keeps the session.
         assert_eq!(breaks_session(&db(DbErrorKind::Timeout, Some("1969".into()), "x")), None);
         assert_eq!(breaks_session(&db(DbErrorKind::Other, Some("1153".into()), "x")), Some(BrokenReason::Lost));
@@ -128,7 +138,7 @@ mod tests {
         assert_eq!(big.db_kind(), Some(DbErrorKind::Other));
         let server_timeout = outcome_unknown(db(DbErrorKind::Timeout, Some("1969".into()), "x"));
         assert_eq!(server_timeout.db_kind(), Some(DbErrorKind::Timeout));
-        let client = outcome_unknown(client_timeout("h", "a statement", std::time::Duration::from_secs(1)));
+        let client = outcome_unknown(athanor_core::limits::client_timeout(DIALECT, "h", "a statement", std::time::Duration::from_secs(1)));
         assert_eq!(client.db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
     }
 }

@@ -33,14 +33,12 @@ impl<'r> MyRow<'r> {
     }
 }
 
-/// The per-column read plan of one result set, computed from its first row.
-#[derive(Debug, Default)]
-pub struct Wires(Option<Vec<Wire>>);
+/// The read plan of one result set (see [`athanor_pool::sqlx_row::Wires`]).
+pub type Wires = athanor_pool::sqlx_row::Wires<Wire>;
 
-impl Wires {
-    /// The plan for `row`'s result set (computed on the first call).
-    pub fn of(&mut self, row: &MySqlRow) -> &[Wire] {
-        self.0.get_or_insert_with(|| row.columns().iter().map(|c| wire(c.type_info().name())).collect())
+impl athanor_pool::sqlx_row::Wire for Wire {
+    fn for_type(type_name: &str) -> Self {
+        wire(type_name)
     }
 }
 

@@ -35,12 +35,6 @@ pub async fn within<T>(host: &str, what: &str, limit: Option<Duration>, fut: imp
     athanor_pool::sqlx_error::within(DIALECT, host, what, limit, fut).await
 }
 
-/// A client-side time limit passed before the server answered (no SQLSTATE: the server's own
-/// `statement_timeout` carries 57014).
-pub fn client_timeout(host: &str, what: &str, limit: Duration) -> Error {
-    athanor_core::limits::client_timeout(DIALECT, host, what, limit)
-}
-
 /// True when `e` leaves the session unusable: lost, or a client-side time limit passed.
 pub fn breaks_session(e: &Error) -> bool {
     matches!(e, Error::Database(d) if breaks(d))
@@ -94,7 +88,7 @@ mod tests {
 
     #[test]
     fn client_timeouts_and_lost_sessions_break_and_make_commits_unknown() {
-        let t = client_timeout("h:1", "COMMIT", Duration::from_secs(1));
+        let t = athanor_core::limits::client_timeout(DIALECT, "h:1", "COMMIT", Duration::from_secs(1));
         assert!(breaks_session(&t) && !server_gone(&t));
         assert_eq!(outcome_unknown(t).db_kind(), Some(DbErrorKind::CommitOutcomeUnknown));
         let lost = db(DbErrorKind::ConnectionLost, None, "reset");

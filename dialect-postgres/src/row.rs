@@ -30,15 +30,12 @@ impl<'r> PgRowRef<'r> {
     }
 }
 
-/// The read plan of one result set, computed from its first row's column types: no type name is
-/// matched per cell.
-#[derive(Default)]
-pub struct Wires(Option<Vec<Wire>>);
+/// The read plan of one result set (see [`athanor_pool::sqlx_row::Wires`]).
+pub type Wires = athanor_pool::sqlx_row::Wires<Wire>;
 
-impl Wires {
-    /// The plan for `row`'s result set (computed on the first call).
-    pub fn of(&mut self, row: &PgRow) -> &[Wire] {
-        self.0.get_or_insert_with(|| row.columns().iter().map(|c| wire(c.type_info().name())).collect())
+impl athanor_pool::sqlx_row::Wire for Wire {
+    fn for_type(type_name: &str) -> Self {
+        wire(type_name)
     }
 }
 
@@ -170,7 +167,7 @@ fn numeric(d: Decimal, kind: ValueKind) -> std::result::Result<Value, String> {
 fn display_scale(raw: &PgValueRef<'_>) -> Option<u32> {
     let bytes = raw.as_bytes().ok()?;
     match raw.format() {
-        sqlx::postgres::PgValueFormat::Binary => bytes.get(6..8).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32),
+        sqlx::postgres::PgValueFormat::Binary => numeric_word(bytes, 3).map(u32::from),
         sqlx::postgres::PgValueFormat::Text => {
             let s = std::str::from_utf8(bytes).ok()?;
             Some(s.split_once('.').map_or(0, |(_, f)| f.len() as u32))

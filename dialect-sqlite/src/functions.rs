@@ -56,46 +56,21 @@ pub(crate) type Callback = unsafe extern "C" fn(*mut ffi::sqlite3_context, std::
 pub async fn register(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
-    let mut all: Vec<(&'static std::ffi::CStr, i32, Callback)> = vec![(c"lower", 1, lower_func), (c"upper", 1, upper_func)];
-    all.extend(crate::arith::FUNCTIONS.iter().copied());
-    for (name, n_args, f) in all {
+    const DETERMINISTIC: i32 = ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC;
+    let mut all: Vec<(&'static std::ffi::CStr, i32, Callback, i32)> =
+        vec![(c"lower", 1, lower_func, DETERMINISTIC), (c"upper", 1, upper_func, DETERMINISTIC)];
+    all.extend(crate::arith::FUNCTIONS.iter().map(|&(name, n_args, f)| (name, n_args, f, DETERMINISTIC)));
+    // `athanor_error(msg)` fails the statement with `msg`. Not deterministic: SQLite evaluates a
+    // deterministic call with constant arguments once up front, even in a CASE branch never taken.
+    all.push((c"athanor_error", 1, error_func, ffi::SQLITE_UTF8));
+    for (name, n_args, f, flags) in all {
         // SAFETY: `db` is the live connection handle, locked for the duration of this call; the
         // name is NUL-terminated and static, and the callback neither keeps nor frees what it is given.
-        let rc = unsafe {
-            ffi::sqlite3_create_function_v2(
-                db,
-                name.as_ptr(),
-                n_args,
-                ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC,
-                std::ptr::null_mut(),
-                Some(f),
-                None,
-                None,
-                None,
-            )
-        };
+        let rc =
+            unsafe { ffi::sqlite3_create_function_v2(db, name.as_ptr(), n_args, flags, std::ptr::null_mut(), Some(f), None, None, None) };
         if rc != ffi::SQLITE_OK {
             return Err(sqlx::Error::Configuration(format!("registering {name:?} failed with SQLite code {rc}").into()));
         }
-    }
-    // `athanor_error(msg)` fails the statement with `msg`. Not deterministic: SQLite evaluates a
-    // deterministic call with constant arguments once up front, even in a CASE branch never taken.
-    // SAFETY: as above.
-    let rc = unsafe {
-        ffi::sqlite3_create_function_v2(
-            db,
-            c"athanor_error".as_ptr(),
-            1,
-            ffi::SQLITE_UTF8,
-            std::ptr::null_mut(),
-            Some(error_func),
-            None,
-            None,
-            None,
-        )
-    };
-    if rc != ffi::SQLITE_OK {
-        return Err(sqlx::Error::Configuration(format!("registering athanor_error failed with SQLite code {rc}").into()));
     }
     // SAFETY: as above.
     let rc = unsafe { crate::decimal_sum::register(db) };
